@@ -1,1 +1,7 @@
-int main(void){return 0;}
+/* nbody: the program's entry point; everything else lives in the libraries. */
+#include "cli.h"
+
+int main(int argc, char **argv)
+{
+    return nb_cli_main(argc, argv);
+}

@@ -1,0 +1,25 @@
+/* The progress line on stderr: refreshed in place on a terminal, plain periodic lines
+ * otherwise, silent with --quiet. */
+#ifndef NB_PROGRESS_H
+#define NB_PROGRESS_H
+
+typedef struct nb_progress {
+    int enabled;
+    int tty;            /* stderr is a terminal: rewrite one line with \r */
+    double interval;    /* seconds between updates */
+    double start, last; /* wall clock at start and at the last update */
+    long first_step;    /* step the run (or restart) started from */
+    int drawn;          /* a \r line is on screen and needs a newline before other output */
+} nb_progress;
+
+/* Monotonic wall clock in seconds. */
+double nb_wall_seconds(void);
+
+void nb_progress_init(nb_progress *pr, int quiet, long first_step);
+/* Prints at most once per interval, and always when force is set. */
+void nb_progress_update(nb_progress *pr, long step, long end_step, double time,
+                        double rel_energy_error, int force);
+/* Ends an in-place line so later messages start on a fresh line. */
+void nb_progress_done(nb_progress *pr);
+
+#endif
