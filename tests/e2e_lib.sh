@@ -1,0 +1,23 @@
+# Shared helpers for the end-to-end test scripts (sourced, not run).
+set -u
+: "${NBODY:?NBODY must name the nbody binary}"
+: "${SRCDIR:?SRCDIR must name the source tree}"
+TMP=$(mktemp -d /tmp/nbody_e2e.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+FAILS=0
+PASSES=0
+
+pass() { PASSES=$((PASSES + 1)); echo "ok - $1"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL - $1"; }
+check() { # check NAME CONDITION-COMMAND...
+    name=$1; shift
+    if "$@"; then pass "$name"; else fail "$name"; fi
+}
+# Runs nbody, saving stdout/stderr to $TMP/out and $TMP/err, and its status in $RC.
+nb() { "$NBODY" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?; }
+finish() {
+    echo "$PASSES passed, $FAILS failed"
+    [ "$FAILS" -eq 0 ]
+}
+# Data rows of an energy log without the wall_seconds column.
+rows() { grep -v '^#' "$1" | grep -v '^step' | cut -d, -f1-13; }

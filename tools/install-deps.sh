@@ -1,0 +1,12 @@
+#!/bin/sh
+# Installs what nbody needs to build, test and plot on Debian/Ubuntu (uses sudo when not root).
+set -e
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential autoconf automake libtool pkg-config \
+    libconfig-dev libhdf5-dev check hdf5-tools \
+    python3 python3-numpy python3-h5py python3-matplotlib gnuplot-nox >/dev/null
+echo "install-deps: done"
