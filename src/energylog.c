@@ -44,8 +44,8 @@ static long row_step(const char *line)
     return strtol(line, NULL, 10);
 }
 
-int nb_energylog_resume(nb_energylog *log, const char *path, long step, double time,
-                        nb_error *err)
+int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
+                        double time, nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     log->f = NULL;
@@ -72,7 +72,7 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long step, double t
         if (s < 0) {
             header_seen |= strncmp(line, "step,", 5) == 0;
             fputs(line, out);
-        } else if (s <= step) {
+        } else if (s <= keep_step) {
             fputs(line, out);
         }
     }

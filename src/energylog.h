@@ -22,10 +22,11 @@ typedef struct nb_energylog {
 int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
                         nb_error *err);
 
-/* Reopens an existing log for a run restarted at step: rows with a larger step are
- * dropped (via a temporary file renamed into place), a "# restart" comment is added. */
-int nb_energylog_resume(nb_energylog *log, const char *path, long step, double time,
-                        nb_error *err);
+/* Reopens an existing log for a run restarted at (step, time): rows with a step above
+ * keep_step are dropped (via a temporary file renamed into place), and a comment
+ * "# restart: step S time T" is added. */
+int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
+                        double time, nb_error *err);
 
 /* Appends one row and flushes it, so a crash never leaves half a row. */
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,

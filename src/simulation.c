@@ -423,8 +423,11 @@ int nb_simulation_restart(const char *target, const char *config_path,
     if ((rc = nb_force_compute(&s.force, &s.p, NULL, err)))
         goto out;
     snprintf(path, sizeof path, "%s/energy.csv", s.c.output_dir);
+    /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint) is
+     * one the uninterrupted run would not have: drop it with the later ones */
+    long keep = s.step % s.c.diagnostics_every == 0 ? s.step : s.step - 1;
     if (access(path, F_OK) == 0)
-        rc = nb_energylog_resume(&s.log, path, s.step, s.time, err);
+        rc = nb_energylog_resume(&s.log, path, keep, s.step, s.time, err);
     else
         rc = nb_energylog_create(&s.log, path, &s.c, s.p.n, err);
     if (rc)

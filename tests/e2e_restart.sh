@@ -49,14 +49,14 @@ check "missing restart target exits 2" [ "$RC" -eq 2 ]
 # wall-clock limit: exit 3 with a snapshot, then the restart matches the full run
 cat >"$TMP/long.cfg" <<CFG
 run: { name = "long"; output_dir = "$TMP/long-full"; seed = 9; };
-initial_conditions: { type = "plummer"; n = 1500; };
+initial_conditions: { type = "plummer"; n = 3000; };
 gravity: { kernel = "parallel"; softening = 0.02; };
 integrator: { dt = 1.0e-3; t_end = 0.3; };
 output: { snapshot_every = 100; diagnostics_every = 10; compression = 0; };
 CFG
 nb run "$TMP/long.cfg" --quiet
 check "long run finishes" [ "$RC" -eq 0 ]
-nb run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/long-wall\"" --set run.max_wall_seconds=0.3
+nb run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/long-wall\"" --set run.max_wall_seconds=0.2
 check "wall-clock limit exits 3" [ "$RC" -eq 3 ]
 nb restart "$TMP/long-wall" --quiet --set run.max_wall_seconds=0.0
 check "restart after wall-clock stop exits 0" [ "$RC" -eq 0 ]
@@ -68,8 +68,7 @@ check "wall-clock stop + restart: energy rows identical" [ "$(rows "$TMP/long-fu
 "$NBODY" run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/long-sig\"" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
 i=0
-while [ ! -f "$TMP/long-sig/snapshot_0000.h5" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.2
+while [ ! -f "$TMP/long-sig/snapshot_0000.h5" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
 kill -TERM $pid
 wait $pid
 RC=$?
