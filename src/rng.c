@@ -85,32 +85,35 @@ double nb_log(double x)
         f *= 2.0;
         e -= 1;
     }
-    /* log f = 2 atanh(s), s = (f-1)/(f+1), |s| < 0.172: the series converges fast */
-    double s = (f - 1.0) / (f + 1.0), s2 = s * s, term = s, sum = 0.0;
-    for (int k = 1; k < 40; k += 2) {
-        sum += term / k;
-        term *= s2;
-    }
-    return 2.0 * sum + e * LN2_LO + e * LN2_HI;
+    /* log(1+f) = 2 atanh(s) = f - (hfsq - s (hfsq + R)), s = f/(2+f), |s| < 0.172, with
+     * R = 2s^2/3 + 2s^4/5 + ... summed smallest term first (fdlibm's arrangement): the
+     * rounding errors stay in the small correction terms, so the result is within 1 ulp. */
+    f -= 1.0; /* exact (Sterbenz) */
+    double s = f / (2.0 + f), z = s * s, R = 0.0;
+    for (int k = 39; k >= 3; k -= 2)
+        R = (R + 2.0 / k) * z;
+    double hfsq = 0.5 * f * f;
+    return e * LN2_HI - ((hfsq - (s * (hfsq + R) + e * LN2_LO)) - f);
 }
 
 double nb_exp(double x)
 {
     if (isnan(x))
         return x;
-    if (x > 709.0)
+    /* fdlibm's thresholds: exp overflows above log(DBL_MAX), underflows to 0 below
+     * log(2^-1075) */
+    if (x > 7.09782712893383973096e+02)
         return HUGE_VAL;
-    if (x < -745.0)
+    if (x < -7.45133219101941108420e+02)
         return 0.0;
-    /* x = k ln2 + r, |r| <= ln2/2; exp r by its Taylor series; ldexp is exact */
+    /* x = k ln2 + r, |r| <= ln2/2; exp r - 1 by its Taylor series in Horner form (smallest
+     * term first, within 1 ulp), the 1 added last; ldexp is exact */
     double kf = floor(x / (LN2_HI + LN2_LO) + 0.5);
     double r = (x - kf * LN2_HI) - kf * LN2_LO;
-    double term = 1.0, sum = 1.0;
-    for (int k = 1; k < 30; k++) {
-        term *= r / k;
-        sum += term;
-    }
-    return ldexp(sum, (int)kf);
+    double p = 1.0;
+    for (int k = 29; k >= 2; k--)
+        p = 1.0 + p * r / k;
+    return ldexp(1.0 + r * p, (int)kf);
 }
 
 double nb_pow(double x, double y)
