@@ -10,10 +10,12 @@
 
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
+extern const nb_kernel nb_kernel_knn;
 
 static const nb_kernel *const registry[] = {
     &nb_kernel_direct,
     &nb_kernel_parallel,
+    &nb_kernel_knn,
 };
 
 #define REGISTRY_LEN (sizeof registry / sizeof registry[0])
@@ -75,21 +77,21 @@ double nb_potential_energy(const nb_particles *p, double G, double eps, int thre
 {
     size_t n = p->n;
     double eps2 = eps * eps;
+    nb_simd s = nb_simd_best();
     double *row = malloc((n ? n : 1) * sizeof *row);
     double w = 0.0;
     if (!row) {
-        /* no scratch: same sum, one row at a time, serially */
+        /* no scratch: the same rows, one at a time, added in the same order */
         for (size_t i = 0; i < n; i++)
-            w += p->m[i] * nb_pair_pot_row(p->x[i], p->y[i], p->z[i], p->x, p->y, p->z,
-                                           p->m, i + 1, n, eps2);
+            w += nb_pair_pot_upper(s, p, i, eps2);
         return G * w;
     }
-    /* Each row is summed by one thread; the rows are added in index order afterwards,
-     * so the total has the same bits for any thread count. */
-#pragma omp parallel for schedule(dynamic, 16) num_threads(nb_threads(threads))
+    /* Each row of the upper triangle is summed by one thread and the rows are added in
+     * index order afterwards, so the total has the same bits for any thread count. Rows
+     * shrink with i: dynamic scheduling keeps the threads evenly loaded. */
+#pragma omp parallel for schedule(dynamic, 32) num_threads(nb_threads(threads))
     for (size_t i = 0; i < n; i++)
-        row[i] = p->m[i] * nb_pair_pot_row(p->x[i], p->y[i], p->z[i], p->x, p->y, p->z, p->m,
-                                           i + 1, n, eps2);
+        row[i] = nb_pair_pot_upper(s, p, i, eps2);
     for (size_t i = 0; i < n; i++)
         w += row[i];
     free(row);

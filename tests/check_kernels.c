@@ -1,0 +1,430 @@
+/* The exact kernels against an independent long-double brute-force sum (with and without
+ * softening, coincident points, every SIMD path this CPU runs), momentum conservation,
+ * the potential, and bit-for-bit agreement between direct, parallel and thread counts. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ics.h"
+#include "kernels/kernels.h"
+#include "kernels/pairwise.h"
+#include "particles.h"
+
+/* A sum of n terms, each within a few ulp, stays within a few n ulp of the sum of the
+ * terms' magnitudes; the refined 1/sqrt estimates are a few ulp too. This bound is ~20x
+ * what the kernels show, and ~1e9x below what an unrefined 14-bit estimate would give. */
+#define REL_TOL 2e-14
+
+/* ---- helpers ---- */
+
+static void make_gaussian(size_t n, unsigned seed, nb_particles *p)
+{
+    nb_ics_params ip = {.type = "gaussian", .n = n, .seed = seed, .G = 1.0};
+    nb_error err;
+    nb_error_clear(&err);
+    ck_assert_msg(nb_ics_generate(&ip, p, &err) == NB_OK, "%s", err.msg);
+}
+
+/* A tight clump of near and exactly coincident points inside a gaussian blob. */
+static void add_coincident(nb_particles *p)
+{
+    ck_assert(p->n >= 12);
+    for (size_t i = 3; i < 6; i++) { /* 3, 4, 5 at one point */
+        p->x[i] = p->x[3];
+        p->y[i] = p->y[3];
+        p->z[i] = p->z[3];
+    }
+    p->x[p->n - 1] = p->x[0]; /* first and last coincide: different blocks */
+    p->y[p->n - 1] = p->y[0];
+    p->z[p->n - 1] = p->z[0];
+    p->x[9] = p->x[8] + 1e-9; /* very close but distinct */
+    p->y[9] = p->y[8];
+    p->z[9] = p->z[8];
+}
+
+typedef struct ref {
+    long double *ax, *ay, *az, *pot;
+    double *scale, *pscale; /* sums of the terms' magnitudes */
+} ref;
+
+/* Independent brute force in long double, each pair from scratch, r = 0 pairs skipped. */
+static void ref_compute(const nb_particles *p, double G, double eps, ref *r)
+{
+    size_t n = p->n;
+    r->ax = calloc(n, sizeof *r->ax);
+    r->ay = calloc(n, sizeof *r->ay);
+    r->az = calloc(n, sizeof *r->az);
+    r->pot = calloc(n, sizeof *r->pot);
+    r->scale = calloc(n, sizeof *r->scale);
+    r->pscale = calloc(n, sizeof *r->pscale);
+    ck_assert(r->ax && r->ay && r->az && r->pot && r->scale && r->pscale);
+    long double e2 = (long double)eps * eps;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            if (j == i)
+                continue;
+            long double dx = (long double)p->x[j] - p->x[i];
+            long double dy = (long double)p->y[j] - p->y[i];
+            long double dz = (long double)p->z[j] - p->z[i];
+            long double r2 = dx * dx + dy * dy + dz * dz + e2;
+            if (r2 == 0.0L)
+                continue;
+            long double rr = sqrtl(r2);
+            long double f = (long double)G * p->m[j] / (r2 * rr);
+            r->ax[i] += f * dx;
+            r->ay[i] += f * dy;
+            r->az[i] += f * dz;
+            r->pot[i] -= (long double)G * p->m[j] / rr;
+            r->scale[i] += (double)(f * rr);
+            r->pscale[i] += (double)((long double)G * p->m[j] / rr);
+        }
+    }
+}
+
+static void ref_free(ref *r)
+{
+    free(r->ax); free(r->ay); free(r->az); free(r->pot); free(r->scale); free(r->pscale);
+}
+
+static void check_against_ref(const char *what, const nb_particles *p, const double *pot,
+                              const ref *r)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        double tol = REL_TOL * r->scale[i] + 1e-300;
+        ck_assert_msg(fabsl(p->ax[i] - r->ax[i]) <= tol && fabsl(p->ay[i] - r->ay[i]) <= tol &&
+                          fabsl(p->az[i] - r->az[i]) <= tol,
+                      "%s n=%zu: a[%zu] = (%.17g %.17g %.17g), reference (%.17Lg %.17Lg %.17Lg)",
+                      what, p->n, i, p->ax[i], p->ay[i], p->az[i], r->ax[i], r->ay[i],
+                      r->az[i]);
+        if (pot)
+            ck_assert_msg(fabsl(pot[i] - r->pot[i]) <= REL_TOL * r->pscale[i] + 1e-300,
+                          "%s n=%zu: pot[%zu] = %.17g, reference %.17Lg", what, p->n, i,
+                          pot[i], r->pot[i]);
+    }
+}
+
+static void run_kernel(const char *name, int threads, double G, double eps, nb_particles *p,
+                       double *pot)
+{
+    nb_kernel_params kp = {.G = G, .eps = eps, .neighbours = 16, .threads = threads};
+    nb_force f;
+    nb_error err;
+    nb_error_clear(&err);
+    ck_assert_msg(nb_force_init(&f, name, &kp, p->n, &err) == NB_OK, "%s", err.msg);
+    ck_assert_msg(nb_force_compute(&f, p, pot, &err) == NB_OK, "%s", err.msg);
+    nb_force_free(&f);
+}
+
+/* Copies of a, pot after one evaluation, for bitwise comparison. */
+typedef struct result {
+    size_t n;
+    double *ax, *ay, *az, *pot;
+} result;
+
+static result save(const nb_particles *p, const double *pot)
+{
+    result s = {.n = p->n};
+    size_t bytes = (p->n ? p->n : 1) * sizeof(double);
+    s.ax = malloc(bytes); s.ay = malloc(bytes); s.az = malloc(bytes); s.pot = malloc(bytes);
+    ck_assert(s.ax && s.ay && s.az && s.pot);
+    memcpy(s.ax, p->ax, p->n * sizeof(double));
+    memcpy(s.ay, p->ay, p->n * sizeof(double));
+    memcpy(s.az, p->az, p->n * sizeof(double));
+    if (pot)
+        memcpy(s.pot, pot, p->n * sizeof(double));
+    return s;
+}
+
+static void same_bits(const char *what, const result *a, const result *b, int with_pot)
+{
+    size_t bytes = a->n * sizeof(double);
+    ck_assert_msg(a->n == b->n, "%s: sizes differ", what);
+    ck_assert_msg(!memcmp(a->ax, b->ax, bytes) && !memcmp(a->ay, b->ay, bytes) &&
+                      !memcmp(a->az, b->az, bytes),
+                  "%s: accelerations differ in their bits", what);
+    if (with_pot)
+        ck_assert_msg(!memcmp(a->pot, b->pot, bytes), "%s: potentials differ in their bits",
+                      what);
+}
+
+static void result_free(result *s)
+{
+    free(s->ax); free(s->ay); free(s->az); free(s->pot);
+}
+
+/* Sizes around SIMD widths and block edges: one block (n < 512), several blocks with
+ * ragged ends (nb = 2, 4, 6). */
+static const size_t sizes[] = {1, 2, 3, 5, 8, 9, 17, 31, 100, 600, 1029, 1300};
+#define NSIZES (sizeof sizes / sizeof sizes[0])
+
+static const char *const exact_kernels[] = {"direct", "parallel"};
+
+/* ---- tests ---- */
+
+/* _i: kernel x softening x size */
+START_TEST(test_kernel_vs_reference)
+{
+    int k = _i / (2 * NSIZES), soft = (_i / NSIZES) % 2;
+    size_t n = sizes[_i % NSIZES];
+    double G = 0.7, eps = soft ? 0.05 : 0.0;
+    nb_particles p;
+    make_gaussian(n, 1000 + (unsigned)n, &p);
+    ref r;
+    ref_compute(&p, G, eps, &r);
+    double *pot = nb_alloc_doubles(n);
+    ck_assert(pot);
+    char what[64];
+    snprintf(what, sizeof what, "%s eps=%g", exact_kernels[k], eps);
+    run_kernel(exact_kernels[k], 2, G, eps, &p, pot);
+    check_against_ref(what, &p, pot, &r);
+    run_kernel(exact_kernels[k], 2, G, eps, &p, NULL);
+    check_against_ref(what, &p, NULL, &r);
+    free(pot);
+    ref_free(&r);
+    nb_particles_free(&p);
+}
+END_TEST
+
+/* Every SIMD path this CPU runs, not just the one the kernels pick. */
+START_TEST(test_simd_paths_vs_reference)
+{
+    static const nb_simd paths[] = {NB_SIMD_GENERIC, NB_SIMD_AVX2, NB_SIMD_AVX512};
+    nb_simd s = paths[_i];
+    if (!nb_simd_available(s))
+        return;
+    for (int soft = 0; soft < 2; soft++) {
+        for (size_t c = 0; c < NSIZES; c++) {
+            size_t n = sizes[c];
+            double eps = soft ? 0.01 : 0.0;
+            nb_particles p;
+            make_gaussian(n, 7 + (unsigned)n, &p);
+            if (n >= 12)
+                add_coincident(&p);
+            ref r;
+            ref_compute(&p, 1.0, eps, &r);
+            double *pot = nb_alloc_doubles(n);
+            ck_assert(pot);
+            char what[64];
+            snprintf(what, sizeof what, "path %s eps=%g", nb_simd_name(s), eps);
+            nb_pair_accel(s, &p, 1.0, eps * eps, pot);
+            check_against_ref(what, &p, pot, &r);
+            /* the exact potential energy through the same path */
+            long double w = 0.0L;
+            double wscale = 0.0;
+            for (size_t i = 0; i < n; i++) {
+                w += 0.5L * p.m[i] * r.pot[i];
+                wscale += 0.5 * p.m[i] * r.pscale[i];
+            }
+            double we = 0.0;
+            for (size_t i = 0; i < n; i++)
+                we += nb_pair_pot_upper(s, &p, i, eps * eps);
+            ck_assert_msg(fabsl(we - w) <= REL_TOL * wscale, "%s n=%zu: W = %.17g, ref %.17Lg",
+                          what, n, we, w);
+            free(pot);
+            ref_free(&r);
+            nb_particles_free(&p);
+        }
+    }
+}
+END_TEST
+
+/* eps = 0: coincident points are skipped, not turned into NaN or inf. */
+START_TEST(test_coincident_points)
+{
+    for (int k = 0; k < 2; k++) {
+        nb_particles p;
+        make_gaussian(1300, 5, &p);
+        add_coincident(&p);
+        ref r;
+        ref_compute(&p, 1.0, 0.0, &r);
+        double *pot = nb_alloc_doubles(p.n);
+        ck_assert(pot);
+        run_kernel(exact_kernels[k], 3, 1.0, 0.0, &p, pot);
+        for (size_t i = 0; i < p.n; i++)
+            ck_assert_msg(isfinite(p.ax[i]) && isfinite(p.ay[i]) && isfinite(p.az[i]) &&
+                              isfinite(pot[i]),
+                          "%s: non-finite result for particle %zu", exact_kernels[k], i);
+        check_against_ref(exact_kernels[k], &p, pot, &r);
+        free(pot);
+        ref_free(&r);
+        nb_particles_free(&p);
+
+        /* all particles at one point: nothing to sum */
+        nb_particles_alloc(&p, 20, NULL);
+        for (size_t i = 0; i < p.n; i++) {
+            p.x[i] = 1.5;
+            p.m[i] = 1.0;
+        }
+        run_kernel(exact_kernels[k], 2, 1.0, 0.0, &p, NULL);
+        for (size_t i = 0; i < p.n; i++)
+            ck_assert(p.ax[i] == 0.0 && p.ay[i] == 0.0 && p.az[i] == 0.0);
+        nb_particles_free(&p);
+    }
+}
+END_TEST
+
+/* Newton's third law: sum_i m_i a_i = 0 up to round-off. */
+START_TEST(test_momentum_balance)
+{
+    for (int k = 0; k < 2; k++) {
+        for (int soft = 0; soft < 2; soft++) {
+            nb_particles p;
+            make_gaussian(1029, 11, &p);
+            run_kernel(exact_kernels[k], 2, 1.0, soft ? 0.1 : 0.0, &p, NULL);
+            long double sx = 0, sy = 0, sz = 0;
+            double mag = 0.0;
+            for (size_t i = 0; i < p.n; i++) {
+                sx += (long double)p.m[i] * p.ax[i];
+                sy += (long double)p.m[i] * p.ay[i];
+                sz += (long double)p.m[i] * p.az[i];
+                mag += p.m[i] * sqrt(p.ax[i] * p.ax[i] + p.ay[i] * p.ay[i] + p.az[i] * p.az[i]);
+            }
+            long double tot = sqrtl(sx * sx + sy * sy + sz * sz);
+            ck_assert_msg(tot <= 1e-13 * mag, "%s: |sum m a| = %Lg, sum |m a| = %g",
+                          exact_kernels[k], tot, mag);
+            nb_particles_free(&p);
+        }
+    }
+}
+END_TEST
+
+/* direct and parallel, any thread count, potential asked for or not: the same bits. */
+START_TEST(test_bitwise_agreement)
+{
+    static const size_t ns[] = {13, 600, 1300, 4100};
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+        for (int soft = 0; soft < 2; soft++) {
+            double eps = soft ? 0.02 : 0.0;
+            nb_particles p;
+            make_gaussian(ns[c], 3, &p);
+            add_coincident(&p);
+            double *pot = nb_alloc_doubles(p.n);
+            ck_assert(pot);
+            run_kernel("direct", 1, 1.0, eps, &p, pot);
+            result d = save(&p, pot);
+            run_kernel("direct", 1, 1.0, eps, &p, NULL);
+            result dn = save(&p, NULL);
+            same_bits("direct with and without the potential", &d, &dn, 0);
+            for (int t = 1; t <= 3; t++) {
+                char what[64];
+                snprintf(what, sizeof what, "parallel, %d threads, vs direct", t);
+                memset(pot, 0, p.n * sizeof *pot);
+                run_kernel("parallel", t, 1.0, eps, &p, pot);
+                result q = save(&p, pot);
+                same_bits(what, &d, &q, 1);
+                result_free(&q);
+                run_kernel("parallel", t, 1.0, eps, &p, NULL);
+                q = save(&p, NULL);
+                same_bits(what, &d, &q, 0);
+                result_free(&q);
+            }
+            result_free(&d);
+            result_free(&dn);
+            free(pot);
+            nb_particles_free(&p);
+        }
+    }
+}
+END_TEST
+
+/* The exact potential energy against long double, same bits for 1, 2 and 3 threads. */
+START_TEST(test_potential_energy)
+{
+    static const size_t ns[] = {1, 2, 17, 1300};
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+        for (int soft = 0; soft < 2; soft++) {
+            double eps = soft ? 0.05 : 0.0, G = 2.0;
+            nb_particles p;
+            make_gaussian(ns[c], 21, &p);
+            if (p.n >= 12)
+                add_coincident(&p);
+            long double w = 0.0L;
+            double wscale = 0.0;
+            for (size_t i = 0; i < p.n; i++)
+                for (size_t j = i + 1; j < p.n; j++) {
+                    long double dx = (long double)p.x[j] - p.x[i];
+                    long double dy = (long double)p.y[j] - p.y[i];
+                    long double dz = (long double)p.z[j] - p.z[i];
+                    long double r2 = dx * dx + dy * dy + dz * dz + (long double)eps * eps;
+                    if (r2 > 0.0L) {
+                        w -= (long double)G * p.m[i] * p.m[j] / sqrtl(r2);
+                        wscale += G * p.m[i] * p.m[j] / sqrt((double)r2);
+                    }
+                }
+            double w1 = nb_potential_energy(&p, G, eps, 1);
+            ck_assert_msg(fabsl(w1 - w) <= REL_TOL * wscale,
+                          "n=%zu eps=%g: W = %.17g, reference %.17Lg", p.n, eps, w1, w);
+            for (int t = 2; t <= 3; t++) {
+                double wt = nb_potential_energy(&p, G, eps, t);
+                ck_assert_msg(!memcmp(&w1, &wt, sizeof w1),
+                              "n=%zu: W with %d threads %.17g != %.17g with 1", p.n, t, wt,
+                              w1);
+            }
+            nb_particles_free(&p);
+        }
+    }
+}
+END_TEST
+
+/* The schedule's shape, and that it covers every pair exactly once. */
+START_TEST(test_schedule)
+{
+    static const size_t ns[] = {0, 1, 511, 512, 1300, 4096, 16384, 300000};
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+        nb_pair_plan pl = nb_pair_plan_make(ns[c]);
+        ck_assert(pl.nb >= 1 && (pl.nb == 1 || pl.nb % 2 == 0));
+        ck_assert_uint_eq(nb_pair_rounds(&pl), pl.nb);
+        ck_assert_uint_eq(nb_pair_round_tiles(&pl, 0), pl.nb);
+        for (size_t r = 1; r < nb_pair_rounds(&pl); r++)
+            ck_assert_uint_eq(nb_pair_round_tiles(&pl, r), pl.nb / 2);
+    }
+    /* all points coincident and eps = 1: every pair adds -1 to both potentials, so a
+     * missed pair or one counted twice shows as an error of 1 in n - 1 */
+    nb_particles p;
+    ck_assert(nb_particles_alloc(&p, 2000, NULL) == NB_OK); /* 8 blocks */
+    for (size_t i = 0; i < p.n; i++)
+        p.m[i] = 1.0;
+    double *pot = nb_alloc_doubles(p.n);
+    ck_assert(pot);
+    for (int k = 0; k < 2; k++) {
+        run_kernel(exact_kernels[k], 3, 1.0, 1.0, &p, pot);
+        for (size_t i = 0; i < p.n; i++)
+            ck_assert_msg(fabs(pot[i] + (double)(p.n - 1)) < 1e-9,
+                          "%s: pot[%zu] = %.17g, not %zu: a pair missed or counted twice",
+                          exact_kernels[k], i, pot[i], p.n - 1);
+    }
+    free(pot);
+    nb_particles_free(&p);
+}
+END_TEST
+
+static Suite *kernels_suite(void)
+{
+    Suite *s = suite_create("kernels");
+    TCase *tc = tcase_create("accuracy");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, test_kernel_vs_reference, 0, (int)(2 * 2 * NSIZES));
+    tcase_add_loop_test(tc, test_simd_paths_vs_reference, 0, 3);
+    tcase_add_test(tc, test_coincident_points);
+    tcase_add_test(tc, test_momentum_balance);
+    tcase_add_test(tc, test_potential_energy);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("determinism");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_bitwise_agreement);
+    tcase_add_test(tc, test_schedule);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(kernels_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Builds the standalone benchmark (libnbody's sources + src/bench_main.c, no autotools,
+# libconfig or HDF5) with plain gcc and runs it: tools/bench.sh [nbody bench options].
+#   CC, CFLAGS    compiler and flags (default gcc, -O3 -march=native ...)
+#   BUILD_DIR     where the binary goes (default ./build-bench)
+# Example: tools/bench.sh --kernel direct --kernel parallel --n 4096 --n 16384 --threads 16
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+CC=${CC:-gcc}
+CFLAGS=${CFLAGS:--O3 -march=native -fno-math-errno -fno-trapping-math}
+BUILD_DIR=${BUILD_DIR:-build-bench}
+mkdir -p "$BUILD_DIR"
+# libnbody is exactly the sources Makefile.am lists in libnbody_la_SOURCES
+srcs=$(sed -n '/^libnbody_la_SOURCES *=/,/^[^	]*$/p' "$top/Makefile.am" |
+       tr ' \t\\' '\n\n\n' | grep '\.c$' | sed "s|^|$top/|")
+# shellcheck disable=SC2086
+$CC -std=c11 -Wall -Wextra $CFLAGS -fopenmp -I"$top/src" -D_GNU_SOURCE -DNB_VERSION='"bench"' \
+    -o "$BUILD_DIR/nbody-bench" $srcs "$top/src/bench_main.c" -lm
+exec "$BUILD_DIR/nbody-bench" "$@"
