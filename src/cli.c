@@ -178,10 +178,11 @@ static int cmd_restart(cli_args *a)
     nb_error err;
     nb_error_clear(&err);
     nb_run_options o = {.overwrite = 0, .quiet = a->quiet};
+    char dir[NB_PATH_MAX];
     int rc = nb_simulation_restart(a->target, a->config, a->overrides, a->n_overrides, &o,
-                                   &err);
+                                   dir, sizeof dir, &err);
     if (rc == NB_OK && !a->quiet)
-        fprintf(stderr, "nbody: finished\n");
+        fprintf(stderr, "nbody: finished; output in %s\n", dir);
     return finish(rc, &err);
 }
 

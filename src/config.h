@@ -61,6 +61,10 @@ int nb_config_load_string(nb_config *c, const char *text, const char *name,
  * nb_config_load_string reads back to the same struct. Returns a malloc'd string. */
 char *nb_config_format(const nb_config *c);
 
+/* The shortest decimal text that reads back as exactly v (0.005, not
+ * 0.0050000000000000001), for files people read. Returns buf. */
+char *nb_config_format_double(char *buf, size_t size, double v);
+
 /* Number of steps the run takes: t_end / dt rounded to the nearest integer. */
 long nb_config_steps(const nb_config *c);
 

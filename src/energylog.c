@@ -10,6 +10,7 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
                         nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
+    char eps[32], dt[32], g[32];
     log->f = fopen(path, "w");
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
@@ -20,12 +21,15 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# name: %s\n"
             "# n: %zu\n"
             "# kernel: %s\n"
-            "# softening: %.17g\n"
-            "# dt: %.17g\n"
-            "# G: %.17g\n"
+            "# softening: %s\n"
+            "# dt: %s\n"
+            "# G: %s\n"
             "# potential: exact softened pairwise sum, whatever the force kernel\n"
             "%s\n",
-            NB_VERSION, c->source, c->name, n, c->kernel, c->softening, c->dt, c->G,
+            NB_VERSION, c->source, c->name, n, c->kernel,
+            nb_config_format_double(eps, sizeof eps, c->softening),
+            nb_config_format_double(dt, sizeof dt, c->dt),
+            nb_config_format_double(g, sizeof g, c->G),
             NB_ENERGYLOG_COLUMNS);
     if (fflush(log->f) != 0) {
         int e = errno;

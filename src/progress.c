@@ -21,6 +21,7 @@ void nb_progress_init(nb_progress *pr, int quiet, long first_step)
     pr->start = pr->last = nb_wall_seconds();
     pr->first_step = first_step;
     pr->drawn = 0;
+    pr->shown_step = -1;
 }
 
 static void format_eta(char *buf, size_t size, double s)
@@ -41,9 +42,10 @@ void nb_progress_update(nb_progress *pr, long step, long end_step, double time,
     if (!pr->enabled)
         return;
     double now = nb_wall_seconds();
-    if (!force && now - pr->last < pr->interval)
+    if ((!force && now - pr->last < pr->interval) || step == pr->shown_step)
         return;
     pr->last = now;
+    pr->shown_step = step;
     double rate = (double)(step - pr->first_step) / fmax(now - pr->start, 1e-9);
     char eta[32];
     format_eta(eta, sizeof eta, rate > 0 ? (double)(end_step - step) / rate : NAN);

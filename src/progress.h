@@ -9,6 +9,7 @@ typedef struct nb_progress {
     double interval;    /* seconds between updates */
     double start, last; /* wall clock at start and at the last update */
     long first_step;    /* step the run (or restart) started from */
+    long shown_step;    /* step of the last line printed, so the final one is not repeated */
     int drawn;          /* a \r line is on screen and needs a newline before other output */
 } nb_progress;
 

@@ -20,9 +20,11 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
 /* Continues a run from target: a snapshot file, or a run directory (its newest snapshot
  * that reads back whole). The configuration is the snapshot's own, or config_path when
  * given, with overrides applied; a change of dt, G or softening must be explicit in the
- * overrides. Output goes to the snapshot's directory unless run.output_dir is overridden. */
+ * overrides. Output goes to the snapshot's directory unless run.output_dir is overridden;
+ * out_dir receives the directory used. */
 int nb_simulation_restart(const char *target, const char *config_path,
                           const char *const *overrides, size_t n_overrides,
-                          const nb_run_options *o, nb_error *err);
+                          const nb_run_options *o, char *out_dir, size_t out_size,
+                          nb_error *err);
 
 #endif
