@@ -63,6 +63,13 @@ static size_t clamp_k(size_t k, size_t n)
     return n == 0 ? 0 : (k < n - 1 ? k : n - 1);
 }
 
+/* Particles per tree walk. Blocks of a leaf's particles share one walk; each thread's
+ * buffer holds width * k neighbours, so for large k the blocks shrink to one particle. */
+static size_t block_width(size_t k)
+{
+    return k <= 1024 ? NB_KDTREE_LANES : 1;
+}
+
 static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
 {
     *state = NULL;
@@ -73,16 +80,52 @@ static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_err
     if (!s)
         return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory");
     s->k = (size_t)kp->neighbours;
+    size_t k = clamp_k(s->k, n);
     int rc = nb_kdtree_init(&s->tree, n, 0, err);
     if (!rc)
-        rc = reserve_scratch(s, nb_threads(kp->threads), NB_KDTREE_LANES * clamp_k(s->k, n),
-                             err);
+        rc = reserve_scratch(s, nb_threads(kp->threads), block_width(k) * k, err);
     if (rc) {
         knn_destroy(s);
         return rc;
     }
     *state = s;
     return NB_OK;
+}
+
+/* Forces on the particles of one leaf, `width` at a time. Each particle's sum is one
+ * thread's, over its neighbours in ascending (distance, index) order. */
+static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
+                        size_t width, double G, double eps2, nb_kdtree_neighbour *nb,
+                        double *ax, double *ay, double *az, double *pot)
+{
+    size_t found[NB_KDTREE_LANES];
+    size_t p1 = (size_t)leaf->start + leaf->count;
+    for (size_t b = leaf->start; b < p1; b += width) {
+        size_t c = nb_kdtree_knn_block(t, b, p1 - b < width ? p1 - b : width, k, nb, found);
+        for (size_t r = 0; r < c; r++) {
+            size_t q = b + r, i = t->index[q];
+            const nb_kdtree_neighbour *nr = nb + r * k;
+            double xi = t->x[q], yi = t->y[q], zi = t->z[q];
+            double sx = 0.0, sy = 0.0, sz = 0.0, phi = 0.0;
+            for (size_t a = 0; a < found[r]; a++) {
+                size_t j = nr[a].pos;
+                double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
+                double r2 = nr[a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
+                double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                double mr = t->m[j] * rinv;
+                double w = mr * rinv * rinv;
+                sx += w * dx;
+                sy += w * dy;
+                sz += w * dz;
+                phi -= mr;
+            }
+            ax[i] = G * sx;
+            ay[i] = G * sy;
+            az[i] = G * sz;
+            if (pot)
+                pot[i] = G * phi;
+        }
+    }
 }
 
 static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
@@ -98,10 +141,11 @@ static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, d
         if ((rc = nb_kdtree_init(&s->tree, n, leaf, err)))
             return rc;
     }
-    size_t k = clamp_k(s->k, n);
+    size_t k = clamp_k(s->k, n), width = block_width(k);
     int nt = nb_threads(kp->threads);
-    if ((rc = reserve_scratch(s, nt, NB_KDTREE_LANES * k, err)))
+    if ((rc = reserve_scratch(s, nt, width * k, err)))
         return rc;
+    /* rebuilt from scratch every call: the tree depends only on the positions */
     if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
         return rc;
 
@@ -110,44 +154,14 @@ static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, d
     const size_t stride = s->stride, nnodes = t->nnodes;
     double *ax = p->ax, *ay = p->ay, *az = p->az;
     nb_kdtree_neighbour *scratch = s->scratch;
-    /* Leaf by leaf: one tree walk finds the neighbours of all the leaf's particles. Each
-     * particle's sum is one thread's, over its neighbours sorted by (distance, index), so
+    /* Leaves in any order, on any thread: every particle's result is computed alone, so
      * the bits depend neither on the thread count nor on the schedule. */
-#pragma omp parallel for schedule(dynamic, 64) num_threads(nt) default(none) \
-    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, G, eps2, stride)
-    for (size_t node = 0; node < nnodes; node++) {
-        if (t->nodes[node].left != 0)
-            continue;
-        nb_kdtree_neighbour *nb = scratch + (size_t)thread_id() * stride;
-        size_t found[NB_KDTREE_LANES];
-        size_t p0 = t->nodes[node].start, p1 = p0 + t->nodes[node].count;
-        for (size_t b = p0; b < p1; b += NB_KDTREE_LANES) {
-        size_t c = nb_kdtree_knn_block(t, b, p1 - b, k, nb, found);
-        for (size_t r = 0; r < c; r++) {
-            size_t q = b + r, i = t->index[q];
-            const nb_kdtree_neighbour *nr = nb + r * k;
-            double xi = t->x[q], yi = t->y[q], zi = t->z[q];
-            double sx = 0.0, sy = 0.0, sz = 0.0, phi = 0.0;
-            for (size_t a = 0; a < found[r]; a++) {
-                size_t j = nr[a].pos;
-                double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
-                double r2 = nr[a].d2 + eps2;
-                double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
-                double mr = t->m[j] * rinv;
-                double w = mr * rinv * rinv;
-                sx += w * dx;
-                sy += w * dy;
-                sz += w * dz;
-                phi -= mr;
-            }
-            ax[i] = G * sx;
-            ay[i] = G * sy;
-            az[i] = G * sz;
-            if (pot)
-                pot[i] = G * phi;
-        }
-        }
-    }
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) default(none) \
+    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, width, G, eps2, stride)
+    for (size_t node = 0; node < nnodes; node++)
+        if (t->nodes[node].left == 0)
+            leaf_forces(t, &t->nodes[node], k, width, G, eps2,
+                        scratch + (size_t)thread_id() * stride, ax, ay, az, pot);
     return NB_OK;
 }
 
