@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,8 @@ typedef struct sim {
     nb_force force;
     nb_energylog log;
     long step, end_step, next_output;
+    long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
+    double time_origin; /* rounding, and the same bits after a restart */
     double time, e0, last_rel_error, wall0;
     int lock_fd;
     nb_progress progress;
@@ -134,6 +137,29 @@ static int check_output_dir(const nb_config *c, int overwrite, int *exists, nb_e
     return NB_OK;
 }
 
+/* Refuses, before allocating, more particles than the machine can hold: touching more
+ * memory than there is gets the process killed without a word. A file's N is bounded by
+ * the data in the file. */
+static int check_memory(const nb_config *c, nb_error *err)
+{
+    if (!strcmp(c->ic_type, "file"))
+        return NB_OK;
+    double need = (double)c->n * 11.0 * sizeof(double), have = HUGE_VAL;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page > 0)
+        have = (double)pages * (double)page;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (double)rl.rlim_cur < have)
+        have = (double)rl.rlim_cur;
+    if (need > have)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone, "
+                       "more than the %.3g GB of memory this process may use", c->source, c->n,
+                       need / 1e9, have / 1e9);
+    return NB_OK;
+}
+
 static int snapshot_due(const sim *s)
 {
     if (s->step == s->end_step)
@@ -148,6 +174,8 @@ static int write_snapshot(sim *s, nb_error *err)
     meta.step = s->step;
     meta.time = s->time;
     meta.dt = s->c.dt;
+    meta.step_origin = s->step_origin;
+    meta.time_origin = s->time_origin;
     meta.output_index = s->next_output;
     meta.e0 = s->e0;
     meta.G = s->c.G;
@@ -186,7 +214,7 @@ static int loop(sim *s, nb_error *err)
         if (rc)
             break;
         s->step++;
-        s->time += c->dt;
+        s->time = s->time_origin + (double)(s->step - s->step_origin) * c->dt;
         size_t bad = nb_particles_find_nonfinite(&s->p);
         if (bad < s->p.n) {
             rc = nb_fail(err, NB_ERR_RUNTIME,
@@ -248,8 +276,15 @@ static void sim_free(sim *s)
 
 static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
 {
-    if (!strcmp(c->ic_type, "file"))
-        return nb_snapshot_read_particles(c->ic_file, p, err);
+    if (!strcmp(c->ic_type, "file")) {
+        int rc = nb_snapshot_read_particles(c->ic_file, p, err);
+        if (rc && err) { /* say which setting named the file */
+            char why[sizeof err->msg];
+            snprintf(why, sizeof why, "%s", err->msg);
+            nb_fail(err, rc, "%s: initial_conditions.file: %s", c->source, why);
+        }
+        return rc;
+    }
     nb_ics_params ip = {
         .type = c->ic_type, .n = (size_t)c->n, .seed = c->seed, .G = c->G,
         .radius = c->ic_radius, .semi_major_axis = c->ic_semi_major_axis,
@@ -276,7 +311,7 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     char path[NB_PATH_MAX + 32];
 
     /* everything that can be wrong with the input is found before anything is written */
-    if ((rc = check_output_dir(c, o->overwrite, &exists, err)))
+    if ((rc = check_output_dir(c, o->overwrite, &exists, err)) || (rc = check_memory(c, err)))
         return rc;
     if ((rc = make_particles(c, &s.p, err)))
         goto out;
@@ -347,7 +382,8 @@ static int check_same_physics(const nb_config *c, const nb_snapshot_meta *m, con
 
 int nb_simulation_restart(const char *target, const char *config_path,
                           const char *const *overrides, size_t n_overrides,
-                          const nb_run_options *o, nb_error *err)
+                          const nb_run_options *o, char *out_dir, size_t out_size,
+                          nb_error *err)
 {
     sim s;
     memset(&s, 0, sizeof s);
@@ -397,6 +433,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
     s.step = meta.step;
     s.time = meta.time;
     s.e0 = meta.e0;
+    /* a new dt starts a new time origin at the snapshot */
+    s.step_origin = s.c.dt == meta.dt ? meta.step_origin : meta.step;
+    s.time_origin = s.c.dt == meta.dt ? meta.time_origin : meta.time;
     /* t_end may have changed; the end step is counted from the snapshot's own time */
     s.end_step = s.step + (long)llround((s.c.t_end - s.time) / s.c.dt);
     if (s.end_step <= s.step) {
@@ -432,6 +471,7 @@ int nb_simulation_restart(const char *target, const char *config_path,
         rc = nb_energylog_create(&s.log, path, &s.c, s.p.n, err);
     if (rc)
         goto out;
+    snprintf(out_dir, out_size, "%s", s.c.output_dir);
     nb_progress_init(&s.progress, o->quiet, s.step);
     rc = run_with_signals(&s, err);
 out:

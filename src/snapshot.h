@@ -12,8 +12,10 @@
  * attributes), plus the effective configuration text (/Parameters). */
 typedef struct nb_snapshot_meta {
     long step;           /* steps taken since the original start */
-    double time;         /* simulated time */
+    double time;         /* simulated time: time_origin + (step - step_origin) * dt */
     double dt;
+    long step_origin;    /* where the current dt took over (0, or a restart that changed dt), */
+    double time_origin;  /* so time never accumulates rounding, and continues bit for bit */
     long output_index;   /* NNNN of snapshot_NNNN.h5 */
     double e0;           /* total energy at step 0 of the original run */
     double G, softening;
