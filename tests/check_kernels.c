@@ -7,102 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ics.h"
 #include "kernels/kernels.h"
 #include "kernels/pairwise.h"
 #include "particles.h"
-
-/* A sum of n terms, each within a few ulp, stays within a few n ulp of the sum of the
- * terms' magnitudes; the refined 1/sqrt estimates are a few ulp too. This bound is ~20x
- * what the kernels show, and ~1e9x below what an unrefined 14-bit estimate would give. */
-#define REL_TOL 2e-14
+#include "kernel_reference.h"
 
 /* ---- helpers ---- */
 
-static void make_gaussian(size_t n, unsigned seed, nb_particles *p)
-{
-    nb_ics_params ip = {.type = "gaussian", .n = n, .seed = seed, .G = 1.0};
-    nb_error err;
-    nb_error_clear(&err);
-    ck_assert_msg(nb_ics_generate(&ip, p, &err) == NB_OK, "%s", err.msg);
-}
-
-/* A tight clump of near and exactly coincident points inside a gaussian blob. */
-static void add_coincident(nb_particles *p)
-{
-    ck_assert(p->n >= 12);
-    for (size_t i = 3; i < 6; i++) { /* 3, 4, 5 at one point */
-        p->x[i] = p->x[3];
-        p->y[i] = p->y[3];
-        p->z[i] = p->z[3];
-    }
-    p->x[p->n - 1] = p->x[0]; /* first and last coincide: different blocks */
-    p->y[p->n - 1] = p->y[0];
-    p->z[p->n - 1] = p->z[0];
-    p->x[9] = p->x[8] + 1e-9; /* very close but distinct */
-    p->y[9] = p->y[8];
-    p->z[9] = p->z[8];
-}
-
-typedef struct ref {
-    long double *ax, *ay, *az, *pot;
-    double *scale, *pscale; /* sums of the terms' magnitudes */
-} ref;
-
-/* Independent brute force in long double, each pair from scratch, r = 0 pairs skipped. */
+/* Independent brute force in long double, each pair from scratch. */
 static void ref_compute(const nb_particles *p, double G, double eps, ref *r)
 {
-    size_t n = p->n;
-    r->ax = calloc(n, sizeof *r->ax);
-    r->ay = calloc(n, sizeof *r->ay);
-    r->az = calloc(n, sizeof *r->az);
-    r->pot = calloc(n, sizeof *r->pot);
-    r->scale = calloc(n, sizeof *r->scale);
-    r->pscale = calloc(n, sizeof *r->pscale);
-    ck_assert(r->ax && r->ay && r->az && r->pot && r->scale && r->pscale);
+    ref_alloc(r, p->n);
     long double e2 = (long double)eps * eps;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++) {
-            if (j == i)
-                continue;
-            long double dx = (long double)p->x[j] - p->x[i];
-            long double dy = (long double)p->y[j] - p->y[i];
-            long double dz = (long double)p->z[j] - p->z[i];
-            long double r2 = dx * dx + dy * dy + dz * dz + e2;
-            if (r2 == 0.0L)
-                continue;
-            long double rr = sqrtl(r2);
-            long double f = (long double)G * p->m[j] / (r2 * rr);
-            r->ax[i] += f * dx;
-            r->ay[i] += f * dy;
-            r->az[i] += f * dz;
-            r->pot[i] -= (long double)G * p->m[j] / rr;
-            r->scale[i] += (double)(f * rr);
-            r->pscale[i] += (double)((long double)G * p->m[j] / rr);
-        }
-    }
-}
-
-static void ref_free(ref *r)
-{
-    free(r->ax); free(r->ay); free(r->az); free(r->pot); free(r->scale); free(r->pscale);
-}
-
-static void check_against_ref(const char *what, const nb_particles *p, const double *pot,
-                              const ref *r)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        double tol = REL_TOL * r->scale[i] + 1e-300;
-        ck_assert_msg(fabsl(p->ax[i] - r->ax[i]) <= tol && fabsl(p->ay[i] - r->ay[i]) <= tol &&
-                          fabsl(p->az[i] - r->az[i]) <= tol,
-                      "%s n=%zu: a[%zu] = (%.17g %.17g %.17g), reference (%.17Lg %.17Lg %.17Lg)",
-                      what, p->n, i, p->ax[i], p->ay[i], p->az[i], r->ax[i], r->ay[i],
-                      r->az[i]);
-        if (pot)
-            ck_assert_msg(fabsl(pot[i] - r->pot[i]) <= REL_TOL * r->pscale[i] + 1e-300,
-                          "%s n=%zu: pot[%zu] = %.17g, reference %.17Lg", what, p->n, i,
-                          pot[i], r->pot[i]);
-    }
+    for (size_t i = 0; i < p->n; i++)
+        for (size_t j = 0; j < p->n; j++)
+            if (j != i)
+                ref_add_pair(r, p, i, j, G, e2);
 }
 
 static void run_kernel(const char *name, int threads, double G, double eps, nb_particles *p,

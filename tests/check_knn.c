@@ -7,39 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ics.h"
 #include "kernels/kernels.h"
 #include "particles.h"
-
-/* As in check_kernels: a few n ulp of the sum of the terms' magnitudes. */
-#define REL_TOL 2e-14
-
-/* ---- helpers ---- */
-
-static void make_gaussian(size_t n, unsigned seed, nb_particles *p)
-{
-    nb_ics_params ip = {.type = "gaussian", .n = n, .seed = seed, .G = 1.0};
-    nb_error err;
-    nb_error_clear(&err);
-    ck_assert_msg(nb_ics_generate(&ip, p, &err) == NB_OK, "%s", err.msg);
-}
-
-/* Exactly coincident points (the r = 0 pairs that eps = 0 skips) and a near pair. */
-static void add_coincident(nb_particles *p)
-{
-    ck_assert(p->n >= 12);
-    for (size_t i = 3; i < 6; i++) {
-        p->x[i] = p->x[3];
-        p->y[i] = p->y[3];
-        p->z[i] = p->z[3];
-    }
-    p->x[p->n - 1] = p->x[0];
-    p->y[p->n - 1] = p->y[0];
-    p->z[p->n - 1] = p->z[0];
-    p->x[9] = p->x[8] + 1e-9;
-    p->y[9] = p->y[8];
-    p->z[9] = p->z[8];
-}
+#include "kernel_reference.h"
 
 static int run_knn(int k, int threads, double G, double eps, nb_particles *p, double *pot,
                    nb_error *err)
@@ -61,26 +31,16 @@ static void knn_ok(int k, int threads, double G, double eps, nb_particles *p, do
     ck_assert_msg(run_knn(k, threads, G, eps, p, pot, &err) == NB_OK, "%s", err.msg);
 }
 
-typedef struct ref {
-    long double *ax, *ay, *az, *pot;
-    double *scale, *pscale; /* sums of the terms' magnitudes */
-} ref;
-
 /* The brute-force reference: for each i, the k others nearest by (d2, index), the squared
  * distance in double exactly as the tree computes it (so ties fall the same way), then
  * the force and potential from those summed in long double. k >= n-1: all others. */
 static void ref_compute(const nb_particles *p, size_t k, double G, double eps, ref *r)
 {
     size_t n = p->n, kk = k < n ? k : n;
-    r->ax = calloc(n + 1, sizeof *r->ax);
-    r->ay = calloc(n + 1, sizeof *r->ay);
-    r->az = calloc(n + 1, sizeof *r->az);
-    r->pot = calloc(n + 1, sizeof *r->pot);
-    r->scale = calloc(n + 1, sizeof *r->scale);
-    r->pscale = calloc(n + 1, sizeof *r->pscale);
+    ref_alloc(r, n);
     double *bd = malloc((kk + 1) * sizeof *bd);
     size_t *bj = malloc((kk + 1) * sizeof *bj);
-    ck_assert(r->ax && r->ay && r->az && r->pot && r->scale && r->pscale && bd && bj);
+    ck_assert(bd && bj);
     long double e2 = (long double)eps * eps;
     for (size_t i = 0; i < n; i++) {
         size_t len = 0;
@@ -104,48 +64,11 @@ static void ref_compute(const nb_particles *p, size_t k, double G, double eps, r
             bd[a] = d2;
             bj[a] = j;
         }
-        for (size_t a = 0; a < len; a++) {
-            size_t j = bj[a];
-            long double dx = (long double)p->x[j] - p->x[i];
-            long double dy = (long double)p->y[j] - p->y[i];
-            long double dz = (long double)p->z[j] - p->z[i];
-            long double r2 = dx * dx + dy * dy + dz * dz + e2;
-            if (r2 == 0.0L)
-                continue;
-            long double rr = sqrtl(r2);
-            long double f = (long double)G * p->m[j] / (r2 * rr);
-            r->ax[i] += f * dx;
-            r->ay[i] += f * dy;
-            r->az[i] += f * dz;
-            r->pot[i] -= (long double)G * p->m[j] / rr;
-            r->scale[i] += (double)(f * rr);
-            r->pscale[i] += (double)((long double)G * p->m[j] / rr);
-        }
+        for (size_t a = 0; a < len; a++)
+            ref_add_pair(r, p, i, bj[a], G, e2);
     }
     free(bd);
     free(bj);
-}
-
-static void ref_free(ref *r)
-{
-    free(r->ax); free(r->ay); free(r->az); free(r->pot); free(r->scale); free(r->pscale);
-}
-
-static void check_against_ref(const char *what, const nb_particles *p, const double *pot,
-                              const ref *r)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        double tol = REL_TOL * r->scale[i] + 1e-300;
-        ck_assert_msg(fabsl(p->ax[i] - r->ax[i]) <= tol && fabsl(p->ay[i] - r->ay[i]) <= tol &&
-                          fabsl(p->az[i] - r->az[i]) <= tol,
-                      "%s n=%zu: a[%zu] = (%.17g %.17g %.17g), reference (%.17Lg %.17Lg %.17Lg)",
-                      what, p->n, i, p->ax[i], p->ay[i], p->az[i], r->ax[i], r->ay[i],
-                      r->az[i]);
-        if (pot)
-            ck_assert_msg(fabsl(pot[i] - r->pot[i]) <= REL_TOL * r->pscale[i] + 1e-300,
-                          "%s n=%zu: pot[%zu] = %.17g, reference %.17Lg", what, p->n, i,
-                          pot[i], r->pot[i]);
-    }
 }
 
 typedef struct result {
