@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Times the tutorial's numba kernels (reference/how-2-go-fast-with-numba.md) on the same
+gaussian set-up as `nbody bench`, printing lines in the bench's format, so the two can be
+compared in one run:  tools/numba_tutorial_bench.py --n 16384 --threads 16
+Needs numba (not packaged for every Debian release)."""
+import argparse
+import sys
+import time
+
+try:
+    import numpy as np
+    from numba import jit, prange, set_num_threads
+except ImportError as e:  # pragma: no cover
+    sys.exit(f"numba_tutorial_bench: {e}; install numba to compare with the tutorial")
+
+
+@jit(fastmath=True)
+def accel_fastmath(masses, coordinates, G=1.0):
+    accel = np.zeros_like(coordinates)
+    n = coordinates.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if i == j:
+                continue
+            distance = 0.0
+            for k in range(3):
+                dx = coordinates[j, k] - coordinates[i, k]
+                distance += dx * dx
+            if distance == 0:
+                continue
+            distance = np.sqrt(distance)
+            for k in range(3):
+                dx = coordinates[j, k] - coordinates[i, k]
+                accel[i, k] += G * masses[j] * dx / distance**3
+    return accel
+
+
+@jit(fastmath=True, parallel=True)
+def accel_fastmath_parallel(masses, coordinates, G=1.0):
+    accel = np.zeros_like(coordinates)
+    n = coordinates.shape[0]
+    for i in prange(n):
+        for j in range(n):
+            if i == j:
+                continue
+            distance = 0.0
+            for k in range(3):
+                dx = coordinates[j, k] - coordinates[i, k]
+                distance += dx * dx
+            if distance == 0:
+                continue
+            distance = np.sqrt(distance)
+            for k in range(3):
+                dx = coordinates[j, k] - coordinates[i, k]
+                accel[i, k] += G * masses[j] * dx / distance**3
+    return accel
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, action="append", help="particle counts (repeatable)")
+    ap.add_argument("--threads", type=int, action="append", help="numba threads (repeatable)")
+    ap.add_argument("--repeats", type=int, default=3)
+    a = ap.parse_args()
+    rng = np.random.default_rng(42)
+    for n in a.n or [4096]:
+        m = rng.random(n)
+        x = rng.normal(size=(n, 3))
+        cases = [("numba_fastmath", accel_fastmath, 1)]
+        cases += [("numba_parallel", accel_fastmath_parallel, t) for t in a.threads or [1]]
+        for name, fn, t in cases:
+            set_num_threads(t)
+            fn(m, x)  # compile and warm up
+            best = min(timed(fn, m, x) for _ in range(a.repeats))
+            print(f"kernel={name} n={n} threads={t} seconds={best:.6g} "
+                  f"interactions_per_second={n * (n - 1) / best:.5g}", flush=True)
+
+
+def timed(fn, m, x):
+    t0 = time.perf_counter()
+    fn(m, x)
+    return time.perf_counter() - t0
+
+
+if __name__ == "__main__":
+    main()
