@@ -2,6 +2,8 @@
  * one schema table, and fill nb_config. The only file that includes <libconfig.h>. */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <libconfig.h>
 #include <math.h>
 #include <stdarg.h>
@@ -186,6 +188,86 @@ static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, co
     return NB_OK;
 }
 
+/* What libconfig 1.5 accepts but misreads, found in text it has parsed: an integer
+ * without the L suffix is read into 32 bits and wrapped silently (n = 4294967300 becomes
+ * n = 4), and an unterminated block comment swallows the rest of the file. Returns the
+ * 1-based line of the first problem, 0 if there is none; what gets its description. */
+static int lint_text(const char *text, char *what, size_t size)
+{
+    int line = 1;
+    const char *s = text, *name = "", *name_end = name;
+    while (*s) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\n') {
+            line++;
+            s++;
+        } else if (ch == '"') {
+            for (s++; *s && *s != '"'; s++) {
+                if (*s == '\n')
+                    line++;
+                else if (*s == '\\' && s[1])
+                    s++;
+            }
+            if (*s)
+                s++;
+        } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
+            while (*s && *s != '\n')
+                s++;
+        } else if (ch == '/' && s[1] == '*') {
+            int start = line;
+            for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
+                line += *s == '\n';
+            if (!*s) {
+                snprintf(what, size, "syntax error: unterminated /* comment (everything after "
+                         "it would be ignored)");
+                return start;
+            }
+            s += 2;
+        } else if (isalpha(ch) || ch == '_' || ch == '*') {
+            for (name = s; isalnum((unsigned char)*s) || *s == '_' || *s == '*' || *s == '-';)
+                s++;
+            name_end = s;
+        } else if (isdigit(ch) || ch == '.') {
+            const char *b = s;
+            int neg = b > text && b[-1] == '-';
+            int hex = b[0] == '0' && (b[1] == 'x' || b[1] == 'X');
+            for (s += hex ? 2 : 0; hex ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s);)
+                s++;
+            if (!hex && (*b == '.' || *s == '.' || *s == 'e' || *s == 'E')) {
+                /* a float: libconfig reads it as a double */
+                while (isdigit((unsigned char)*s) || *s == '.')
+                    s++;
+                if (*s == 'e' || *s == 'E') {
+                    s++;
+                    if (*s == '+' || *s == '-')
+                        s++;
+                    while (isdigit((unsigned char)*s))
+                        s++;
+                }
+                continue;
+            }
+            if (*s == 'L') {
+                while (*s == 'L')
+                    s++;
+                continue;
+            }
+            errno = 0;
+            unsigned long long v = strtoull(hex ? b + 2 : b, NULL, hex ? 16 : 10);
+            if (errno == ERANGE || v > (hex ? 0x7fffffffULL : neg ? 2147483648ULL : 2147483647ULL)) {
+                int nl = (int)(name_end - name > 40 ? 40 : name_end - name);
+                int vl = (int)(s - b > 40 ? 40 : s - b);
+                snprintf(what, size, "%.*s%s%s%.*s: the integer does not fit in 32 bits; write "
+                         "it with an L suffix (%s%.*sL) for a 64-bit integer", nl, name,
+                         nl ? " = " : "", neg ? "-" : "", vl, b, neg ? "-" : "", vl, b);
+                return line;
+            }
+        } else {
+            s++;
+        }
+    }
+    return 0;
+}
+
 /* Parses VALUE of "section.key=VALUE" with libconfig's own syntax into a scratch
  * config; a bare word for a string key is taken as that string. */
 static int apply_override(config_t *cfg, const char *ov, const char *source, nb_error *err)
@@ -216,6 +298,9 @@ static int apply_override(config_t *cfg, const char *ov, const char *source, nb_
     }
 
     const char *value = eq + 1;
+    char what[256];
+    if (lint_text(value, what, sizeof what))
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: %s", ov, what);
     size_t len = strlen(value);
     char *text = malloc(len + 16);
     if (!text)
@@ -365,7 +450,8 @@ static int cross_check(nb_config *c, const char *source, int n_line, int nb_line
     return NB_OK;
 }
 
-static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
+/* text: what libconfig parsed (NULL if unavailable), for lint_text. */
+static int load(nb_config *c, config_t *cfg, int read_ok, const char *text, const char *source,
                 const char *const *overrides, size_t n_overrides, nb_error *err)
 {
     if (!read_ok) {
@@ -375,6 +461,10 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
         return nb_fail(err, NB_ERR_INPUT, "%s:%d: syntax error: %s", file ? file : source,
                        config_error_line(cfg), config_error_text(cfg));
     }
+    char what[256];
+    int line = text ? lint_text(text, what, sizeof what) : 0;
+    if (line)
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s", source, line, what);
     for (size_t k = 0; k < n_overrides; k++) {
         int rc = apply_override(cfg, overrides[k], source, err);
         if (rc)
@@ -385,6 +475,32 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
     if (rc)
         return rc;
     return cross_check(c, source, n_line, nb_line, err);
+}
+
+/* The whole file as a string (a NUL inside ends it, as it ends libconfig's parse), or
+ * NULL. @include'd files are not read. */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len < 2) {
+            char *more = realloc(buf, cap * 2);
+            if (!more)
+                free(buf);
+            buf = more;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
 }
 
 int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
@@ -403,7 +519,9 @@ int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
         config_set_include_dir(&cfg, dir);
     }
     int ok = config_read_file(&cfg, path);
-    int rc = load(c, &cfg, ok, path, overrides, n_overrides, err);
+    char *text = ok ? read_text(path) : NULL;
+    int rc = load(c, &cfg, ok, text, path, overrides, n_overrides, err);
+    free(text);
     config_destroy(&cfg);
     return rc;
 }
@@ -416,9 +534,19 @@ int nb_config_load_string(nb_config *c, const char *text, const char *name,
     config_t cfg;
     config_init(&cfg);
     int ok = config_read_string(&cfg, text);
-    int rc = load(c, &cfg, ok, name, overrides, n_overrides, err);
+    int rc = load(c, &cfg, ok, text, name, overrides, n_overrides, err);
     config_destroy(&cfg);
     return rc;
+}
+
+char *nb_config_format_double(char *buf, size_t size, double v)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
 }
 
 long nb_config_steps(const nb_config *c)
@@ -480,7 +608,7 @@ char *nb_config_format(const nb_config *c)
             append(&buf, &len, &cap, "\";\n");
         } else if (ks->type == KEY_FLOAT) {
             char num[64];
-            snprintf(num, sizeof num, "%.17g", *(const double *)field);
+            nb_config_format_double(num, sizeof num, *(const double *)field);
             /* keep it a float for libconfig: 1 -> 1.0 */
             int is_float = strpbrk(num, ".eEn") != NULL;
             append(&buf, &len, &cap, "  %s = %s%s;\n", ks->name, num, is_float ? "" : ".0");

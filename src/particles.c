@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 double *nb_alloc_doubles(size_t n)
 {
@@ -20,6 +21,14 @@ int nb_particles_alloc(nb_particles *p, size_t n, nb_error *err)
     memset(p, 0, sizeof *p);
     if (n > SIZE_MAX / (11 * sizeof(double)))
         return nb_fail(err, NB_ERR_INPUT, "cannot store %zu particles: too many", n);
+    /* With overcommit the allocation succeeds and zeroing it gets the process killed
+     * without a word: refuse what cannot fit in physical memory instead. */
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double need = (double)n * (11 * sizeof(double));
+    if (pages > 0 && page > 0 && need > (double)pages * (double)page)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot store %zu particles: they need %.3g GB, "
+                       "more than this machine's %.3g GB of memory", n, need / 1e9,
+                       (double)pages * (double)page / 1e9);
     double **fields[] = {&p->x, &p->y, &p->z, &p->vx, &p->vy, &p->vz,
                          &p->ax, &p->ay, &p->az, &p->m};
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
