@@ -67,7 +67,7 @@ fuzz() { # fuzz NAME CORPUS: runs, saves any crash input where it outlives $TMP
 }
 
 # the harnesses need no OpenMP: kernels build without it, on one thread
-CONFIG_SRC="src/config.c src/error.c src/particles.c src/kdtree.c src/kernels/kernels.c
+CONFIG_SRC="src/config.c src/config_lint.c src/error.c src/particles.c src/kdtree.c src/kdtree_query.c src/kernels/kernels.c
     src/kernels/pairwise.c src/kernels/direct.c src/kernels/parallel.c src/kernels/knn.c"
 SNAP_SRC="src/snapshot.c src/snapshot_read.c src/error.c src/particles.c"
 # shellcheck disable=SC2086
