@@ -34,6 +34,20 @@ check "rows equal the uninterrupted run" [ "$(rows "$full/energy.csv")" = "$(row
 check "restart is marked in energy.csv" grep -q '^# restart: step 30 ' "$TMP/again/energy.csv"
 check "snapshots equal after restart" "$SNAPDIFF" "$full/snapshot_0004.h5" "$TMP/again/snapshot_0004.h5"
 
+# a snapshot as initial conditions: the new run starts from exactly its particles
+nb run "$TMP/direct.cfg" --quiet --set "run.output_dir=\"$TMP/fromfile\"" \
+    --set initial_conditions.type=file --set "initial_conditions.file=\"$full/snapshot_0002.h5\""
+check "type = file run exits 0" [ "$RC" -eq 0 ]
+check "type = file starts from the snapshot's particles" "$SNAPDIFF" --particles "$full/snapshot_0002.h5" "$TMP/fromfile/snapshot_0000.h5"
+check "type = file starts a new run at t = 0" grep -q '^0,0,' "$TMP/fromfile/energy.csv"
+
+# nbody info describes a snapshot
+nb info "$full/snapshot_0002.h5"
+check "info exits 0" [ "$RC" -eq 0 ]
+check "info gives N, step, time and kernel" sh -c "grep -q '^n: *200$' '$TMP/out' && grep -q '^step: *60$' '$TMP/out' && grep -q '^time: *0.12$' '$TMP/out' && grep -q '^kernel: *direct$' '$TMP/out'"
+check "info gives the energy error" grep -q '^rel_energy_error:' "$TMP/out"
+check "info prints the parameters" grep -q 'softening = 0.02;' "$TMP/out"
+
 # physics changes must be explicit
 nb restart "$full/snapshot_0002.h5" --quiet --config "$TMP/direct.cfg" --set integrator.t_end=0.3
 check "restart with the run's own config is accepted" [ "$RC" -eq 0 ]
