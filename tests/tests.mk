@@ -87,3 +87,7 @@ clean-local: clean-fuzz
 clean-fuzz:
 	rm -rf tests/fuzz-build
 .PHONY: clean-fuzz
+
+# SIGKILL at arbitrary moments: no unreadable final-named snapshot, restart bit for bit
+dist_check_SCRIPTS += tests/e2e_crash.sh
+TESTS += tests/e2e_crash.sh
