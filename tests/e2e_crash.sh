@@ -32,7 +32,10 @@ for frac in 0.1 0.3 0.5 0.7 0.9; do
         "$NBODY" info "$f" >/dev/null 2>&1 || { echo "# unreadable: $f"; bad=1; }
     done
     check "killed after ${delay}s: every final-named snapshot reads back ($(ls "$d" | grep -c '\.h5$') final, $(ls "$d" | grep -c '\.tmp$') tmp)" [ "$bad" -eq 0 ]
-    if ls "$d"/snapshot_*.h5 >/dev/null 2>&1; then
+    if [ -f "$d/snapshot_0012.h5" ]; then
+        # killed after the last write (while exiting): the run is complete, nothing to continue
+        check "killed after ${delay}s: the complete run's last snapshot is intact" "$SNAPDIFF" "$TMP/full/snapshot_0012.h5" "$d/snapshot_0012.h5"
+    elif ls "$d"/snapshot_*.h5 >/dev/null 2>&1; then
         nb restart "$d" --quiet
         check "killed after ${delay}s: restart from the directory exits 0" [ "$RC" -eq 0 ]
         check "killed after ${delay}s: final snapshot bit for bit" "$SNAPDIFF" "$TMP/full/snapshot_0012.h5" "$d/snapshot_0012.h5"
