@@ -37,43 +37,6 @@ static void run_kernel(const char *name, int threads, double G, double eps, nb_p
     nb_force_free(&f);
 }
 
-/* Copies of a, pot after one evaluation, for bitwise comparison. */
-typedef struct result {
-    size_t n;
-    double *ax, *ay, *az, *pot;
-} result;
-
-static result save(const nb_particles *p, const double *pot)
-{
-    result s = {.n = p->n};
-    size_t bytes = (p->n ? p->n : 1) * sizeof(double);
-    s.ax = malloc(bytes); s.ay = malloc(bytes); s.az = malloc(bytes); s.pot = malloc(bytes);
-    ck_assert(s.ax && s.ay && s.az && s.pot);
-    memcpy(s.ax, p->ax, p->n * sizeof(double));
-    memcpy(s.ay, p->ay, p->n * sizeof(double));
-    memcpy(s.az, p->az, p->n * sizeof(double));
-    if (pot)
-        memcpy(s.pot, pot, p->n * sizeof(double));
-    return s;
-}
-
-static void same_bits(const char *what, const result *a, const result *b, int with_pot)
-{
-    size_t bytes = a->n * sizeof(double);
-    ck_assert_msg(a->n == b->n, "%s: sizes differ", what);
-    ck_assert_msg(!memcmp(a->ax, b->ax, bytes) && !memcmp(a->ay, b->ay, bytes) &&
-                      !memcmp(a->az, b->az, bytes),
-                  "%s: accelerations differ in their bits", what);
-    if (with_pot)
-        ck_assert_msg(!memcmp(a->pot, b->pot, bytes), "%s: potentials differ in their bits",
-                      what);
-}
-
-static void result_free(result *s)
-{
-    free(s->ax); free(s->ay); free(s->az); free(s->pot);
-}
-
 /* Sizes around SIMD widths and block edges: one block (n < 512), several blocks with
  * ragged ends (nb = 2, 4, 6). */
 static const size_t sizes[] = {1, 2, 3, 5, 8, 9, 17, 31, 100, 600, 1029, 1300};
