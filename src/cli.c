@@ -208,27 +208,22 @@ int nb_cli_main(int argc, char **argv)
     }
     if (!strcmp(cmd, "bench"))
         return nb_bench_main(argc - 1, argv + 1);
-    cli_args a;
-    int rc;
-    if (!strcmp(cmd, "run")) {
-        if ((rc = parse(argc, argv, "--set --threads --quiet --overwrite", &a)))
-            return rc;
-        return cmd_run(&a);
-    }
-    if (!strcmp(cmd, "restart")) {
-        if ((rc = parse(argc, argv, "--set --threads --quiet --config", &a)))
-            return rc;
-        return cmd_restart(&a);
-    }
-    if (!strcmp(cmd, "info")) {
-        if ((rc = parse(argc, argv, "", &a)))
-            return rc;
-        return cmd_info(&a);
-    }
-    if (!strcmp(cmd, "check-config")) {
-        if ((rc = parse(argc, argv, "--set", &a)))
-            return rc;
-        return cmd_check_config(&a);
+    /* the commands that take a file argument, and the options each accepts */
+    static const struct {
+        const char *name, *options;
+        int (*fn)(cli_args *);
+    } commands[] = {
+        {"run", "--set --threads --quiet --overwrite", cmd_run},
+        {"restart", "--set --threads --quiet --config", cmd_restart},
+        {"info", "", cmd_info},
+        {"check-config", "--set", cmd_check_config},
+    };
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        if (strcmp(cmd, commands[k].name))
+            continue;
+        cli_args a;
+        int rc = parse(argc, argv, commands[k].options, &a);
+        return rc ? rc : commands[k].fn(&a);
     }
     return usage_error("unknown command '%s'", cmd);
 }

@@ -14,29 +14,8 @@ except ImportError as e:  # pragma: no cover
     sys.exit(f"numba_tutorial_bench: {e}; install numba to compare with the tutorial")
 
 
-@jit(fastmath=True)
-def accel_fastmath(masses, coordinates, G=1.0):
-    accel = np.zeros_like(coordinates)
-    n = coordinates.shape[0]
-    for i in range(n):
-        for j in range(n):
-            if i == j:
-                continue
-            distance = 0.0
-            for k in range(3):
-                dx = coordinates[j, k] - coordinates[i, k]
-                distance += dx * dx
-            if distance == 0:
-                continue
-            distance = np.sqrt(distance)
-            for k in range(3):
-                dx = coordinates[j, k] - coordinates[i, k]
-                accel[i, k] += G * masses[j] * dx / distance**3
-    return accel
-
-
-@jit(fastmath=True, parallel=True)
-def accel_fastmath_parallel(masses, coordinates, G=1.0):
+def accel(masses, coordinates, G=1.0):
+    """The tutorial's loop; prange runs as range unless jitted with parallel=True."""
     accel = np.zeros_like(coordinates)
     n = coordinates.shape[0]
     for i in prange(n):
@@ -54,6 +33,10 @@ def accel_fastmath_parallel(masses, coordinates, G=1.0):
                 dx = coordinates[j, k] - coordinates[i, k]
                 accel[i, k] += G * masses[j] * dx / distance**3
     return accel
+
+
+accel_fastmath = jit(fastmath=True)(accel)
+accel_fastmath_parallel = jit(fastmath=True, parallel=True)(accel)
 
 
 def main():
