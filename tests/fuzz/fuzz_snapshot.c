@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "snapshot.h"
+#include "io/snapshot.h"
 
 static char path[4096];
 

@@ -1,0 +1,229 @@
+/* Command-line parsing and dispatch; the only place that prints errors and picks the
+ * exit status. */
+#include "app/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/bench.h"
+#include "io/config.h"
+#include "app/info.h"
+#include "gravity/kernels.h"
+#include "app/simulation.h"
+
+#define MAX_OVERRIDES 256
+
+static const char usage[] =
+    "usage:\n"
+    "  nbody run CONFIG [--set KEY=VALUE]... [--threads N] [--quiet] [--overwrite]\n"
+    "  nbody restart SNAPSHOT|RUNDIR [--config CONFIG] [--set KEY=VALUE]... [--threads N] [--quiet]\n"
+    "  nbody info SNAPSHOT\n"
+    "  nbody check-config CONFIG [--set KEY=VALUE]...\n"
+    "  nbody bench [--kernel NAME]... [--n N]... [--threads N]... [--repeats R]\n"
+    "  nbody --help | --version\n";
+
+static const char help_text[] =
+    "\n"
+    "A gravitational N-body simulation: kick-drift-kick leapfrog, pluggable force kernels,\n"
+    "HDF5 snapshots that are restart files, and an energy log (energy.csv).\n"
+    "\n"
+    "commands:\n"
+    "  run           start a run from a libconfig parameter file (see configs/)\n"
+    "  restart       continue a run bit for bit from a snapshot, or from a run directory's\n"
+    "                newest complete snapshot\n"
+    "  info          describe a snapshot: N, time, step, kernel, energy, parameters\n"
+    "  check-config  validate a parameter file and print the effective configuration\n"
+    "  bench         time the force kernels on the tutorial's gaussian set-up\n"
+    "\n"
+    "options:\n"
+    "  --set SECTION.KEY=VALUE  override one setting, libconfig syntax (repeatable),\n"
+    "                           e.g. --set gravity.softening=0.02 --set gravity.kernel=direct\n"
+    "  --threads N              OpenMP threads for the kernels (same as gravity.threads)\n"
+    "  --quiet                  no progress line on stderr\n"
+    "  --overwrite              replace an earlier run's files in run.output_dir\n"
+    "  --config CONFIG          (restart) take settings from CONFIG instead of the snapshot\n"
+    "\n"
+    "exit status: 0 finished; 2 usage, configuration or input-file error (nothing written);\n"
+    "3 stopped by SIGINT/SIGTERM or run.max_wall_seconds after writing a restart snapshot;\n"
+    "1 any other failure.\n";
+
+typedef struct cli_args {
+    const char *target;      /* CONFIG or SNAPSHOT|RUNDIR */
+    const char *config;      /* restart --config */
+    const char *overrides[MAX_OVERRIDES];
+    size_t n_overrides;
+    char threads_set[64];
+    int quiet, overwrite;
+} cli_args;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "nbody: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
+}
+
+/* Parses what follows the command word; allowed lists the options this command takes. */
+static int parse(int argc, char **argv, const char *allowed, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = NULL;
+        char opt[32] = "";
+        if (!strncmp(arg, "--", 2)) {
+            const char *eq = strchr(arg, '=');
+            size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+            if (len >= sizeof opt)
+                return usage_error("unknown option '%s'", arg);
+            memcpy(opt, arg, len);
+            opt[len] = '\0';
+            if (!strstr(allowed, opt))
+                return usage_error("option '%s' is not valid here", opt);
+            int takes_value = !strcmp(opt, "--set") || !strcmp(opt, "--threads") ||
+                              !strcmp(opt, "--config");
+            if (takes_value) {
+                if (eq)
+                    val = eq + 1;
+                else if (i + 1 < argc)
+                    val = argv[++i];
+                else
+                    return usage_error("option '%s' needs a value", opt);
+            } else if (eq) {
+                return usage_error("option '%s' takes no value", opt);
+            }
+            if (!strcmp(opt, "--set")) {
+                if (a->n_overrides == MAX_OVERRIDES)
+                    return usage_error("too many --set options (at most %s)", "256");
+                a->overrides[a->n_overrides++] = val;
+            } else if (!strcmp(opt, "--threads")) {
+                char *end;
+                long t = strtol(val, &end, 10);
+                if (*val == '\0' || *end != '\0' || t < 0 || t > 4096)
+                    return usage_error("--threads: expected an integer from 0 to 4096, got '%s'",
+                                       val);
+                if (a->threads_set[0])
+                    return usage_error("--threads given twice%s", "");
+                snprintf(a->threads_set, sizeof a->threads_set, "gravity.threads=%ld", t);
+            } else if (!strcmp(opt, "--config")) {
+                a->config = val;
+            } else if (!strcmp(opt, "--quiet")) {
+                a->quiet = 1;
+            } else if (!strcmp(opt, "--overwrite")) {
+                a->overwrite = 1;
+            }
+        } else if (!a->target) {
+            a->target = arg;
+        } else {
+            return usage_error("unexpected argument '%s'", arg);
+        }
+    }
+    if (!a->target)
+        return usage_error("'%s' needs a file argument", argv[1]);
+    /* --threads is one more override, applied last */
+    if (a->threads_set[0]) {
+        if (a->n_overrides == MAX_OVERRIDES)
+            return usage_error("too many --set options (at most %s)", "256");
+        a->overrides[a->n_overrides++] = a->threads_set;
+    }
+    return 0;
+}
+
+/* Prints the error line and maps a status to the exit code. */
+static int finish(int rc, const nb_error *err)
+{
+    if (rc != NB_OK)
+        fprintf(stderr, "nbody: %s\n", err->msg);
+    return rc;
+}
+
+static int cmd_check_config(cli_args *a)
+{
+    nb_config c;
+    nb_error err;
+    nb_error_clear(&err);
+    int rc = nb_config_load(&c, a->target, a->overrides, a->n_overrides, &err);
+    if (rc)
+        return finish(rc, &err);
+    char *text = nb_config_format(&c);
+    if (!text) {
+        fprintf(stderr, "nbody: out of memory\n");
+        return 1;
+    }
+    printf("# %s: valid; effective configuration (%ld steps):\n%s", a->target,
+           nb_config_steps(&c), text);
+    free(text);
+    return 0;
+}
+
+static int cmd_run(cli_args *a)
+{
+    nb_config c;
+    nb_error err;
+    nb_error_clear(&err);
+    int rc = nb_config_load(&c, a->target, a->overrides, a->n_overrides, &err);
+    if (rc)
+        return finish(rc, &err);
+    nb_run_options o = {.overwrite = a->overwrite, .quiet = a->quiet};
+    rc = nb_simulation_run(&c, &o, &err);
+    if (rc == NB_OK && !a->quiet)
+        fprintf(stderr, "nbody: finished; output in %s\n", c.output_dir);
+    return finish(rc, &err);
+}
+
+static int cmd_restart(cli_args *a)
+{
+    nb_error err;
+    nb_error_clear(&err);
+    nb_run_options o = {.overwrite = 0, .quiet = a->quiet};
+    char dir[NB_PATH_MAX];
+    int rc = nb_simulation_restart(a->target, a->config, a->overrides, a->n_overrides, &o,
+                                   dir, sizeof dir, &err);
+    if (rc == NB_OK && !a->quiet)
+        fprintf(stderr, "nbody: finished; output in %s\n", dir);
+    return finish(rc, &err);
+}
+
+static int cmd_info(cli_args *a)
+{
+    nb_error err;
+    nb_error_clear(&err);
+    return finish(nb_info_print(a->target, stdout, &err), &err);
+}
+
+int nb_cli_main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("missing command%s", "");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        printf("%s%s\nkernels: %s\n", usage, help_text, nb_kernel_names());
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("nbody %s\n", NB_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "bench"))
+        return nb_bench_main(argc - 1, argv + 1);
+    /* the commands that take a file argument, and the options each accepts */
+    static const struct {
+        const char *name, *options;
+        int (*fn)(cli_args *);
+    } commands[] = {
+        {"run", "--set --threads --quiet --overwrite", cmd_run},
+        {"restart", "--set --threads --quiet --config", cmd_restart},
+        {"info", "", cmd_info},
+        {"check-config", "--set", cmd_check_config},
+    };
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+        if (strcmp(cmd, commands[k].name))
+            continue;
+        cli_args a;
+        int rc = parse(argc, argv, commands[k].options, &a);
+        return rc ? rc : commands[k].fn(&a);
+    }
+    return usage_error("unknown command '%s'", cmd);
+}

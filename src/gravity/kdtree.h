@@ -1,0 +1,87 @@
+/* A kd-tree over particle positions for exact k-nearest-neighbour queries: one array of
+ * nodes, the points copied into tree order, leaf buckets. No I/O, no per-node allocation:
+ * nb_kdtree_init allocates everything once, builds and queries allocate nothing. */
+#ifndef NB_KDTREE_H
+#define NB_KDTREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+/* Points per leaf bucket when nb_kdtree_init is given 0, and the most it accepts. */
+#define NB_KDTREE_LEAF_SIZE 16
+#define NB_KDTREE_LEAF_MAX 64
+/* Leaves are scanned this many points at a time; the tree-order arrays carry this many
+ * padding entries past the last point so a scan never needs a remainder loop. */
+#define NB_KDTREE_LANES 16
+/* nb_kdtree_knn's `exclude` when no point is to be left out. */
+#define NB_KDTREE_NONE SIZE_MAX
+
+/* Nodes are stored in pre-order: a node's subtree is one contiguous run of the node array
+ * starting at the node itself, its left child is the next node, and every child comes
+ * after its parent. A sweep from the last node to the first therefore visits children
+ * before parents, which is how per-node moments (mass, centre of mass, quadrupoles for a
+ * Barnes-Hut kernel) can be accumulated later in arrays parallel to `nodes`; each node's
+ * points are also one contiguous run [start, start + count) of the tree-order arrays. */
+typedef struct nb_kdtree_node {
+    double lo[3], hi[3];   /* tight bounding box of the node's points */
+    uint32_t start, count; /* the node's points: tree positions start .. start + count - 1 */
+    uint32_t left, right;  /* child nodes; both 0 for a leaf (the root, node 0, is no child) */
+} nb_kdtree_node;
+
+typedef struct nb_kdtree {
+    size_t n;              /* points in the current build */
+    size_t cap;            /* points the storage can hold */
+    size_t leaf_size;      /* a node with more points than this is split */
+    size_t nnodes;         /* nodes in the current build */
+    size_t node_cap;       /* nodes the storage can hold */
+    nb_kdtree_node *nodes;
+    uint32_t *index;       /* tree position -> particle index */
+    double *x, *y, *z;     /* positions in tree order */
+    double *m;             /* masses in tree order (zeros when the build was given none) */
+    void *scratch;         /* the build's working copy of the points (32 bytes each) */
+} nb_kdtree;
+
+/* One neighbour found by a query. */
+typedef struct nb_kdtree_neighbour {
+    double d2;       /* squared distance (x_j-q_x)^2 + (y_j-q_y)^2 + (z_j-q_z)^2, in that order */
+    uint32_t index;  /* particle index j */
+    uint32_t pos;    /* its tree position: t->x[pos] is x_j */
+} nb_kdtree_neighbour;
+
+/* Allocates storage for up to cap points (fewer than 2^32) with leaves of at most
+ * leaf_size points (0: NB_KDTREE_LEAF_SIZE; at most NB_KDTREE_LEAF_MAX): about 80 bytes a
+ * point. Builds of up to cap points reuse it. */
+int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err);
+void nb_kdtree_free(nb_kdtree *t);
+
+/* Builds the tree over points 0..n-1 (n <= t->cap), replacing any earlier build. m may be
+ * NULL; when given, t->m holds the masses in tree order. Each node is split at the median
+ * along the widest axis of its cell (the region its ancestors' splits leave it), points
+ * ordered by (coordinate, particle index), so duplicate points still split evenly and the
+ * depth is at most ceil(log2(n)): O(n log n) work, expected (quickselect medians). The
+ * split of a node depends only on its set of points, so the tree is the same whatever the
+ * thread count (subtrees are built as OpenMP tasks). Non-finite coordinates are an error
+ * (NB_ERR_RUNTIME). */
+int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double *z,
+                    const double *m, size_t n, int threads, nb_error *err);
+
+/* The k points nearest to (qx, qy, qz), leaving out particle `exclude` (NB_KDTREE_NONE to
+ * leave out none), in out[0 .. k-1] sorted by (squared distance, particle index): of points
+ * at the same distance the lower index wins, so the set is unique. Returns how many were
+ * found: k, or fewer when the tree holds fewer other points. Thread-safe; out is the only
+ * scratch. */
+size_t nb_kdtree_knn(const nb_kdtree *t, double qx, double qy, double qz, size_t exclude,
+                     size_t k, nb_kdtree_neighbour *out);
+
+/* nb_kdtree_knn for the `count` (at most NB_KDTREE_LANES) points at tree positions p0 ..
+ * p0 + count - 1, each leaving out itself: the neighbours of position p0 + r go to
+ * out[r * k ...] (same order, same set as nb_kdtree_knn) and their number to found[r].
+ * out holds count * k entries. One tree walk serves the whole block, which is much faster
+ * than one walk per point when the points are close together, as a leaf's are.
+ * Returns count (0 when the block is not inside the tree). */
+size_t nb_kdtree_knn_block(const nb_kdtree *t, size_t p0, size_t count, size_t k,
+                           nb_kdtree_neighbour *out, size_t *found);
+
+#endif

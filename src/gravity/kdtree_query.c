@@ -1,0 +1,373 @@
+/* Exact k-nearest-neighbour queries on the kd-tree of kdtree.c, with deterministic
+ * tie-breaking by index, one point at a time or a block of points sharing one walk. */
+#include "gravity/kdtree.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A query's stack never holds more than depth + 1 entries, and depth <= 32 for 2^32 points. */
+#define QUERY_STACK 72
+/* Lane masks are unsigned ints and lanes_min halves the lanes: a power of two, <= 16. */
+_Static_assert(NB_KDTREE_LANES <= 16 && (NB_KDTREE_LANES & (NB_KDTREE_LANES - 1)) == 0,
+               "NB_KDTREE_LANES must be a power of two no larger than 16");
+/* Up to this many neighbours a query keeps a sorted array, beyond it a heap. */
+#define SORTED_MAX 48
+
+/* ---- queries ---- */
+
+/* Max-heap order on (d2, index): the root is the worst neighbour kept so far. Written
+ * without short-circuits so the compiler can select rather than branch. */
+static inline int nb_worse(const nb_kdtree_neighbour *a, const nb_kdtree_neighbour *b)
+{
+    return (a->d2 > b->d2) | ((a->d2 == b->d2) & (a->index > b->index));
+}
+
+static void sift_down(nb_kdtree_neighbour *h, size_t len, size_t i)
+{
+    nb_kdtree_neighbour v = h[i];
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= len)
+            break;
+        if (c + 1 < len && nb_worse(&h[c + 1], &h[c]))
+            c++;
+        if (!nb_worse(&h[c], &v))
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = v;
+}
+
+static void sift_up(nb_kdtree_neighbour *h, size_t i)
+{
+    nb_kdtree_neighbour v = h[i];
+    while (i > 0) {
+        size_t par = (i - 1) / 2;
+        if (!nb_worse(&v, &h[par]))
+            break;
+        h[i] = h[par];
+        i = par;
+    }
+    h[i] = v;
+}
+
+/* Heap -> ascending (d2, index). */
+static void heap_sort(nb_kdtree_neighbour *h, size_t len)
+{
+    for (size_t end = len; end > 1; end--) {
+        nb_kdtree_neighbour top = h[0];
+        h[0] = h[end - 1];
+        h[end - 1] = top;
+        sift_down(h, end - 1, 0);
+    }
+}
+
+/* One query's state: its best neighbours so far. For k <= SORTED_MAX they are kept in a
+ * sorted array (insertion is cheap for short lists and the result needs no final sort),
+ * for larger k in a max-heap. */
+typedef struct query {
+    double x, y, z;
+    size_t exclude;
+    size_t len;
+    nb_kdtree_neighbour *heap;
+} query;
+
+/* The kept distance a candidate must not exceed to get in; +inf until k are kept. */
+static inline double query_worst(const query *q, size_t k)
+{
+    if (q->len < k)
+        return INFINITY;
+    return k <= SORTED_MAX ? q->heap[k - 1].d2 : q->heap[0].d2;
+}
+
+static inline void offer(query *q, size_t k, nb_kdtree_neighbour c)
+{
+    nb_kdtree_neighbour *a = q->heap;
+    if (c.index == q->exclude)
+        return;
+    if (k <= SORTED_MAX) {
+        if (q->len == k && !nb_worse(&a[k - 1], &c))
+            return;
+        size_t j = q->len < k ? q->len++ : k - 1; /* when full, the worst drops out */
+        while (j > 0 && a[j - 1].d2 > c.d2) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        while (j > 0 && a[j - 1].d2 == c.d2 && a[j - 1].index > c.index) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = c;
+    } else if (q->len < k) {
+        a[q->len] = c;
+        sift_up(a, q->len++);
+    } else if (nb_worse(&a[0], &c)) {
+        a[0] = c;
+        sift_down(a, q->len, 0);
+    }
+}
+
+/* Leaves the neighbours in ascending (d2, index) order. */
+static inline void query_finish(query *q, size_t k)
+{
+    if (k > SORTED_MAX)
+        heap_sort(q->heap, q->len);
+}
+
+static inline int lowest_bit(unsigned v)
+{
+#if defined(__GNUC__)
+    return __builtin_ctz(v);
+#else
+    int b = 0;
+    while (!(v & 1u)) {
+        v >>= 1;
+        b++;
+    }
+    return b;
+#endif
+}
+
+/* Offers the points at tree positions [p0, p1) to q. Distances are computed LANES at a
+ * time without branches (the arrays are padded for this), and only the few points that
+ * can enter the heap are looked at one by one. */
+static inline void scan(const nb_kdtree *t, size_t p0, size_t p1, size_t k, query *q)
+{
+    const double *restrict x = t->x, *restrict y = t->y, *restrict z = t->z;
+    const double qx = q->x, qy = q->y, qz = q->z;
+    for (size_t b = p0; b < p1; b += NB_KDTREE_LANES) {
+        /* ties with the worst pass here and get the exact (d2, index) test below */
+        double w = query_worst(q, k);
+        double d2[NB_KDTREE_LANES];
+        unsigned mask = 0;
+        /* the cost model declines this loop unasked; it is the one that matters */
+#pragma omp simd reduction(| : mask)
+        for (int l = 0; l < NB_KDTREE_LANES; l++) {
+            double dx = x[b + l] - qx, dy = y[b + l] - qy, dz = z[b + l] - qz;
+            d2[l] = dx * dx + dy * dy + dz * dz;
+            mask |= d2[l] <= w ? 1u << l : 0u;
+        }
+        if (p1 - b < NB_KDTREE_LANES)
+            mask &= (1u << (p1 - b)) - 1;
+        while (mask) {
+            int l = lowest_bit(mask);
+            mask &= mask - 1;
+            offer(q, k, (nb_kdtree_neighbour){d2[l], t->index[b + l], (uint32_t)(b + l)});
+        }
+    }
+}
+
+/* Gap between coordinate q and the interval [lo, hi]. Squared and summed over the three
+ * axes it is never more than the computed d2 of any point in the box, since rounding is
+ * monotone: pruning a box whose bound exceeds the worst kept d2 loses no neighbour. */
+static inline double gap(double q, double lo, double hi)
+{
+    double g = lo - q > q - hi ? lo - q : q - hi;
+    return g > 0.0 ? g : 0.0;
+}
+
+static inline double box_d2(const nb_kdtree_node *nd, double qx, double qy, double qz)
+{
+    double dx = gap(qx, nd->lo[0], nd->hi[0]);
+    double dy = gap(qy, nd->lo[1], nd->hi[1]);
+    double dz = gap(qz, nd->lo[2], nd->hi[2]);
+    return dx * dx + dy * dy + dz * dz;
+}
+
+typedef struct stack_entry {
+    double d2;
+    uint32_t node;
+} stack_entry;
+
+size_t nb_kdtree_knn(const nb_kdtree *t, double qx, double qy, double qz, size_t exclude,
+                     size_t k, nb_kdtree_neighbour *out)
+{
+    if (k == 0 || t->n == 0)
+        return 0;
+    query q = {qx, qy, qz, exclude, 0, out};
+    stack_entry stack[QUERY_STACK];
+    size_t sp = 0;
+    const nb_kdtree_node *nodes = t->nodes;
+    stack[sp++] = (stack_entry){box_d2(&nodes[0], qx, qy, qz), 0};
+    while (sp > 0) {
+        stack_entry e = stack[--sp];
+        /* Equal distance is not pruned: the box may hold a tie with a lower index. */
+        if (e.d2 > query_worst(&q, k))
+            continue;
+        const nb_kdtree_node *nd = &nodes[e.node];
+        if (nd->left == 0) {
+            scan(t, nd->start, (size_t)nd->start + nd->count, k, &q);
+            continue;
+        }
+        stack_entry l = {box_d2(&nodes[nd->left], qx, qy, qz), nd->left};
+        stack_entry r = {box_d2(&nodes[nd->right], qx, qy, qz), nd->right};
+        if (r.d2 < l.d2) {
+            stack_entry tmp = l;
+            l = r;
+            r = tmp;
+        }
+        /* far child first, so the near one is searched first and tightens the bound */
+        double w = query_worst(&q, k);
+        if (r.d2 <= w)
+            stack[sp++] = r;
+        if (l.d2 <= w)
+            stack[sp++] = l;
+    }
+    query_finish(&q, k);
+    return q.len;
+}
+
+/* Squared distances from the block's points to a node's box, lane by lane, and the mask of
+ * lanes for which the box can still hold a better neighbour. Branch-free: vectorises. */
+static inline unsigned lanes_box(const nb_kdtree_node *nd, const double *restrict qx,
+                                 const double *restrict qy, const double *restrict qz,
+                                 const double *restrict worst, double *restrict bd)
+{
+    unsigned mask = 0;
+#pragma omp simd reduction(| : mask)
+    for (int r = 0; r < NB_KDTREE_LANES; r++) {
+        double dx = gap(qx[r], nd->lo[0], nd->hi[0]);
+        double dy = gap(qy[r], nd->lo[1], nd->hi[1]);
+        double dz = gap(qz[r], nd->lo[2], nd->hi[2]);
+        bd[r] = dx * dx + dy * dy + dz * dz;
+        mask |= bd[r] <= worst[r] ? 1u << r : 0u;
+    }
+    return mask;
+}
+
+static inline unsigned lanes_le(const double *restrict bd, const double *restrict worst)
+{
+    unsigned mask = 0;
+#pragma omp simd reduction(| : mask)
+    for (int r = 0; r < NB_KDTREE_LANES; r++)
+        mask |= bd[r] <= worst[r] ? 1u << r : 0u;
+    return mask;
+}
+
+/* The smallest box distance among the lanes in mask: which child to search first. */
+static inline double lanes_min(const double *bd, unsigned mask)
+{
+    double v[NB_KDTREE_LANES];
+    for (int r = 0; r < NB_KDTREE_LANES; r++)
+        v[r] = (mask >> r) & 1u ? bd[r] : INFINITY;
+    for (int w = NB_KDTREE_LANES / 2; w > 0; w /= 2)
+        for (int r = 0; r < w; r++)
+            v[r] = v[r + w] < v[r] ? v[r + w] : v[r];
+    return v[0];
+}
+
+/* The block's shared search state: its points, their queries and worst kept distances
+ * (-inf in unused lanes, so no box is ever near them), and the walk's stack, each entry
+ * carrying its box's distance to every point of the block. */
+typedef struct block {
+    double qx[NB_KDTREE_LANES], qy[NB_KDTREE_LANES], qz[NB_KDTREE_LANES];
+    double worst[NB_KDTREE_LANES];
+    query qs[NB_KDTREE_LANES];
+    double bd[QUERY_STACK][NB_KDTREE_LANES];
+    uint32_t node[QUERY_STACK];
+} block;
+
+static inline void scan_lanes(const nb_kdtree *t, const nb_kdtree_node *nd, unsigned mask,
+                              size_t k, block *b)
+{
+    size_t p1 = (size_t)nd->start + nd->count;
+    while (mask) {
+        int r = lowest_bit(mask);
+        mask &= mask - 1;
+        scan(t, nd->start, p1, k, &b->qs[r]);
+        b->worst[r] = query_worst(&b->qs[r], k);
+    }
+}
+
+/* Searches the subtree at `root` for all points of the block, nearer children first; a
+ * node is skipped as soon as no point of the block can improve on it. */
+static void walk(const nb_kdtree *t, uint32_t root, size_t k, block *b)
+{
+    const nb_kdtree_node *nodes = t->nodes;
+    size_t sp = 0;
+    if (!lanes_box(&nodes[root], b->qx, b->qy, b->qz, b->worst, b->bd[0]))
+        return;
+    b->node[sp++] = root;
+    while (sp > 0) {
+        sp--;
+        unsigned mask = lanes_le(b->bd[sp], b->worst);
+        if (!mask)
+            continue;
+        const nb_kdtree_node *nd = &nodes[b->node[sp]];
+        if (nd->left == 0) {
+            scan_lanes(t, nd, mask, k, b);
+            continue;
+        }
+        double bl[NB_KDTREE_LANES], br[NB_KDTREE_LANES];
+        unsigned ml = lanes_box(&nodes[nd->left], b->qx, b->qy, b->qz, b->worst, bl) & mask;
+        unsigned mr = lanes_box(&nodes[nd->right], b->qx, b->qy, b->qz, b->worst, br) & mask;
+        uint32_t left = nd->left, right = nd->right;
+        /* the nearer child goes on top, so it is searched first and tightens the bounds */
+        int right_first = ml && mr ? lanes_min(br, mr) < lanes_min(bl, ml) : 0;
+        if (ml && !right_first) {
+            if (mr) {
+                memcpy(b->bd[sp], br, sizeof br);
+                b->node[sp++] = right;
+            }
+            memcpy(b->bd[sp], bl, sizeof bl);
+            b->node[sp++] = left;
+        } else {
+            if (ml) {
+                memcpy(b->bd[sp], bl, sizeof bl);
+                b->node[sp++] = left;
+            }
+            if (mr) {
+                memcpy(b->bd[sp], br, sizeof br);
+                b->node[sp++] = right;
+            }
+        }
+    }
+}
+
+size_t nb_kdtree_knn_block(const nb_kdtree *t, size_t p0, size_t count, size_t k,
+                           nb_kdtree_neighbour *out, size_t *found)
+{
+    if (count > NB_KDTREE_LANES)
+        count = NB_KDTREE_LANES;
+    if (count == 0 || p0 + count > t->n)
+        return 0;
+    if (k == 0) {
+        for (size_t r = 0; r < count; r++)
+            found[r] = 0;
+        return count;
+    }
+    const nb_kdtree_node *nodes = t->nodes;
+    block b;
+    for (size_t r = 0; r < NB_KDTREE_LANES; r++) {
+        size_t p = p0 + (r < count ? r : 0);
+        b.qx[r] = t->x[p];
+        b.qy[r] = t->y[p];
+        b.qz[r] = t->z[p];
+        b.worst[r] = r < count ? INFINITY : -INFINITY;
+        if (r < count)
+            b.qs[r] = (query){b.qx[r], b.qy[r], b.qz[r], t->index[p], 0, out + r * k};
+    }
+    /* Bottom-up: the leaf holding p0 first, then the sibling subtree at each level on the
+     * way back to the root, nearest first. The nodes on the path are never tested, and
+     * the early, close siblings tighten the bounds before the far ones are reached. */
+    uint32_t path[QUERY_STACK];
+    size_t depth = 0;
+    uint32_t node = 0;
+    while (nodes[node].left != 0) {
+        path[depth++] = node;
+        node = p0 < nodes[nodes[node].right].start ? nodes[node].left : nodes[node].right;
+    }
+    scan_lanes(t, &nodes[node], (1u << count) - 1, k, &b);
+    while (depth > 0) {
+        const nb_kdtree_node *par = &nodes[path[--depth]];
+        walk(t, par->left == node ? par->right : par->left, k, &b);
+        node = path[depth];
+    }
+    for (size_t r = 0; r < count; r++) {
+        query_finish(&b.qs[r], k);
+        found[r] = b.qs[r].len;
+    }
+    return count;
+}

@@ -1,0 +1,174 @@
+/* Kernel "knn": the force from each particle's k nearest neighbours only. A kd-tree is
+ * rebuilt every call and each particle's neighbours are summed as soon as they are found,
+ * so no N*k neighbour list is ever stored. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "gravity/kdtree.h"
+#include "gravity/kernels.h"
+#include "core/threads.h"
+
+typedef struct knn_state {
+    nb_kdtree tree;
+    size_t k;                       /* neighbours per particle, as configured */
+    int slots;                      /* threads the scratch serves */
+    size_t stride;                  /* neighbours each thread's buffer holds */
+    nb_kdtree_neighbour *scratch;   /* slots * stride query buffers, one per thread */
+} knn_state;
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* One query buffer of `stride` neighbours for each of `slots` threads. */
+static int reserve_scratch(knn_state *s, int slots, size_t stride, nb_error *err)
+{
+    if (stride == 0)
+        stride = 1;
+    if (slots <= s->slots && stride <= s->stride)
+        return NB_OK;
+    if (slots < s->slots)
+        slots = s->slots;
+    if (stride < s->stride)
+        stride = s->stride;
+    nb_kdtree_neighbour *buf = malloc((size_t)slots * stride * sizeof *buf);
+    if (!buf)
+        return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory for %d x %zu neighbours",
+                       slots, stride);
+    free(s->scratch);
+    s->scratch = buf;
+    s->slots = slots;
+    s->stride = stride;
+    return NB_OK;
+}
+
+static void knn_destroy(void *state)
+{
+    knn_state *s = state;
+    if (!s)
+        return;
+    nb_kdtree_free(&s->tree);
+    free(s->scratch);
+    free(s);
+}
+
+/* Neighbours a query can return: never more than the other n - 1 particles. */
+static size_t clamp_k(size_t k, size_t n)
+{
+    return n == 0 ? 0 : (k < n - 1 ? k : n - 1);
+}
+
+/* Particles per tree walk. Blocks of a leaf's particles share one walk; each thread's
+ * buffer holds width * k neighbours, so for large k the blocks shrink to one particle. */
+static size_t block_width(size_t k)
+{
+    return k <= 1024 ? NB_KDTREE_LANES : 1;
+}
+
+static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
+{
+    *state = NULL;
+    if (kp->neighbours < 1)
+        return nb_fail(err, NB_ERR_INPUT, "knn kernel: gravity.neighbours = %d, expected >= 1",
+                       kp->neighbours);
+    knn_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory");
+    s->k = (size_t)kp->neighbours;
+    size_t k = clamp_k(s->k, n);
+    int rc = nb_kdtree_init(&s->tree, n, 0, err);
+    if (!rc)
+        rc = reserve_scratch(s, nb_threads(kp->threads), block_width(k) * k, err);
+    if (rc) {
+        knn_destroy(s);
+        return rc;
+    }
+    *state = s;
+    return NB_OK;
+}
+
+/* Forces on the particles of one leaf, `width` at a time. Each particle's sum is one
+ * thread's, over its neighbours in ascending (distance, index) order. */
+static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
+                        size_t width, double G, double eps2, nb_kdtree_neighbour *nb,
+                        double *ax, double *ay, double *az, double *pot)
+{
+    size_t found[NB_KDTREE_LANES];
+    size_t p1 = (size_t)leaf->start + leaf->count;
+    for (size_t b = leaf->start; b < p1; b += width) {
+        size_t c = nb_kdtree_knn_block(t, b, p1 - b < width ? p1 - b : width, k, nb, found);
+        for (size_t r = 0; r < c; r++) {
+            size_t q = b + r, i = t->index[q];
+            const nb_kdtree_neighbour *nr = nb + r * k;
+            double xi = t->x[q], yi = t->y[q], zi = t->z[q];
+            double sx = 0.0, sy = 0.0, sz = 0.0, phi = 0.0;
+            for (size_t a = 0; a < found[r]; a++) {
+                size_t j = nr[a].pos;
+                double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
+                double r2 = nr[a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
+                double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                double mr = t->m[j] * rinv;
+                double w = mr * rinv * rinv;
+                sx += w * dx;
+                sy += w * dy;
+                sz += w * dz;
+                phi -= mr;
+            }
+            ax[i] = G * sx;
+            ay[i] = G * sy;
+            az[i] = G * sz;
+            if (pot)
+                pot[i] = G * phi;
+        }
+    }
+}
+
+static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
+                     nb_error *err)
+{
+    knn_state *s = state;
+    size_t n = p->n;
+    int rc;
+    if (n > s->tree.cap) {
+        /* more particles than at create(): grow rather than fail */
+        size_t leaf = s->tree.leaf_size;
+        nb_kdtree_free(&s->tree);
+        if ((rc = nb_kdtree_init(&s->tree, n, leaf, err)))
+            return rc;
+    }
+    size_t k = clamp_k(s->k, n), width = block_width(k);
+    int nt = nb_threads(kp->threads);
+    if ((rc = reserve_scratch(s, nt, width * k, err)))
+        return rc;
+    /* rebuilt from scratch every call: the tree depends only on the positions */
+    if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
+        return rc;
+
+    const nb_kdtree *t = &s->tree;
+    const double G = kp->G, eps2 = kp->eps * kp->eps;
+    const size_t stride = s->stride, nnodes = t->nnodes;
+    double *ax = p->ax, *ay = p->ay, *az = p->az;
+    nb_kdtree_neighbour *scratch = s->scratch;
+    /* Leaves in any order, on any thread: every particle's result is computed alone, so
+     * the bits depend neither on the thread count nor on the schedule. */
+#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) default(none) \
+    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, width, G, eps2, stride)
+    for (size_t node = 0; node < nnodes; node++)
+        if (t->nodes[node].left == 0)
+            leaf_forces(t, &t->nodes[node], k, width, G, eps2,
+                        scratch + (size_t)thread_id() * stride, ax, ay, az, pot);
+    return NB_OK;
+}
+
+const nb_kernel nb_kernel_knn = {
+    .name = "knn",
+    .summary = "force from the k nearest neighbours only (kd-tree, gravity.neighbours = k)",
+    .create = knn_create,
+    .destroy = knn_destroy,
+    .accel = knn_accel,
+};

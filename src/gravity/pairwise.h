@@ -1,0 +1,65 @@
+/* The exact pairwise sum every exact kernel shares: tiles of source-target blocks, each pair
+ * computed once (Newton's third law), in a schedule of rounds whose tiles touch disjoint
+ * particles, so threads need no atomics and every particle's sum has one fixed order.
+ * One vectorised tile loop per CPU family (AVX-512, AVX2+FMA, portable omp simd), picked
+ * at run time. direct and parallel run the same tiles, so on a given path they agree to
+ * the bit whatever the thread count; the exact potential energy uses the row sums below. */
+#ifndef NB_PAIRWISE_H
+#define NB_PAIRWISE_H
+
+#include <stddef.h>
+
+#include "core/particles.h"
+
+typedef enum nb_simd {
+    NB_SIMD_AUTO = 0, /* the best path this CPU runs */
+    NB_SIMD_GENERIC,  /* omp simd loops with sqrt and divide: any CPU, any compiler */
+    NB_SIMD_AVX2,     /* AVX2+FMA intrinsics, 4 pairs per instruction */
+    NB_SIMD_AVX512    /* AVX-512F intrinsics, 8 pairs per instruction */
+} nb_simd;
+
+/* Whether this build and this CPU can run path s (AUTO: always). */
+int nb_simd_available(nb_simd s);
+/* The path AUTO stands for here. */
+nb_simd nb_simd_best(void);
+/* "avx512", "avx2", "generic" ("auto" for AUTO). */
+const char *nb_simd_name(nb_simd s);
+
+/* The schedule, a function of n alone. The particles are cut into nb blocks (nb = 1 or
+ * even); round 0 holds the nb diagonal tiles (b, b), rounds 1 .. nb-1 hold nb/2 tiles
+ * each, pairing every two blocks once (a round-robin tournament). Tiles of one round share
+ * no block, and every block has a tile in round 0 and in the last round. */
+typedef struct nb_pair_plan {
+    size_t n, nb;
+} nb_pair_plan;
+
+nb_pair_plan nb_pair_plan_make(size_t n);
+size_t nb_pair_rounds(const nb_pair_plan *pl);
+size_t nb_pair_round_tiles(const nb_pair_plan *pl, size_t round);
+/* First particle of block b (n for b = nb). */
+size_t nb_pair_block_start(const nb_pair_plan *pl, size_t b);
+/* The blocks of tile `tile` of round `round`: bi <= bj; bi == bj on the diagonal. */
+void nb_pair_tile_blocks(const nb_pair_plan *pl, size_t round, size_t tile, size_t *bi,
+                         size_t *bj);
+
+/* Adds tile `tile` of round `round` into the sums of its blocks' particles (the
+ * accelerations, and pot when not NULL): each pair once, both sides. Round 0 zeroes the
+ * sums first and the last round multiplies them by G at the end, so running all tiles of
+ * all rounds gives, once every tile on a block has run in schedule order:
+ *   p->ax[i].. = G sum_{j != i} m_j (x_j - x_i) / (r_ij^2 + eps2)^{3/2},
+ *   pot[i]     = -G sum_{j != i} m_j / sqrt(r_ij^2 + eps2),
+ * skipping pairs at zero distance when eps2 == 0. A particle's sum depends only on the
+ * order of the tiles on its block, so tiles on disjoint blocks may run at once. The SIMD
+ * paths take 1/sqrt from the hardware estimate refined by a Newton-type series: within a
+ * few ulp of sqrt and divide, at a fraction of the cost. */
+void nb_pair_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
+                  nb_particles *p, double G, double eps2, double *pot);
+
+/* Every tile of every round in order, on one thread. */
+void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *pot);
+
+/* m_i * sum_{j > i} -m_j / sqrt(r_ij^2 + eps2), without G: one row of the upper triangle
+ * of the potential-energy sum (zero-distance pairs skipped when eps2 == 0). */
+double nb_pair_pot_upper(nb_simd s, const nb_particles *p, size_t i, double eps2);
+
+#endif

@@ -1,0 +1,542 @@
+/* Parameter files: parse with libconfig, apply --set overrides, check every key against
+ * one schema table, and fill nb_config. The only file that includes <libconfig.h>. */
+#include "io/config.h"
+
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/config_lint.h"
+#include "gravity/kernels.h"
+
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT } key_type;
+
+typedef struct key_spec {
+    const char *section, *name;
+    key_type type;
+    size_t offset; /* into nb_config */
+    size_t size;   /* strings: buffer size; ints: sizeof the field */
+    double lo, hi; /* numbers: valid range */
+    int lo_open;   /* 1: value must be > lo rather than >= lo */
+    const char *expect; /* what a valid value is, for messages */
+} key_spec;
+
+#define STR(sec, key, field, what) \
+    {sec, key, KEY_STRING, offsetof(nb_config, field), sizeof(((nb_config *)0)->field), 0, 0, 0, what}
+#define INT(sec, key, field, lo, hi, what) \
+    {sec, key, KEY_INT, offsetof(nb_config, field), sizeof(((nb_config *)0)->field), lo, hi, 0, what}
+#define FLT(sec, key, field, lo, hi, open, what) \
+    {sec, key, KEY_FLOAT, offsetof(nb_config, field), sizeof(double), lo, hi, open, what}
+
+static const key_spec schema[] = {
+    STR("run", "name", name, "a run name"),
+    STR("run", "output_dir", output_dir, "a directory path"),
+    INT("run", "seed", seed, 0, 9.2e18, "an integer >= 0"),
+    FLT("run", "max_wall_seconds", max_wall_seconds, 0, HUGE_VAL, 0, "seconds >= 0 (0 = no limit)"),
+    FLT("units", "G", G, 0, HUGE_VAL, 1, "a number > 0"),
+    STR("initial_conditions", "type", ic_type,
+        "one of gaussian, plummer, uniform_sphere, two_body, file"),
+    INT("initial_conditions", "n", n, 1, NB_MAX_PARTICLES, "an integer from 1 to 1000000000"),
+    FLT("initial_conditions", "radius", ic_radius, 0, HUGE_VAL, 1, "a length > 0"),
+    FLT("initial_conditions", "semi_major_axis", ic_semi_major_axis, 0, HUGE_VAL, 1,
+        "a length > 0"),
+    FLT("initial_conditions", "eccentricity", ic_eccentricity, 0, 0.999999, 0,
+        "a number in [0, 1)"),
+    FLT("initial_conditions", "m1", ic_m1, 0, HUGE_VAL, 1, "a mass > 0"),
+    FLT("initial_conditions", "m2", ic_m2, 0, HUGE_VAL, 1, "a mass > 0"),
+    STR("initial_conditions", "file", ic_file, "the path of an HDF5 snapshot"),
+    STR("gravity", "kernel", kernel, "a kernel name"),
+    FLT("gravity", "softening", softening, 0, HUGE_VAL, 0, "a length >= 0"),
+    INT("gravity", "neighbours", neighbours, 1, 1e6, "an integer from 1 to 1000000"),
+    INT("gravity", "threads", threads, 0, 4096, "an integer from 0 (all cores) to 4096"),
+    FLT("integrator", "dt", dt, 0, HUGE_VAL, 1, "a time step > 0"),
+    FLT("integrator", "t_end", t_end, 0, HUGE_VAL, 1, "a time > 0"),
+    INT("output", "snapshot_every", snapshot_every, 0, 1e15,
+        "steps >= 0 (0 = only first and last)"),
+    INT("output", "diagnostics_every", diagnostics_every, 1, 1e15, "steps >= 1"),
+    INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
+};
+#define N_KEYS (sizeof schema / sizeof schema[0])
+
+static const char *const ic_types[] = {"gaussian", "plummer", "uniform_sphere", "two_body",
+                                       "file"};
+
+void nb_config_defaults(nb_config *c)
+{
+    memset(c, 0, sizeof *c);
+    strcpy(c->name, "nbody");
+    strcpy(c->output_dir, "outputs/nbody");
+    c->seed = 42;
+    c->G = 1.0;
+    strcpy(c->ic_type, "plummer");
+    c->n = 4096;
+    c->ic_radius = 1.0;
+    c->ic_semi_major_axis = 1.0;
+    c->ic_eccentricity = 0.5;
+    c->ic_m1 = 1.0;
+    c->ic_m2 = 1.0;
+    strcpy(c->kernel, "parallel");
+    c->softening = 0.01;
+    c->neighbours = 16;
+    c->threads = 0;
+    c->dt = 1.0e-3;
+    c->t_end = 1.0;
+    c->snapshot_every = 100;
+    c->diagnostics_every = 10;
+    c->compression = 4;
+}
+
+/* "FILE:LINE" for a setting from the file, "FILE (--set)" for an override. */
+static void where(char *buf, size_t size, const char *source, const config_setting_t *s)
+{
+    int line = (int)config_setting_source_line(s);
+    if (line > 0)
+        snprintf(buf, size, "%s:%d", source, line);
+    else
+        snprintf(buf, size, "%s (--set)", source);
+}
+
+static const key_spec *find_key(const char *section, const char *name)
+{
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (!strcmp(schema[k].section, section) && !strcmp(schema[k].name, name))
+            return &schema[k];
+    return NULL;
+}
+
+static int section_known(const char *section)
+{
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (!strcmp(schema[k].section, section))
+            return 1;
+    return 0;
+}
+
+static void keys_of(const char *section, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t k = 0; k < N_KEYS; k++) {
+        if (strcmp(schema[k].section, section))
+            continue;
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", len ? ", " : "", schema[k].name);
+    }
+}
+
+static const char *type_name(int t)
+{
+    switch (t) {
+    case CONFIG_TYPE_INT:
+    case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a floating-point number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_GROUP: return "a group";
+    case CONFIG_TYPE_ARRAY: return "an array";
+    case CONFIG_TYPE_LIST: return "a list";
+    default: return "an unknown type";
+    }
+}
+
+/* Stores one setting into c after checking its type and range. */
+static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, const char *loc,
+                 nb_error *err)
+{
+    int t = config_setting_type(s);
+    char *field = (char *)c + ks->offset;
+    if (ks->type == KEY_STRING) {
+        if (t != CONFIG_TYPE_STRING)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s in quotes, got %s", loc,
+                           ks->section, ks->name, ks->expect, type_name(t));
+        const char *v = config_setting_get_string(s);
+        if (strlen(v) >= ks->size)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: too long (at most %zu characters)",
+                           loc, ks->section, ks->name, ks->size - 1);
+        strcpy(field, v);
+        return NB_OK;
+    }
+    double v;
+    long long iv = 0;
+    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
+        iv = config_setting_get_int64(s);
+        v = (double)iv;
+    } else if (t == CONFIG_TYPE_FLOAT && ks->type == KEY_FLOAT) {
+        v = config_setting_get_float(s);
+    } else {
+        return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s, got %s", loc, ks->section,
+                       ks->name, ks->type == KEY_INT ? "an integer" : "a number",
+                       type_name(t));
+    }
+    int below = ks->lo_open ? !(v > ks->lo) : !(v >= ks->lo);
+    if (below || !(v <= ks->hi) || !isfinite(v))
+        return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: %.17g is out of range (expected %s)", loc,
+                       ks->section, ks->name, v, ks->expect);
+    if (ks->type == KEY_FLOAT)
+        *(double *)field = v;
+    else if (ks->size == sizeof(int))
+        *(int *)field = (int)iv;
+    else if (ks->size == sizeof(long))
+        *(long *)field = (long)iv;
+    else
+        return nb_fail(err, NB_ERR_RUNTIME, "internal: field size of %s.%s", ks->section,
+                       ks->name);
+    return NB_OK;
+}
+
+/* Parses VALUE of "section.key=VALUE" with libconfig's own syntax into a scratch
+ * config; a bare word for a string key is taken as that string. */
+static int apply_override(config_t *cfg, const char *ov, const char *source, nb_error *err)
+{
+    const char *eq = strchr(ov, '=');
+    const char *dot = strchr(ov, '.');
+    if (!eq || !dot || dot > eq)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "--set %s: expected SECTION.KEY=VALUE, e.g. gravity.softening=0.02", ov);
+    char section[64], name[64];
+    size_t slen = (size_t)(dot - ov), nlen = (size_t)(eq - dot - 1);
+    if (slen == 0 || slen >= sizeof section || nlen == 0 || nlen >= sizeof name)
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: expected SECTION.KEY=VALUE", ov);
+    memcpy(section, ov, slen);
+    section[slen] = '\0';
+    memcpy(name, dot + 1, nlen);
+    name[nlen] = '\0';
+    const key_spec *ks = find_key(section, name);
+    if (!ks) {
+        char keys[512];
+        keys_of(section, keys, sizeof keys);
+        if (!section_known(section))
+            return nb_fail(err, NB_ERR_INPUT,
+                           "--set %s: unknown section '%s' (expected run, units, "
+                           "initial_conditions, gravity, integrator or output)", ov, section);
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: unknown key '%s.%s' (expected one of: %s)",
+                       ov, section, name, keys);
+    }
+
+    const char *value = eq + 1;
+    char what[256];
+    if (nb_config_lint(value, what, sizeof what))
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: %s", ov, what);
+    size_t len = strlen(value);
+    char *text = malloc(len + 16);
+    if (!text)
+        return nb_fail(err, NB_ERR_RUNTIME, "out of memory");
+    config_t tmp;
+    config_init(&tmp);
+    snprintf(text, len + 16, "v = %s;", value);
+    int ok = config_read_string(&tmp, text);
+    if (!ok && ks->type == KEY_STRING && !strpbrk(value, "\"\\")) {
+        snprintf(text, len + 16, "v = \"%s\";", value);
+        config_destroy(&tmp);
+        config_init(&tmp);
+        ok = config_read_string(&tmp, text);
+    }
+    free(text);
+    if (!ok) {
+        int rc = nb_fail(err, NB_ERR_INPUT, "--set %s: cannot read the value: %s (expected %s)",
+                         ov, config_error_text(&tmp), ks->expect);
+        config_destroy(&tmp);
+        return rc;
+    }
+    config_setting_t *src = config_lookup(&tmp, "v");
+    int t = config_setting_type(src);
+    if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 && t != CONFIG_TYPE_FLOAT &&
+        t != CONFIG_TYPE_STRING) {
+        config_destroy(&tmp);
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: expected %s, got %s", ov, ks->expect,
+                       type_name(t));
+    }
+
+    config_setting_t *root = config_root_setting(cfg);
+    config_setting_t *sec = config_setting_get_member(root, section);
+    if (sec && config_setting_type(sec) != CONFIG_TYPE_GROUP) {
+        config_destroy(&tmp);
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s: expected a group { ... }", source,
+                       config_setting_source_line(sec), section);
+    }
+    if (!sec)
+        sec = config_setting_add(root, section, CONFIG_TYPE_GROUP);
+    if (config_setting_get_member(sec, name))
+        config_setting_remove(sec, name);
+    config_setting_t *dst = sec ? config_setting_add(sec, name, t) : NULL;
+    if (!dst) {
+        config_destroy(&tmp);
+        return nb_fail(err, NB_ERR_RUNTIME, "--set %s: could not apply", ov);
+    }
+    if (t == CONFIG_TYPE_STRING)
+        config_setting_set_string(dst, config_setting_get_string(src));
+    else if (t == CONFIG_TYPE_FLOAT)
+        config_setting_set_float(dst, config_setting_get_float(src));
+    else
+        config_setting_set_int64(dst, config_setting_get_int64(src));
+    config_destroy(&tmp);
+    return NB_OK;
+}
+
+/* Walks the whole tree: every section and key must be in the schema. */
+static int read_tree(nb_config *c, config_t *cfg, const char *source, int *n_line,
+                     int *nb_line, nb_error *err)
+{
+    config_setting_t *root = config_root_setting(cfg);
+    char loc[NB_PATH_MAX + 128];
+    for (int i = 0; i < config_setting_length(root); i++) {
+        config_setting_t *sec = config_setting_get_elem(root, (unsigned)i);
+        const char *sname = config_setting_name(sec);
+        where(loc, sizeof loc, source, sec);
+        if (!section_known(sname))
+            return nb_fail(err, NB_ERR_INPUT,
+                           "%s: unknown section '%s' (expected run, units, initial_conditions, "
+                           "gravity, integrator or output)", loc, sname);
+        if (config_setting_type(sec) != CONFIG_TYPE_GROUP)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s: expected a group { ... }, got %s", loc,
+                           sname, type_name(config_setting_type(sec)));
+        for (int j = 0; j < config_setting_length(sec); j++) {
+            config_setting_t *s = config_setting_get_elem(sec, (unsigned)j);
+            const char *kname = config_setting_name(s);
+            where(loc, sizeof loc, source, s);
+            const key_spec *ks = find_key(sname, kname);
+            if (!ks) {
+                char keys[512];
+                keys_of(sname, keys, sizeof keys);
+                return nb_fail(err, NB_ERR_INPUT, "%s: unknown key '%s.%s' (expected one of: %s)",
+                               loc, sname, kname, keys);
+            }
+            int rc = store(c, ks, s, loc, err);
+            if (rc)
+                return rc;
+            /* line of the key for cross-key messages; -1: set by --set */
+            int line = (int)config_setting_source_line(s);
+            if (!strcmp(sname, "initial_conditions") && !strcmp(kname, "n"))
+                *n_line = line > 0 ? line : -1;
+            if (!strcmp(sname, "gravity") && !strcmp(kname, "neighbours"))
+                *nb_line = line > 0 ? line : -1;
+        }
+    }
+    return NB_OK;
+}
+
+/* Checks that need several keys at once. */
+static int cross_check(nb_config *c, const char *source, int n_line, int nb_line, nb_error *err)
+{
+    int known = 0;
+    for (size_t k = 0; k < sizeof ic_types / sizeof ic_types[0]; k++)
+        known |= !strcmp(c->ic_type, ic_types[k]);
+    if (!known)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: initial_conditions.type: unknown type '%s' (expected one of "
+                       "gaussian, plummer, uniform_sphere, two_body, file)", source, c->ic_type);
+    if (!nb_kernel_find(c->kernel))
+        return nb_fail(err, NB_ERR_INPUT, "%s: gravity.kernel: unknown kernel '%s' (expected one of: %s)",
+                       source, c->kernel, nb_kernel_names());
+    if (!strcmp(c->ic_type, "two_body")) {
+        if (n_line != 0 && c->n != 2)
+            return nb_fail(err, NB_ERR_INPUT,
+                           "%s: initial_conditions.n: two_body has exactly 2 particles, got %ld",
+                           source, c->n);
+        c->n = 2;
+    }
+    if (!strcmp(c->ic_type, "file") && !c->ic_file[0])
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: initial_conditions.file: type \"file\" needs the path of an HDF5 "
+                       "snapshot", source);
+    if (!c->name[0])
+        return nb_fail(err, NB_ERR_INPUT, "%s: run.name: must not be empty", source);
+    if (!c->output_dir[0])
+        return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: must not be empty", source);
+    if (!strcmp(c->kernel, "knn") && strcmp(c->ic_type, "file") && c->neighbours >= c->n &&
+        c->n > 1) {
+        char loc[NB_PATH_MAX + 32];
+        if (nb_line > 0)
+            snprintf(loc, sizeof loc, "%s:%d", source, nb_line);
+        else
+            snprintf(loc, sizeof loc, "%s", source);
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: gravity.neighbours: %d neighbours need more than %d particles "
+                       "(initial_conditions.n = %ld)", loc, c->neighbours, c->neighbours, c->n);
+    }
+    double steps = c->t_end / c->dt;
+    if (steps > 1e15)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: integrator.t_end / integrator.dt = %.3g steps is too many (at most 1e15)",
+                       source, steps);
+    if (nb_config_steps(c) < 1)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: integrator.t_end (%g) is shorter than half a step (dt = %g)", source,
+                       c->t_end, c->dt);
+    return NB_OK;
+}
+
+/* text: what libconfig parsed (NULL if unavailable), for lint_text. */
+static int load(nb_config *c, config_t *cfg, int read_ok, const char *text, const char *source,
+                const char *const *overrides, size_t n_overrides, nb_error *err)
+{
+    if (!read_ok) {
+        if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+            return nb_fail(err, NB_ERR_INPUT, "%s: cannot read the parameter file", source);
+        const char *file = config_error_file(cfg);
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: syntax error: %s", file ? file : source,
+                       config_error_line(cfg), config_error_text(cfg));
+    }
+    char what[256];
+    int line = text ? nb_config_lint(text, what, sizeof what) : 0;
+    if (line)
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s", source, line, what);
+    for (size_t k = 0; k < n_overrides; k++) {
+        int rc = apply_override(cfg, overrides[k], source, err);
+        if (rc)
+            return rc;
+    }
+    int n_line = 0, nb_line = 0;
+    int rc = read_tree(c, cfg, source, &n_line, &nb_line, err);
+    if (rc)
+        return rc;
+    return cross_check(c, source, n_line, nb_line, err);
+}
+
+/* The whole file as a string (a NUL inside ends it, as it ends libconfig's parse), or
+ * NULL. @include'd files are not read. */
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 4096;
+    char *buf = malloc(cap);
+    size_t k;
+    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len < 2) {
+            char *more = realloc(buf, cap * 2);
+            if (!more)
+                free(buf);
+            buf = more;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[len] = '\0';
+    return buf;
+}
+
+int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
+                   size_t n_overrides, nb_error *err)
+{
+    nb_config_defaults(c);
+    snprintf(c->source, sizeof c->source, "%s", path);
+    config_t cfg;
+    config_init(&cfg);
+    /* @include paths are relative to the including file */
+    char dir[NB_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+        config_set_include_dir(&cfg, dir);
+    }
+    int ok = config_read_file(&cfg, path);
+    char *text = ok ? read_text(path) : NULL;
+    int rc = load(c, &cfg, ok, text, path, overrides, n_overrides, err);
+    free(text);
+    config_destroy(&cfg);
+    return rc;
+}
+
+int nb_config_load_string(nb_config *c, const char *text, const char *name,
+                          const char *const *overrides, size_t n_overrides, nb_error *err)
+{
+    nb_config_defaults(c);
+    snprintf(c->source, sizeof c->source, "%s", name);
+    config_t cfg;
+    config_init(&cfg);
+    int ok = config_read_string(&cfg, text);
+    int rc = load(c, &cfg, ok, text, name, overrides, n_overrides, err);
+    config_destroy(&cfg);
+    return rc;
+}
+
+char *nb_config_format_double(char *buf, size_t size, double v)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, size, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    return buf;
+}
+
+long nb_config_steps(const nb_config *c)
+{
+    return (long)llround(c->t_end / c->dt);
+}
+
+/* Appends printf output to a growing buffer; on allocation failure the buffer is freed
+ * and *buf set to NULL so the caller sees one failure. */
+__attribute__((format(printf, 4, 5)))
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    if (!*buf)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        if ((size_t)k < *cap - *len) {
+            *len += (size_t)k;
+            return;
+        }
+        char *nb = realloc(*buf, *cap * 2 + (size_t)k);
+        if (!nb) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        *buf = nb;
+        *cap = *cap * 2 + (size_t)k;
+    }
+}
+
+char *nb_config_format(const nb_config *c)
+{
+    size_t len = 0, cap = 2048;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    buf[0] = '\0';
+    const char *section = "";
+    for (size_t k = 0; k < N_KEYS; k++) {
+        const key_spec *ks = &schema[k];
+        const char *field = (const char *)c + ks->offset;
+        if (strcmp(section, ks->section)) {
+            append(&buf, &len, &cap, "%s%s:\n{\n", k ? "};\n\n" : "", ks->section);
+            section = ks->section;
+        }
+        if (ks->type == KEY_STRING) {
+            append(&buf, &len, &cap, "  %s = \"", ks->name);
+            for (const char *s = field; *s; s++)
+                append(&buf, &len, &cap, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
+            append(&buf, &len, &cap, "\";\n");
+        } else if (ks->type == KEY_FLOAT) {
+            char num[64];
+            nb_config_format_double(num, sizeof num, *(const double *)field);
+            /* keep it a float for libconfig: 1 -> 1.0 */
+            int is_float = strpbrk(num, ".eEn") != NULL;
+            append(&buf, &len, &cap, "  %s = %s%s;\n", ks->name, num, is_float ? "" : ".0");
+        } else {
+            long long v = ks->size == sizeof(int) ? *(const int *)field : *(const long *)field;
+            append(&buf, &len, &cap, "  %s = %lld%s;\n", ks->name, v,
+                   (v > 2147483647LL || v < -2147483648LL) ? "L" : "");
+        }
+    }
+    append(&buf, &len, &cap, "};\n");
+    return buf;
+}

@@ -1,0 +1,71 @@
+/* The parameter file: libconfig in, a plain struct out. The only file that sees
+ * <libconfig.h>. Every key of DESIGN.md has a default; unknown keys, wrong types and
+ * out-of-range values are errors naming file, line and key. */
+#ifndef NB_CONFIG_H
+#define NB_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define NB_PATH_MAX 4096
+#define NB_NAME_MAX 128
+
+/* Upper bound on N: 1e9 particles already need ~100 GB. */
+#define NB_MAX_PARTICLES 1000000000L
+
+typedef struct nb_config {
+    /* run */
+    char name[NB_NAME_MAX];
+    char output_dir[NB_PATH_MAX];
+    uint64_t seed;
+    double max_wall_seconds;  /* 0 = no limit */
+    /* units */
+    double G;
+    /* initial_conditions */
+    char ic_type[32];
+    long n;
+    double ic_radius;
+    double ic_semi_major_axis, ic_eccentricity, ic_m1, ic_m2;
+    char ic_file[NB_PATH_MAX];
+    /* gravity */
+    char kernel[32];
+    double softening;
+    int neighbours;
+    int threads;
+    /* integrator */
+    double dt, t_end;
+    /* output */
+    long snapshot_every;     /* 0 = only the first and last */
+    long diagnostics_every;
+    int compression;
+    /* where it came from, for messages */
+    char source[NB_PATH_MAX];
+} nb_config;
+
+/* Defaults for every key. */
+void nb_config_defaults(nb_config *c);
+
+/* Reads path, applies each "section.key=value" override in order (libconfig value
+ * syntax), validates, and fills c. Errors: NB_ERR_INPUT with "FILE:LINE: key: what". */
+int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
+                   size_t n_overrides, nb_error *err);
+
+/* The same from text already in memory (a snapshot's /Parameters); name is used in
+ * messages. */
+int nb_config_load_string(nb_config *c, const char *text, const char *name,
+                          const char *const *overrides, size_t n_overrides, nb_error *err);
+
+/* Writes the effective configuration, every key, in parameter-file syntax that
+ * nb_config_load_string reads back to the same struct. Returns a malloc'd string. */
+char *nb_config_format(const nb_config *c);
+
+/* The shortest decimal text that reads back as exactly v (0.005, not
+ * 0.0050000000000000001), for files people read. Returns buf. */
+char *nb_config_format_double(char *buf, size_t size, double v);
+
+/* Number of steps the run takes: t_end / dt rounded to the nearest integer. */
+long nb_config_steps(const nb_config *c);
+
+#endif

@@ -1,0 +1,88 @@
+/* Checks parameter-file text for what libconfig 1.5 parses without complaint but gets
+ * wrong. Works on the text alone, so it needs no libconfig types. */
+#include "io/config_lint.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* What libconfig 1.5 accepts but misreads, found in text it has parsed: an integer
+ * without the L suffix is read into 32 bits and wrapped silently (n = 4294967300 becomes
+ * n = 4), and an unterminated block comment swallows the rest of the file. Returns the
+ * 1-based line of the first problem, 0 if there is none; what gets its description. */
+int nb_config_lint(const char *text, char *what, size_t size)
+{
+    int line = 1;
+    const char *s = text, *name = "", *name_end = name;
+    while (*s) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\n') {
+            line++;
+            s++;
+        } else if (ch == '"') {
+            for (s++; *s && *s != '"'; s++) {
+                if (*s == '\n')
+                    line++;
+                else if (*s == '\\' && s[1])
+                    s++;
+            }
+            if (*s)
+                s++;
+        } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
+            while (*s && *s != '\n')
+                s++;
+        } else if (ch == '/' && s[1] == '*') {
+            int start = line;
+            for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
+                line += *s == '\n';
+            if (!*s) {
+                snprintf(what, size, "syntax error: unterminated /* comment (everything after "
+                         "it would be ignored)");
+                return start;
+            }
+            s += 2;
+        } else if (isalpha(ch) || ch == '_' || ch == '*') {
+            for (name = s; isalnum((unsigned char)*s) || *s == '_' || *s == '*' || *s == '-';)
+                s++;
+            name_end = s;
+        } else if (isdigit(ch) || ch == '.') {
+            const char *b = s;
+            int neg = b > text && b[-1] == '-';
+            int hex = b[0] == '0' && (b[1] == 'x' || b[1] == 'X');
+            for (s += hex ? 2 : 0; hex ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s);)
+                s++;
+            if (!hex && (*b == '.' || *s == '.' || *s == 'e' || *s == 'E')) {
+                /* a float: libconfig reads it as a double */
+                while (isdigit((unsigned char)*s) || *s == '.')
+                    s++;
+                if (*s == 'e' || *s == 'E') {
+                    s++;
+                    if (*s == '+' || *s == '-')
+                        s++;
+                    while (isdigit((unsigned char)*s))
+                        s++;
+                }
+                continue;
+            }
+            if (*s == 'L') {
+                while (*s == 'L')
+                    s++;
+                continue;
+            }
+            errno = 0;
+            unsigned long long v = strtoull(hex ? b + 2 : b, NULL, hex ? 16 : 10);
+            if (errno == ERANGE || v > (hex ? 0x7fffffffULL : neg ? 2147483648ULL : 2147483647ULL)) {
+                int nl = (int)(name_end - name > 40 ? 40 : name_end - name);
+                int vl = (int)(s - b > 40 ? 40 : s - b);
+                snprintf(what, size, "%.*s%s%s%.*s: the integer does not fit in 32 bits; write "
+                         "it with an L suffix (%s%.*sL) for a 64-bit integer", nl, name,
+                         nl ? " = " : "", neg ? "-" : "", vl, b, neg ? "-" : "", vl, b);
+                return line;
+            }
+        } else {
+            s++;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,126 @@
+/* The energy log: a CSV that gnuplot, pandas and matplotlib read as it is. Numbers are
+ * printed with 17 significant digits so a continued run's rows compare exactly. */
+#include "io/energylog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
+                        nb_error *err)
+{
+    snprintf(log->path, sizeof log->path, "%s", path);
+    char eps[32], dt[32], g[32];
+    log->f = fopen(path, "w");
+    if (!log->f)
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
+                       strerror(errno));
+    fprintf(log->f,
+            "# nbody %s energy log\n"
+            "# config: %s\n"
+            "# name: %s\n"
+            "# n: %zu\n"
+            "# kernel: %s\n"
+            "# softening: %s\n"
+            "# dt: %s\n"
+            "# G: %s\n"
+            "# potential: exact softened pairwise sum, whatever the force kernel\n"
+            "%s\n",
+            NB_VERSION, c->source, c->name, n, c->kernel,
+            nb_config_format_double(eps, sizeof eps, c->softening),
+            nb_config_format_double(dt, sizeof dt, c->dt),
+            nb_config_format_double(g, sizeof g, c->G),
+            NB_ENERGYLOG_COLUMNS);
+    if (fflush(log->f) != 0) {
+        int e = errno;
+        fclose(log->f);
+        log->f = NULL;
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
+    }
+    return NB_OK;
+}
+
+/* The step of a data row, or -1 for comments and the column row. */
+static long row_step(const char *line)
+{
+    if (line[0] < '0' || line[0] > '9')
+        return -1;
+    return strtol(line, NULL, 10);
+}
+
+int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
+                        double time, nb_error *err)
+{
+    snprintf(log->path, sizeof log->path, "%s", path);
+    log->f = NULL;
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log to continue it: %s",
+                       path, strerror(errno));
+    char tmp[NB_PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *out = fopen(tmp, "w");
+    if (!out) {
+        int e = errno;
+        fclose(in);
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", tmp, strerror(e));
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int header_seen = 0;
+    while ((len = getline(&line, &cap, in)) > 0) {
+        if (line[len - 1] != '\n')
+            break; /* a torn last line from a crash: drop it */
+        long s = row_step(line);
+        if (s < 0) {
+            header_seen |= strncmp(line, "step,", 5) == 0;
+            fputs(line, out);
+        } else if (s <= keep_step) {
+            fputs(line, out);
+        }
+    }
+    free(line);
+    fclose(in);
+    if (!header_seen)
+        fprintf(out, "%s\n", NB_ENERGYLOG_COLUMNS);
+    fprintf(out, "# restart: step %ld time %.17g\n", step, time);
+    int bad = ferror(out);
+    bad |= fclose(out) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot rewrite the energy log: %s", path,
+                       strerror(e));
+    }
+    log->f = fopen(path, "a");
+    if (!log->f)
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot append: %s", path, strerror(errno));
+    return NB_OK;
+}
+
+int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
+                        double e0, double wall_seconds, nb_error *err)
+{
+    fprintf(log->f,
+            "%ld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f\n",
+            step, time, d->kinetic, d->potential, d->total,
+            nb_diagnostics_rel_error(d->total, e0), d->px, d->py, d->pz, d->lx, d->ly, d->lz,
+            d->virial_ratio, wall_seconds);
+    if (fflush(log->f) != 0 || ferror(log->f))
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write the energy log: %s", log->path,
+                       strerror(errno));
+    return NB_OK;
+}
+
+int nb_energylog_close(nb_energylog *log, nb_error *err)
+{
+    if (!log->f)
+        return NB_OK;
+    int rc = fclose(log->f);
+    log->f = NULL;
+    if (rc != 0)
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot close the energy log: %s", log->path,
+                       strerror(errno));
+    return NB_OK;
+}

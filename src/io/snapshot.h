@@ -1,0 +1,53 @@
+/* HDF5 snapshots in the GADGET-compatible layout of DESIGN.md; every snapshot is a
+ * complete restart file. The snapshot module (snapshot_*.c) is the only code that includes <hdf5.h>. */
+#ifndef NB_SNAPSHOT_H
+#define NB_SNAPSHOT_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/particles.h"
+
+/* Everything besides the particles that a bit-for-bit continuation needs (/Integrator
+ * attributes), plus the effective configuration text (/Parameters). */
+typedef struct nb_snapshot_meta {
+    long step;           /* steps taken since the original start */
+    double time;         /* simulated time: time_origin + (step - step_origin) * dt */
+    double dt;
+    long step_origin;    /* where the current dt took over (0, or a restart that changed dt), */
+    double time_origin;  /* so time never accumulates rounding, and continues bit for bit */
+    long output_index;   /* NNNN of snapshot_NNNN.h5 */
+    double e0;           /* total energy at step 0 of the original run */
+    double G, softening;
+    char kernel[32];
+    char version[32];    /* program version that wrote it */
+    char *parameters;    /* effective parameter-file text; malloc'd by nb_snapshot_read */
+} nb_snapshot_meta;
+
+/* Writes p and meta to path: to "path.tmp" first, renamed over path only once complete
+ * and closed, so path is never a partial file. compression: 0 = none, 1-9 = gzip level
+ * (with the shuffle filter); Fletcher32 checksums always. Accelerations are written as
+ * /PartType1/Acceleration. Failures: NB_ERR_RUNTIME, path untouched, no .tmp left. */
+int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
+                      int compression, nb_error *err);
+
+/* Reads one of our snapshots: particles (allocated here) and meta. Validates groups,
+ * datasets, shapes, types, Header/dataset N agreement, checksums and finiteness; each
+ * problem is NB_ERR_INPUT with "FILE: DATASET: what was wrong, what was expected". */
+int nb_snapshot_read(const char *path, nb_particles *p, nb_snapshot_meta *meta,
+                     nb_error *err);
+
+/* Reads particles from any GADGET-style HDF5 file (ours, or one written with h5py):
+ * /PartType1/Coordinates, optional Velocities (else zero), Masses or Header MassTable[1],
+ * optional ParticleIDs (else 0..N-1). Same validation and errors as nb_snapshot_read. */
+int nb_snapshot_read_particles(const char *path, nb_particles *p, nb_error *err);
+
+void nb_snapshot_meta_free(nb_snapshot_meta *meta);
+
+/* The path of snapshot number index in dir: "dir/snapshot_NNNN.h5". */
+void nb_snapshot_path(char *buf, size_t size, const char *dir, long index);
+
+/* The newest snapshot in dir (highest NNNN) that reads back whole; NB_ERR_INPUT if none. */
+int nb_snapshot_find_latest(const char *dir, char *path, size_t size, nb_error *err);
+
+#endif

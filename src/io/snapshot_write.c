@@ -1,0 +1,388 @@
+/* Writes HDF5 snapshots in the GADGET-compatible layout of DESIGN.md atomically (temporary
+ * file, fsync, rename). */
+#include "io/snapshot.h"
+#include "io/snapshot_h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct writer {
+    char what[128];    /* the object being written when it failed */
+    char detail[512];  /* why */
+    int failed;
+} writer;
+
+/* Records the first failure (with HDF5's reason when detail is NULL); returns -1. */
+static int wfail(writer *w, const char *what, const char *detail)
+{
+    if (!w->failed) {
+        w->failed = 1;
+        snprintf(w->what, sizeof w->what, "%s", what);
+        if (detail)
+            snprintf(w->detail, sizeof w->detail, "%s", detail);
+        else
+            nb_snapshot_h5_detail(w->detail, sizeof w->detail);
+    }
+    return -1;
+}
+
+/* Attribute name of loc: a scalar when n == 0, else n values. */
+static int put_attr(writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
+                    hsize_t n, const void *buf)
+{
+    int rc = 0;
+    hid_t space = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
+    hid_t a = -1;
+    if (space < 0 || (a = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
+        H5Awrite(a, mtype, buf) < 0)
+        rc = wfail(w, name, NULL);
+    if (a >= 0 && H5Aclose(a) < 0 && !rc)
+        rc = wfail(w, name, NULL);
+    if (space >= 0)
+        H5Sclose(space);
+    return rc;
+}
+
+static int put_double(writer *w, hid_t loc, const char *name, double v)
+{
+    return put_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, &v);
+}
+
+static int put_int(writer *w, hid_t loc, const char *name, int32_t v)
+{
+    return put_attr(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, &v);
+}
+
+static int put_long(writer *w, hid_t loc, const char *name, int64_t v)
+{
+    return put_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &v);
+}
+
+/* Fixed-length, so the text sits in the checksummed object header; variable-length
+ * strings would go to the global heap, which has no checksum. */
+static int put_string(writer *w, hid_t loc, const char *name, const char *s)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    int rc;
+    if (t < 0 || H5Tset_size(t, strlen(s) + 1) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)
+        rc = wfail(w, name, NULL);
+    else
+        rc = put_attr(w, loc, name, t, t, 0, s);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+static hid_t new_group(writer *w, hid_t file, const char *name)
+{
+    hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        wfail(w, name, NULL);
+    return g;
+}
+
+static int close_group(writer *w, hid_t g, const char *name, int rc)
+{
+    if (H5Gclose(g) < 0 && !rc)
+        rc = wfail(w, name, NULL);
+    return rc;
+}
+
+static int write_header(writer *w, hid_t file, size_t n, double time)
+{
+    hid_t g = new_group(w, file, "Header");
+    if (g < 0)
+        return -1;
+    /* GADGET-2/AREPO/GIZMO types: int32 this-file counts, uint32 totals split in words. */
+    int32_t this_file[6] = {0, (int32_t)n, 0, 0, 0, 0};
+    uint32_t total[6] = {0, (uint32_t)n, 0, 0, 0, 0};
+    uint32_t high[6] = {0, (uint32_t)((uint64_t)n >> 32), 0, 0, 0, 0};
+    double mass_table[6] = {0, 0, 0, 0, 0, 0};
+    const char *flags[] = {"Flag_Sfr", "Flag_Cooling", "Flag_StellarAge", "Flag_Metals",
+                           "Flag_Feedback"};
+    int rc = put_attr(w, g, "NumPart_ThisFile", H5T_STD_I32LE, H5T_NATIVE_INT32, 6, this_file);
+    if (!rc)
+        rc = put_attr(w, g, "NumPart_Total", H5T_STD_U32LE, H5T_NATIVE_UINT32, 6, total);
+    if (!rc)
+        rc = put_attr(w, g, "NumPart_Total_HighWord", H5T_STD_U32LE, H5T_NATIVE_UINT32, 6, high);
+    if (!rc)
+        rc = put_attr(w, g, "MassTable", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 6, mass_table);
+    if (!rc)
+        rc = put_double(w, g, "Time", time);
+    if (!rc)
+        rc = put_double(w, g, "Redshift", 0.0);
+    if (!rc)
+        rc = put_double(w, g, "BoxSize", 0.0);
+    if (!rc)
+        rc = put_int(w, g, "NumFilesPerSnapshot", 1);
+    if (!rc)
+        rc = put_double(w, g, "Omega0", 0.0);
+    if (!rc)
+        rc = put_double(w, g, "OmegaLambda", 0.0);
+    if (!rc)
+        rc = put_double(w, g, "HubbleParam", 1.0);
+    for (size_t k = 0; k < sizeof flags / sizeof flags[0] && !rc; k++)
+        rc = put_int(w, g, flags[k], 0);
+    if (!rc)
+        rc = put_int(w, g, "Flag_DoublePrecision", 1);
+    return close_group(w, g, "Header", rc);
+}
+
+/* A chunked dataset of n rows and cols columns with optional shuffle + gzip, and a
+ * Fletcher32 checksum per chunk, computed last so it covers the bytes on disk. */
+static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size_t n, int cols,
+                         int compression)
+{
+    int rank = cols > 1 ? 2 : 1;
+    hsize_t dims[2] = {n, (hsize_t)cols};
+    hsize_t chunk[2] = {n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS, (hsize_t)cols};
+    hid_t space = H5Screate_simple(rank, dims, NULL);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t d = -1;
+    if (space < 0 || dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0 ||
+        (compression > 0 && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, compression) < 0)) ||
+        H5Pset_fletcher32(dcpl) < 0 ||
+        (d = H5Dcreate2(g, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
+        wfail(w, name, NULL);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return d;
+}
+
+/* An N x 3 dataset from three SoA arrays, interleaved one chunk of rows at a time. */
+static int write_vec3(writer *w, hid_t g, const char *name, const double *a, const double *b,
+                      const double *c, size_t n, int compression)
+{
+    hid_t d = new_dataset(w, g, name, H5T_IEEE_F64LE, n, 3, compression);
+    if (d < 0)
+        return -1;
+    size_t rows = n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS;
+    double *buf = malloc(rows * 3 * sizeof *buf);
+    hid_t fspace = H5Dget_space(d);
+    int rc = 0;
+    if (!buf)
+        rc = wfail(w, name, "out of memory");
+    else if (fspace < 0)
+        rc = wfail(w, name, NULL);
+    for (size_t s = 0; s < n && !rc; s += rows) {
+        size_t cnt = n - s < rows ? n - s : rows;
+        for (size_t i = 0; i < cnt; i++) {
+            buf[3 * i] = a[s + i];
+            buf[3 * i + 1] = b[s + i];
+            buf[3 * i + 2] = c[s + i];
+        }
+        hsize_t start[2] = {s, 0}, count[2] = {cnt, 3};
+        hid_t mspace = H5Screate_simple(2, count, NULL);
+        if (mspace < 0 ||
+            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
+            H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf) < 0)
+            rc = wfail(w, name, NULL);
+        if (mspace >= 0)
+            H5Sclose(mspace);
+    }
+    free(buf);
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    if (H5Dclose(d) < 0 && !rc)
+        rc = wfail(w, name, NULL);
+    return rc;
+}
+
+static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t mtype,
+                        const void *data, size_t n, int compression)
+{
+    hid_t d = new_dataset(w, g, name, ftype, n, 1, compression);
+    if (d < 0)
+        return -1;
+    int rc = 0;
+    if (H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        rc = wfail(w, name, NULL);
+    if (H5Dclose(d) < 0 && !rc)
+        rc = wfail(w, name, NULL);
+    return rc;
+}
+
+static int write_particles(writer *w, hid_t file, const nb_particles *p, int compression)
+{
+    hid_t g = new_group(w, file, "PartType1");
+    if (g < 0)
+        return -1;
+    size_t n = p->n;
+    int rc = write_vec3(w, g, "Coordinates", p->x, p->y, p->z, n, compression);
+    if (!rc)
+        rc = write_vec3(w, g, "Velocities", p->vx, p->vy, p->vz, n, compression);
+    if (!rc)
+        rc = write_column(w, g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p->m, n, compression);
+    if (!rc)
+        rc = write_column(w, g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_UINT64, p->id, n,
+                          compression);
+    if (!rc)
+        rc = write_vec3(w, g, "Acceleration", p->ax, p->ay, p->az, n, compression);
+    return close_group(w, g, "PartType1", rc);
+}
+
+static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
+{
+    hid_t g = new_group(w, file, "Parameters");
+    if (g < 0)
+        return -1;
+    int rc = put_string(w, g, "ParameterFile", meta->parameters ? meta->parameters : "");
+    if ((rc = close_group(w, g, "Parameters", rc)))
+        return rc;
+    if ((g = new_group(w, file, "Integrator")) < 0)
+        return -1;
+    char kernel[sizeof meta->kernel + 1], version[sizeof meta->version + 1];
+    snprintf(kernel, sizeof kernel, "%.*s", (int)sizeof meta->kernel, meta->kernel);
+    snprintf(version, sizeof version, "%.*s", (int)sizeof meta->version, meta->version);
+    rc = put_long(w, g, "step", meta->step);
+    if (!rc)
+        rc = put_double(w, g, "time", meta->time);
+    if (!rc)
+        rc = put_double(w, g, "dt", meta->dt);
+    if (!rc)
+        rc = put_long(w, g, "step_origin", meta->step_origin);
+    if (!rc)
+        rc = put_double(w, g, "time_origin", meta->time_origin);
+    if (!rc)
+        rc = put_long(w, g, "output_index", meta->output_index);
+    if (!rc)
+        rc = put_double(w, g, "E0", meta->e0);
+    if (!rc)
+        rc = put_double(w, g, "G", meta->G);
+    if (!rc)
+        rc = put_double(w, g, "softening", meta->softening);
+    if (!rc)
+        rc = put_string(w, g, "kernel", kernel);
+    if (!rc)
+        rc = put_string(w, g, "version", version);
+    return close_group(w, g, "Integrator", rc);
+}
+
+static int write_file(writer *w, const char *tmp, const nb_particles *p,
+                      const nb_snapshot_meta *meta, int compression)
+{
+    hid_t fapl = nb_snapshot_fapl(1);
+    if (fapl < 0)
+        return wfail(w, "file access properties", NULL);
+    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (file < 0)
+        wfail(w, "creating the file", NULL);
+    H5Pclose(fapl);
+    if (file < 0)
+        return -1;
+    int rc = write_header(w, file, p->n, meta->time);
+    if (!rc)
+        rc = write_particles(w, file, p, compression);
+    if (!rc)
+        rc = write_meta(w, file, meta);
+    /* Closing flushes the caches: a full disk often shows up only here. */
+    if (H5Fclose(file) < 0 && !rc)
+        rc = wfail(w, "closing the file", NULL);
+    return rc;
+}
+
+/* What the reader would reject, refused up front rather than written unreadable. */
+static int check_writable(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
+                          int compression, nb_error *err)
+{
+    if (compression < 0 || compression > 9)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: compression %d, "
+                       "expected a gzip level from 0 to 9", path, compression);
+    if (compression > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: this HDF5 library has "
+                       "no gzip filter; set output.compression = 0", path);
+    if (p->n == 0 || p->n > INT32_MAX)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %zu particles, expected "
+                       "1 to %d (GADGET's int32 NumPart_ThisFile)", path, p->n, INT32_MAX);
+    size_t bad = nb_particles_find_nonfinite(p);
+    if (bad < p->n)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: particle %zu has a "
+                       "non-finite position, velocity, acceleration or mass", path, bad);
+    for (size_t i = 0; i < p->n; i++)
+        if (!(p->m[i] > 0))
+            return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: particle %zu has "
+                           "mass %g, expected a positive mass", path, i, p->m[i]);
+    if (!meta)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: no metadata", path);
+    return NB_OK;
+}
+
+/* Makes the complete temporary file durable, then puts it in place. */
+static int sync_and_rename(const char *tmp, const char *path, nb_error *err)
+{
+    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: syncing %s: %s", path,
+                       tmp, strerror(e));
+    }
+    close(fd);
+    if (rename(tmp, path) < 0)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: renaming %s into "
+                       "place: %s", path, tmp, strerror(errno));
+    /* Persist the rename too. Best effort: the file is complete and in place either way,
+     * and some file systems refuse fsync on a directory. */
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return NB_OK;
+}
+
+int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
+                      int compression, nb_error *err)
+{
+    nb_snapshot_quiet q;
+    nb_snapshot_quiet_begin(&q);
+    int rc = check_writable(path, p, meta, compression, err);
+    size_t len = strlen(path);
+    char *tmp = rc ? NULL : malloc(len + 5);
+    if (!rc && !tmp)
+        rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: out of memory", path);
+    if (rc) {
+        nb_snapshot_quiet_end(&q);
+        return rc;
+    }
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp", 5);
+    /* Create it ourselves first: HDF5's own message for a missing or read-only directory
+     * hides the errno. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: cannot create %s: %s",
+                     path, tmp, strerror(errno));
+        free(tmp);
+        nb_snapshot_quiet_end(&q);
+        return rc;
+    }
+    close(fd);
+    writer w;
+    memset(&w, 0, sizeof w);
+    if (write_file(&w, tmp, p, meta, compression))
+        rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s: %s", path, w.what,
+                     w.detail);
+    nb_snapshot_quiet_end(&q);
+    if (!rc)
+        rc = sync_and_rename(tmp, path, err);
+    if (rc)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
