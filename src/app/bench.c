@@ -195,8 +195,8 @@ int nb_bench_main(int argc, char **argv)
         }
         for (size_t ik = 0; ik < o.nkernels; ik++) {
             const nb_kernel *kernel = o.kernels[ik];
-            /* direct is one thread whatever it is told: time it once, as threads=1 */
-            int serial = !strcmp(kernel->name, "direct");
+            /* a one-thread kernel is timed once, as threads=1 */
+            int serial = !kernel->threaded;
             for (size_t it = 0; it < (serial ? 1 : o.nthreads); it++) {
                 int threads = serial ? 1 : o.threads[it];
                 nb_kernel_params kp = {
@@ -213,12 +213,9 @@ int nb_bench_main(int argc, char **argv)
                 double pairs = (double)n * (double)(n - 1);
                 printf("kernel=%s n=%zu threads=%d seconds=%.6g interactions_per_second=%.4e",
                        kernel->name, n, threads, best, pairs / best);
-                if (!strcmp(kernel->name, "knn")) {
-                    /* what knn really computes: k neighbour interactions per particle */
-                    size_t k = (size_t)o.neighbours < n - 1 ? (size_t)o.neighbours : n - 1;
-                    printf(" k=%zu neighbour_interactions_per_second=%.4e", k,
-                           (double)n * (double)k / best);
-                }
+                if (kernel->interactions) /* what the kernel really computes */
+                    printf(" computed_interactions_per_second=%.4e",
+                           kernel->interactions(&kp, n) / best);
                 putchar('\n');
                 fflush(stdout);
             }

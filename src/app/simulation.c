@@ -293,13 +293,6 @@ static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
     return nb_ics_generate(&ip, p, err);
 }
 
-static nb_kernel_params kernel_params(const nb_config *c)
-{
-    nb_kernel_params kp = {.G = c->G, .eps = c->softening, .neighbours = c->neighbours,
-                           .threads = c->threads};
-    return kp;
-}
-
 int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err)
 {
     sim s;
@@ -315,12 +308,9 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
         return rc;
     if ((rc = make_particles(c, &s.p, err)))
         goto out;
-    if (!strcmp(c->kernel, "knn") && (size_t)c->neighbours >= s.p.n && s.p.n > 1) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: gravity.neighbours = %d needs more than %zu particles",
-                     c->source, c->neighbours, s.p.n);
+    if ((rc = nb_config_check_kernel(c, s.p.n, err)))
         goto out;
-    }
-    nb_kernel_params kp = kernel_params(c);
+    nb_kernel_params kp = nb_config_kernel_params(c);
     if ((rc = nb_force_init(&s.force, c->kernel, &kp, s.p.n, err)))
         goto out;
 
@@ -421,12 +411,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
         snprintf(dir, sizeof dir, "%s", snap);
         snprintf(s.c.output_dir, sizeof s.c.output_dir, "%s", dirname(dir));
     }
-    if (!strcmp(s.c.kernel, "knn") && (size_t)s.c.neighbours >= s.p.n && s.p.n > 1) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: gravity.neighbours = %d needs more than %zu particles",
-                     s.c.source, s.c.neighbours, s.p.n);
+    if ((rc = nb_config_check_kernel(&s.c, s.p.n, err)))
         goto out;
-    }
-    nb_kernel_params kp = kernel_params(&s.c);
+    nb_kernel_params kp = nb_config_kernel_params(&s.c);
     if ((rc = nb_force_init(&s.force, s.c.kernel, &kp, s.p.n, err)))
         goto out;
 

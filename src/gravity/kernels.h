@@ -8,17 +8,43 @@
 #include "core/error.h"
 #include "core/particles.h"
 
-/* What every kernel is told about the physics and its resources. */
+/* What every kernel is told about the physics and its resources. The fields after the
+ * first three belong to one kernel each: that kernel declares them (name, default, valid
+ * range) in its `keys` table, and the parameter file reads them as gravity.NAME keys, so
+ * no file outside the kernel names them. */
 typedef struct nb_kernel_params {
     double G;        /* gravitational constant */
     double eps;      /* Plummer softening length; 0 = unsoftened, coincident points skipped */
-    int neighbours;  /* k for neighbour-truncated kernels */
     int threads;     /* OpenMP threads; 0 = the OpenMP default */
+    int neighbours;  /* knn: k, the neighbours summed per particle */
 } nb_kernel_params;
+
+/* One kernel-owned key of the parameter file's gravity section, stored in
+ * nb_kernel_params at `offset` (an int when is_int, else a double). */
+typedef struct nb_kernel_key {
+    const char *name;    /* "neighbours": read as gravity.neighbours */
+    int is_int;
+    size_t offset;       /* offsetof(nb_kernel_params, field) */
+    double def, lo, hi;  /* default and valid range, lo < v (lo_open) or lo <= v, v <= hi */
+    int lo_open;
+    const char *expect;  /* what a valid value is, for messages: "an integer from 1 to 10" */
+} nb_kernel_key;
 
 typedef struct nb_kernel {
     const char *name;
     const char *summary;
+    /* The parameters this kernel owns (NULL, 0: none). */
+    const nb_kernel_key *keys;
+    size_t nkeys;
+    /* Checks parameters that depend on the particle count n before anything is built or
+     * written (NULL: nothing to check). On failure returns NB_ERR_INPUT, sets *key to the
+     * gravity key at fault, and err->msg to what is wrong without a location. */
+    int (*check)(const nb_kernel_params *kp, size_t n, const char **key, nb_error *err);
+    /* Pair interactions one evaluation computes for n particles (NULL: n (n - 1), the
+     * exact sum), for the benchmark's rates. */
+    double (*interactions)(const nb_kernel_params *kp, size_t n);
+    /* 1 when the kernel uses OpenMP threads (the benchmark times it per thread count). */
+    int threaded;
     /* Makes the kernel's private state (a tree, scratch buffers) for up to n particles.
      * May set *state to NULL when the kernel needs none. */
     int (*create)(void **state, const nb_kernel_params *kp, size_t n, nb_error *err);
@@ -37,6 +63,17 @@ const nb_kernel *nb_kernel_find(const char *name);
 const nb_kernel *const *nb_kernel_list(size_t *count);
 /* "direct, parallel, knn": the registered names, for error messages and --help. */
 const char *nb_kernel_names(void);
+/* Every kernel's own parameters at their defaults (G, eps, threads untouched). */
+void nb_kernel_params_defaults(nb_kernel_params *kp);
+/* The kernel-owned key called name, and in *owner the kernel that owns it; or NULL. */
+const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner);
+/* The value of key k in kp, as a double. */
+double nb_kernel_key_get(const nb_kernel_params *kp, const nb_kernel_key *k);
+/* Stores v (already checked against the key's range) into kp. */
+void nb_kernel_key_set(nb_kernel_params *kp, const nb_kernel_key *k, double v);
+/* The kernel's check hook for n particles, or NB_OK when it has none. */
+int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
+                    const char **key, nb_error *err);
 
 /* A kernel bound to its state and parameters: what the integrator calls. */
 typedef struct nb_force {

@@ -2,6 +2,7 @@
  * rebuilt every call and each particle's neighbours are summed as soon as they are found,
  * so no N*k neighbour list is ever stored. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "gravity/kdtree.h"
@@ -165,9 +166,37 @@ static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, d
     return NB_OK;
 }
 
+static const nb_kernel_key knn_keys[] = {
+    {"neighbours", 1, offsetof(nb_kernel_params, neighbours), 16, 1, 1e6, 0,
+     "an integer from 1 to 1000000"},
+};
+
+/* k neighbours need k other particles; a run of one particle has no forces at all */
+static int knn_check(const nb_kernel_params *kp, size_t n, const char **key, nb_error *err)
+{
+    if (n > 1 && (size_t)kp->neighbours >= n) {
+        *key = "neighbours";
+        return nb_fail(err, NB_ERR_INPUT,
+                       "gravity.neighbours: %d neighbours need more than %d particles (N = %zu)",
+                       kp->neighbours, kp->neighbours, n);
+    }
+    return NB_OK;
+}
+
+/* what knn really computes: k neighbour interactions per particle */
+static double knn_interactions(const nb_kernel_params *kp, size_t n)
+{
+    return (double)n * (double)clamp_k((size_t)kp->neighbours, n);
+}
+
 const nb_kernel nb_kernel_knn = {
     .name = "knn",
     .summary = "force from the k nearest neighbours only (kd-tree, gravity.neighbours = k)",
+    .keys = knn_keys,
+    .nkeys = sizeof knn_keys / sizeof knn_keys[0],
+    .check = knn_check,
+    .interactions = knn_interactions,
+    .threaded = 1,
     .create = knn_create,
     .destroy = knn_destroy,
     .accel = knn_accel,

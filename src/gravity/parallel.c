@@ -43,6 +43,7 @@ static int parallel_accel(void *state, const nb_kernel_params *kp, nb_particles 
 const nb_kernel nb_kernel_parallel = {
     .name = "parallel",
     .summary = "exact pairwise sum, OpenMP tasks over tiles of particle pairs, SIMD inside",
+    .threaded = 1,
     .create = NULL,
     .destroy = NULL,
     .accel = parallel_accel,

@@ -51,7 +51,6 @@ static const key_spec schema[] = {
     STR("initial_conditions", "file", ic_file, "the path of an HDF5 snapshot"),
     STR("gravity", "kernel", kernel, "a kernel name"),
     FLT("gravity", "softening", softening, 0, HUGE_VAL, 0, "a length >= 0"),
-    INT("gravity", "neighbours", neighbours, 1, 1e6, "an integer from 1 to 1000000"),
     INT("gravity", "threads", threads, 0, 4096, "an integer from 0 (all cores) to 4096"),
     FLT("integrator", "dt", dt, 0, HUGE_VAL, 1, "a time step > 0"),
     FLT("integrator", "t_end", t_end, 0, HUGE_VAL, 1, "a time > 0"),
@@ -61,6 +60,37 @@ static const key_spec schema[] = {
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])
+#define MAX_KERNEL_KEYS 32
+
+/* The schema above with every kernel's own keys (nb_kernel_key) added to the gravity
+ * section, and the line each key was read from (0: not given; -1: given by --set). */
+typedef struct schema_t {
+    key_spec k[N_KEYS + MAX_KERNEL_KEYS];
+    int line[N_KEYS + MAX_KERNEL_KEYS];
+    size_t n;
+} schema_t;
+
+static void schema_build(schema_t *sch)
+{
+    memset(sch, 0, sizeof *sch);
+    for (size_t k = 0; k < N_KEYS; k++) {
+        sch->k[sch->n++] = schema[k];
+        if (strcmp(schema[k].section, "gravity") || (k + 1 < N_KEYS &&
+                                                     !strcmp(schema[k + 1].section, "gravity")))
+            continue;
+        /* after the last gravity key: the kernels' own */
+        size_t nk;
+        const nb_kernel *const *list = nb_kernel_list(&nk);
+        for (size_t i = 0; i < nk; i++)
+            for (size_t j = 0; j < list[i]->nkeys && sch->n < N_KEYS + MAX_KERNEL_KEYS; j++) {
+                const nb_kernel_key *kk = &list[i]->keys[j];
+                sch->k[sch->n++] = (key_spec){
+                    "gravity", kk->name, kk->is_int ? KEY_INT : KEY_FLOAT,
+                    offsetof(nb_config, kp) + kk->offset, kk->is_int ? sizeof(int) : sizeof(double),
+                    kk->lo, kk->hi, kk->lo_open, kk->expect};
+            }
+    }
+}
 
 static const char *const ic_types[] = {"gaussian", "plummer", "uniform_sphere", "two_body",
                                        "file"};
@@ -81,7 +111,7 @@ void nb_config_defaults(nb_config *c)
     c->ic_m2 = 1.0;
     strcpy(c->kernel, "parallel");
     c->softening = 0.01;
-    c->neighbours = 16;
+    nb_kernel_params_defaults(&c->kp);
     c->threads = 0;
     c->dt = 1.0e-3;
     c->t_end = 1.0;
@@ -100,12 +130,13 @@ static void where(char *buf, size_t size, const char *source, const config_setti
         snprintf(buf, size, "%s (--set)", source);
 }
 
-static const key_spec *find_key(const char *section, const char *name)
+/* The index of section.name in sch, or -1. */
+static int find_key(const schema_t *sch, const char *section, const char *name)
 {
-    for (size_t k = 0; k < N_KEYS; k++)
-        if (!strcmp(schema[k].section, section) && !strcmp(schema[k].name, name))
-            return &schema[k];
-    return NULL;
+    for (size_t k = 0; k < sch->n; k++)
+        if (!strcmp(sch->k[k].section, section) && !strcmp(sch->k[k].name, name))
+            return (int)k;
+    return -1;
 }
 
 static int section_known(const char *section)
@@ -116,15 +147,24 @@ static int section_known(const char *section)
     return 0;
 }
 
-static void keys_of(const char *section, char *buf, size_t size)
+static void keys_of(const schema_t *sch, const char *section, char *buf, size_t size)
 {
     buf[0] = '\0';
-    for (size_t k = 0; k < N_KEYS; k++) {
-        if (strcmp(schema[k].section, section))
+    for (size_t k = 0; k < sch->n; k++) {
+        if (strcmp(sch->k[k].section, section))
             continue;
         size_t len = strlen(buf);
-        snprintf(buf + len, size - len, "%s%s", len ? ", " : "", schema[k].name);
+        snprintf(buf + len, size - len, "%s%s", len ? ", " : "", sch->k[k].name);
     }
+}
+
+/* "FILE:LINE" of key k when the file gave it, else "FILE". */
+static void key_where(char *buf, size_t size, const schema_t *sch, int k, const char *source)
+{
+    if (k >= 0 && sch->line[k] > 0)
+        snprintf(buf, size, "%s:%d", source, sch->line[k]);
+    else
+        snprintf(buf, size, "%s", source);
 }
 
 static const char *type_name(int t)
@@ -189,7 +229,8 @@ static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, co
 
 /* Parses VALUE of "section.key=VALUE" with libconfig's own syntax into a scratch
  * config; a bare word for a string key is taken as that string. */
-static int apply_override(config_t *cfg, const char *ov, const char *source, nb_error *err)
+static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, const char *source,
+                          nb_error *err)
 {
     const char *eq = strchr(ov, '=');
     const char *dot = strchr(ov, '.');
@@ -204,10 +245,10 @@ static int apply_override(config_t *cfg, const char *ov, const char *source, nb_
     section[slen] = '\0';
     memcpy(name, dot + 1, nlen);
     name[nlen] = '\0';
-    const key_spec *ks = find_key(section, name);
-    if (!ks) {
+    int ki = find_key(sch, section, name);
+    if (ki < 0) {
         char keys[512];
-        keys_of(section, keys, sizeof keys);
+        keys_of(sch, section, keys, sizeof keys);
         if (!section_known(section))
             return nb_fail(err, NB_ERR_INPUT,
                            "--set %s: unknown section '%s' (expected run, units, "
@@ -216,6 +257,7 @@ static int apply_override(config_t *cfg, const char *ov, const char *source, nb_
                        ov, section, name, keys);
     }
 
+    const key_spec *ks = &sch->k[ki];
     const char *value = eq + 1;
     char what[256];
     if (nb_config_lint(value, what, sizeof what))
@@ -277,8 +319,8 @@ static int apply_override(config_t *cfg, const char *ov, const char *source, nb_
 }
 
 /* Walks the whole tree: every section and key must be in the schema. */
-static int read_tree(nb_config *c, config_t *cfg, const char *source, int *n_line,
-                     int *nb_line, nb_error *err)
+static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *source,
+                     nb_error *err)
 {
     config_setting_t *root = config_root_setting(cfg);
     char loc[NB_PATH_MAX + 128];
@@ -297,30 +339,28 @@ static int read_tree(nb_config *c, config_t *cfg, const char *source, int *n_lin
             config_setting_t *s = config_setting_get_elem(sec, (unsigned)j);
             const char *kname = config_setting_name(s);
             where(loc, sizeof loc, source, s);
-            const key_spec *ks = find_key(sname, kname);
-            if (!ks) {
+            int ki = find_key(sch, sname, kname);
+            if (ki < 0) {
                 char keys[512];
-                keys_of(sname, keys, sizeof keys);
+                keys_of(sch, sname, keys, sizeof keys);
                 return nb_fail(err, NB_ERR_INPUT, "%s: unknown key '%s.%s' (expected one of: %s)",
                                loc, sname, kname, keys);
             }
-            int rc = store(c, ks, s, loc, err);
+            int rc = store(c, &sch->k[ki], s, loc, err);
             if (rc)
                 return rc;
             /* line of the key for cross-key messages; -1: set by --set */
             int line = (int)config_setting_source_line(s);
-            if (!strcmp(sname, "initial_conditions") && !strcmp(kname, "n"))
-                *n_line = line > 0 ? line : -1;
-            if (!strcmp(sname, "gravity") && !strcmp(kname, "neighbours"))
-                *nb_line = line > 0 ? line : -1;
+            sch->line[ki] = line > 0 ? line : -1;
         }
     }
     return NB_OK;
 }
 
 /* Checks that need several keys at once. */
-static int cross_check(nb_config *c, const char *source, int n_line, int nb_line, nb_error *err)
+static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
 {
+    int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
     int known = 0;
     for (size_t k = 0; k < sizeof ic_types / sizeof ic_types[0]; k++)
         known |= !strcmp(c->ic_type, ic_types[k]);
@@ -328,7 +368,8 @@ static int cross_check(nb_config *c, const char *source, int n_line, int nb_line
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: initial_conditions.type: unknown type '%s' (expected one of "
                        "gaussian, plummer, uniform_sphere, two_body, file)", source, c->ic_type);
-    if (!nb_kernel_find(c->kernel))
+    const nb_kernel *kernel = nb_kernel_find(c->kernel);
+    if (!kernel)
         return nb_fail(err, NB_ERR_INPUT, "%s: gravity.kernel: unknown kernel '%s' (expected one of: %s)",
                        source, c->kernel, nb_kernel_names());
     if (!strcmp(c->ic_type, "two_body")) {
@@ -346,16 +387,15 @@ static int cross_check(nb_config *c, const char *source, int n_line, int nb_line
         return nb_fail(err, NB_ERR_INPUT, "%s: run.name: must not be empty", source);
     if (!c->output_dir[0])
         return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: must not be empty", source);
-    if (!strcmp(c->kernel, "knn") && strcmp(c->ic_type, "file") && c->neighbours >= c->n &&
-        c->n > 1) {
-        char loc[NB_PATH_MAX + 32];
-        if (nb_line > 0)
-            snprintf(loc, sizeof loc, "%s:%d", source, nb_line);
-        else
-            snprintf(loc, sizeof loc, "%s", source);
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: gravity.neighbours: %d neighbours need more than %d particles "
-                       "(initial_conditions.n = %ld)", loc, c->neighbours, c->neighbours, c->n);
+    /* a file's particle count is known only once it is read: nb_config_check_kernel then */
+    if (strcmp(c->ic_type, "file")) {
+        const char *key = NULL;
+        nb_error why;
+        if (nb_kernel_check(kernel, &c->kp, (size_t)c->n, &key, &why)) {
+            char loc[NB_PATH_MAX + 32];
+            key_where(loc, sizeof loc, sch, key ? find_key(sch, "gravity", key) : -1, source);
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s", loc, why.msg);
+        }
     }
     double steps = c->t_end / c->dt;
     if (steps > 1e15)
@@ -384,16 +424,17 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *text, cons
     int line = text ? nb_config_lint(text, what, sizeof what) : 0;
     if (line)
         return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s", source, line, what);
+    schema_t sch;
+    schema_build(&sch);
     for (size_t k = 0; k < n_overrides; k++) {
-        int rc = apply_override(cfg, overrides[k], source, err);
+        int rc = apply_override(&sch, cfg, overrides[k], source, err);
         if (rc)
             return rc;
     }
-    int n_line = 0, nb_line = 0;
-    int rc = read_tree(c, cfg, source, &n_line, &nb_line, err);
+    int rc = read_tree(c, &sch, cfg, source, err);
     if (rc)
         return rc;
-    return cross_check(c, source, n_line, nb_line, err);
+    return cross_check(c, &sch, source, err);
 }
 
 /* The whole file as a string (a NUL inside ends it, as it ends libconfig's parse), or
@@ -468,6 +509,28 @@ char *nb_config_format_double(char *buf, size_t size, double v)
     return buf;
 }
 
+int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err)
+{
+    const char *key = NULL;
+    nb_error why;
+    const nb_kernel *kernel = nb_kernel_find(c->kernel);
+    if (!kernel)
+        return nb_fail(err, NB_ERR_INPUT, "%s: gravity.kernel: unknown kernel '%s' (expected one of: %s)",
+                       c->source, c->kernel, nb_kernel_names());
+    if (nb_kernel_check(kernel, &c->kp, n, &key, &why))
+        return nb_fail(err, NB_ERR_INPUT, "%s: %s", c->source, why.msg);
+    return NB_OK;
+}
+
+nb_kernel_params nb_config_kernel_params(const nb_config *c)
+{
+    nb_kernel_params kp = c->kp;
+    kp.G = c->G;
+    kp.eps = c->softening;
+    kp.threads = c->threads;
+    return kp;
+}
+
 long nb_config_steps(const nb_config *c)
 {
     return (long)llround(c->t_end / c->dt);
@@ -513,8 +576,10 @@ char *nb_config_format(const nb_config *c)
         return NULL;
     buf[0] = '\0';
     const char *section = "";
-    for (size_t k = 0; k < N_KEYS; k++) {
-        const key_spec *ks = &schema[k];
+    schema_t sch;
+    schema_build(&sch);
+    for (size_t k = 0; k < sch.n; k++) {
+        const key_spec *ks = &sch.k[k];
         const char *field = (const char *)c + ks->offset;
         if (strcmp(section, ks->section)) {
             append(&buf, &len, &cap, "%s%s:\n{\n", k ? "};\n\n" : "", ks->section);

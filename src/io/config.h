@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "gravity/kernels.h"
 
 #define NB_PATH_MAX 4096
 #define NB_NAME_MAX 128
@@ -32,8 +33,8 @@ typedef struct nb_config {
     /* gravity */
     char kernel[32];
     double softening;
-    int neighbours;
     int threads;
+    nb_kernel_params kp;     /* the kernels' own keys (gravity.neighbours, ...) */
     /* integrator */
     double dt, t_end;
     /* output */
@@ -64,6 +65,13 @@ char *nb_config_format(const nb_config *c);
 /* The shortest decimal text that reads back as exactly v (0.005, not
  * 0.0050000000000000001), for files people read. Returns buf. */
 char *nb_config_format_double(char *buf, size_t size, double v);
+
+/* The kernel's check of its own keys against n particles (for a file's N, known only once
+ * the file is read): NB_ERR_INPUT naming the config and key. */
+int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err);
+
+/* What the kernel is given: G, softening, threads and the kernel-owned keys. */
+nb_kernel_params nb_config_kernel_params(const nb_config *c);
 
 /* Number of steps the run takes: t_end / dt rounded to the nearest integer. */
 long nb_config_steps(const nb_config *c);

@@ -80,7 +80,7 @@ START_TEST(test_full_file)
     ck_assert_int_eq(c.n, 1000);
     ck_assert_str_eq(c.kernel, "direct");
     ck_assert(c.softening == 0.0);
-    ck_assert_int_eq(c.neighbours, 8);
+    ck_assert_int_eq(c.kp.neighbours, 8);
     ck_assert_int_eq(c.threads, 3);
     ck_assert_int_eq(nb_config_steps(&c), 200);
     ck_assert_int_eq(c.snapshot_every, 0);
