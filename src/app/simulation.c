@@ -285,11 +285,7 @@ static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
         }
         return rc;
     }
-    nb_ics_params ip = {
-        .type = c->ic_type, .n = (size_t)c->n, .seed = c->seed, .G = c->G,
-        .radius = c->ic_radius, .semi_major_axis = c->ic_semi_major_axis,
-        .eccentricity = c->ic_eccentricity, .m1 = c->ic_m1, .m2 = c->ic_m2,
-    };
+    nb_ics_params ip = nb_config_ics_params(c);
     return nb_ics_generate(&ip, p, err);
 }
 

@@ -50,35 +50,7 @@ const char *nb_kernel_names(void)
 void nb_kernel_params_defaults(nb_kernel_params *kp)
 {
     for (size_t k = 0; k < REGISTRY_LEN; k++)
-        for (size_t j = 0; j < registry[k]->nkeys; j++)
-            nb_kernel_key_set(kp, &registry[k]->keys[j], registry[k]->keys[j].def);
-}
-
-const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner)
-{
-    for (size_t k = 0; k < REGISTRY_LEN; k++)
-        for (size_t j = 0; j < registry[k]->nkeys; j++)
-            if (!strcmp(registry[k]->keys[j].name, name)) {
-                if (owner)
-                    *owner = registry[k];
-                return &registry[k]->keys[j];
-            }
-    return NULL;
-}
-
-double nb_kernel_key_get(const nb_kernel_params *kp, const nb_kernel_key *k)
-{
-    const char *field = (const char *)kp + k->offset;
-    return k->is_int ? (double)*(const int *)field : *(const double *)field;
-}
-
-void nb_kernel_key_set(nb_kernel_params *kp, const nb_kernel_key *k, double v)
-{
-    char *field = (char *)kp + k->offset;
-    if (k->is_int)
-        *(int *)field = (int)v;
-    else
-        *(double *)field = v;
+        nb_param_defaults(kp, registry[k]->keys, registry[k]->nkeys);
 }
 
 int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/params.h"
 #include "core/particles.h"
 
 /* What every kernel is told about the physics and its resources. The fields after the
@@ -20,15 +21,8 @@ typedef struct nb_kernel_params {
 } nb_kernel_params;
 
 /* One kernel-owned key of the parameter file's gravity section, stored in
- * nb_kernel_params at `offset` (an int when is_int, else a double). */
-typedef struct nb_kernel_key {
-    const char *name;    /* "neighbours": read as gravity.neighbours */
-    int is_int;
-    size_t offset;       /* offsetof(nb_kernel_params, field) */
-    double def, lo, hi;  /* default and valid range, lo < v (lo_open) or lo <= v, v <= hi */
-    int lo_open;
-    const char *expect;  /* what a valid value is, for messages: "an integer from 1 to 10" */
-} nb_kernel_key;
+ * nb_kernel_params. */
+typedef nb_param nb_kernel_key;
 
 typedef struct nb_kernel {
     const char *name;
@@ -65,12 +59,6 @@ const nb_kernel *const *nb_kernel_list(size_t *count);
 const char *nb_kernel_names(void);
 /* Every kernel's own parameters at their defaults (G, eps, threads untouched). */
 void nb_kernel_params_defaults(nb_kernel_params *kp);
-/* The kernel-owned key called name, and in *owner the kernel that owns it; or NULL. */
-const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner);
-/* The value of key k in kp, as a double. */
-double nb_kernel_key_get(const nb_kernel_params *kp, const nb_kernel_key *k);
-/* Stores v (already checked against the key's range) into kp. */
-void nb_kernel_key_set(nb_kernel_params *kp, const nb_kernel_key *k, double v);
 /* The kernel's check hook for n particles, or NB_OK when it has none. */
 int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
                     const char **key, nb_error *err);

@@ -12,6 +12,7 @@
 
 #include "io/config_lint.h"
 #include "gravity/kernels.h"
+#include "physics/ics.h"
 
 typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT } key_type;
 
@@ -38,16 +39,8 @@ static const key_spec schema[] = {
     INT("run", "seed", seed, 0, 9.2e18, "an integer >= 0"),
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, HUGE_VAL, 0, "seconds >= 0 (0 = no limit)"),
     FLT("units", "G", G, 0, HUGE_VAL, 1, "a number > 0"),
-    STR("initial_conditions", "type", ic_type,
-        "one of gaussian, plummer, uniform_sphere, two_body, file"),
+    STR("initial_conditions", "type", ic_type, NULL), /* expect: the registered types */
     INT("initial_conditions", "n", n, 1, NB_MAX_PARTICLES, "an integer from 1 to 1000000000"),
-    FLT("initial_conditions", "radius", ic_radius, 0, HUGE_VAL, 1, "a length > 0"),
-    FLT("initial_conditions", "semi_major_axis", ic_semi_major_axis, 0, HUGE_VAL, 1,
-        "a length > 0"),
-    FLT("initial_conditions", "eccentricity", ic_eccentricity, 0, 0.999999, 0,
-        "a number in [0, 1)"),
-    FLT("initial_conditions", "m1", ic_m1, 0, HUGE_VAL, 1, "a mass > 0"),
-    FLT("initial_conditions", "m2", ic_m2, 0, HUGE_VAL, 1, "a mass > 0"),
     STR("initial_conditions", "file", ic_file, "the path of an HDF5 snapshot"),
     STR("gravity", "kernel", kernel, "a kernel name"),
     FLT("gravity", "softening", softening, 0, HUGE_VAL, 0, "a length >= 0"),
@@ -60,40 +53,53 @@ static const key_spec schema[] = {
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])
-#define MAX_KERNEL_KEYS 32
+#define MAX_OWNED_KEYS 64
 
-/* The schema above with every kernel's own keys (nb_kernel_key) added to the gravity
- * section, and the line each key was read from (0: not given; -1: given by --set). */
+/* The schema above with the keys that modules own added at the end of their sections:
+ * each initial-condition type's (nb_ic_type.keys) and each kernel's (nb_kernel.keys);
+ * and the line each key was read from (0: not given; -1: given by --set). */
 typedef struct schema_t {
-    key_spec k[N_KEYS + MAX_KERNEL_KEYS];
-    int line[N_KEYS + MAX_KERNEL_KEYS];
+    key_spec k[N_KEYS + MAX_OWNED_KEYS];
+    int line[N_KEYS + MAX_OWNED_KEYS];
     size_t n;
+    char ic_types[256]; /* "one of gaussian, ..., file" */
 } schema_t;
+
+static void add_owned(schema_t *sch, const char *section, size_t base, const nb_param *keys,
+                      size_t nkeys)
+{
+    for (size_t j = 0; j < nkeys && sch->n < N_KEYS + MAX_OWNED_KEYS; j++)
+        sch->k[sch->n++] = (key_spec){
+            section, keys[j].name, keys[j].is_int ? KEY_INT : KEY_FLOAT,
+            base + keys[j].offset, keys[j].is_int ? sizeof(int) : sizeof(double),
+            keys[j].lo, keys[j].hi, keys[j].lo_open, keys[j].expect};
+}
 
 static void schema_build(schema_t *sch)
 {
     memset(sch, 0, sizeof *sch);
+    snprintf(sch->ic_types, sizeof sch->ic_types, "one of %s, file", nb_ics_names());
     for (size_t k = 0; k < N_KEYS; k++) {
-        sch->k[sch->n++] = schema[k];
-        if (strcmp(schema[k].section, "gravity") || (k + 1 < N_KEYS &&
-                                                     !strcmp(schema[k + 1].section, "gravity")))
+        sch->k[sch->n] = schema[k];
+        if (!schema[k].expect)
+            sch->k[sch->n].expect = sch->ic_types;
+        sch->n++;
+        const char *sec = schema[k].section;
+        if (k + 1 < N_KEYS && !strcmp(schema[k + 1].section, sec))
             continue;
-        /* after the last gravity key: the kernels' own */
-        size_t nk;
-        const nb_kernel *const *list = nb_kernel_list(&nk);
-        for (size_t i = 0; i < nk; i++)
-            for (size_t j = 0; j < list[i]->nkeys && sch->n < N_KEYS + MAX_KERNEL_KEYS; j++) {
-                const nb_kernel_key *kk = &list[i]->keys[j];
-                sch->k[sch->n++] = (key_spec){
-                    "gravity", kk->name, kk->is_int ? KEY_INT : KEY_FLOAT,
-                    offsetof(nb_config, kp) + kk->offset, kk->is_int ? sizeof(int) : sizeof(double),
-                    kk->lo, kk->hi, kk->lo_open, kk->expect};
-            }
+        size_t n;
+        if (!strcmp(sec, "initial_conditions")) {
+            const nb_ic_type *const *ics = nb_ics_list(&n);
+            for (size_t i = 0; i < n; i++)
+                add_owned(sch, sec, offsetof(nb_config, ic), ics[i]->keys, ics[i]->nkeys);
+        } else if (!strcmp(sec, "gravity")) {
+            const nb_kernel *const *kernels = nb_kernel_list(&n);
+            for (size_t i = 0; i < n; i++)
+                add_owned(sch, sec, offsetof(nb_config, kp), kernels[i]->keys,
+                          kernels[i]->nkeys);
+        }
     }
 }
-
-static const char *const ic_types[] = {"gaussian", "plummer", "uniform_sphere", "two_body",
-                                       "file"};
 
 void nb_config_defaults(nb_config *c)
 {
@@ -104,11 +110,7 @@ void nb_config_defaults(nb_config *c)
     c->G = 1.0;
     strcpy(c->ic_type, "plummer");
     c->n = 4096;
-    c->ic_radius = 1.0;
-    c->ic_semi_major_axis = 1.0;
-    c->ic_eccentricity = 0.5;
-    c->ic_m1 = 1.0;
-    c->ic_m2 = 1.0;
+    nb_ics_params_defaults(&c->ic);
     strcpy(c->kernel, "parallel");
     c->softening = 0.01;
     nb_kernel_params_defaults(&c->kp);
@@ -361,23 +363,21 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
 static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
 {
     int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
-    int known = 0;
-    for (size_t k = 0; k < sizeof ic_types / sizeof ic_types[0]; k++)
-        known |= !strcmp(c->ic_type, ic_types[k]);
-    if (!known)
+    const nb_ic_type *ic = nb_ics_find(c->ic_type);
+    if (!ic && strcmp(c->ic_type, "file"))
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.type: unknown type '%s' (expected one of "
-                       "gaussian, plummer, uniform_sphere, two_body, file)", source, c->ic_type);
+                       "%s: initial_conditions.type: unknown type '%s' (expected %s)", source,
+                       c->ic_type, sch->ic_types);
     const nb_kernel *kernel = nb_kernel_find(c->kernel);
     if (!kernel)
         return nb_fail(err, NB_ERR_INPUT, "%s: gravity.kernel: unknown kernel '%s' (expected one of: %s)",
                        source, c->kernel, nb_kernel_names());
-    if (!strcmp(c->ic_type, "two_body")) {
-        if (n_line != 0 && c->n != 2)
+    if (ic && ic->fixed_n) {
+        if (n_line != 0 && c->n != (long)ic->fixed_n)
             return nb_fail(err, NB_ERR_INPUT,
-                           "%s: initial_conditions.n: two_body has exactly 2 particles, got %ld",
-                           source, c->n);
-        c->n = 2;
+                           "%s: initial_conditions.n: %s has exactly %zu particles, got %ld",
+                           source, ic->name, ic->fixed_n, c->n);
+        c->n = (long)ic->fixed_n;
     }
     if (!strcmp(c->ic_type, "file") && !c->ic_file[0])
         return nb_fail(err, NB_ERR_INPUT,
@@ -520,6 +520,16 @@ int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err)
     if (nb_kernel_check(kernel, &c->kp, n, &key, &why))
         return nb_fail(err, NB_ERR_INPUT, "%s: %s", c->source, why.msg);
     return NB_OK;
+}
+
+nb_ics_params nb_config_ics_params(const nb_config *c)
+{
+    nb_ics_params ip = c->ic;
+    ip.type = c->ic_type;
+    ip.n = (size_t)c->n;
+    ip.seed = c->seed;
+    ip.G = c->G;
+    return ip;
 }
 
 nb_kernel_params nb_config_kernel_params(const nb_config *c)

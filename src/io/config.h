@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "gravity/kernels.h"
+#include "physics/ics.h"
 
 #define NB_PATH_MAX 4096
 #define NB_NAME_MAX 128
@@ -27,8 +28,7 @@ typedef struct nb_config {
     /* initial_conditions */
     char ic_type[32];
     long n;
-    double ic_radius;
-    double ic_semi_major_axis, ic_eccentricity, ic_m1, ic_m2;
+    nb_ics_params ic;        /* the types' own keys (radius, ...); type, n, seed unused */
     char ic_file[NB_PATH_MAX];
     /* gravity */
     char kernel[32];
@@ -69,6 +69,9 @@ char *nb_config_format_double(char *buf, size_t size, double v);
 /* The kernel's check of its own keys against n particles (for a file's N, known only once
  * the file is read): NB_ERR_INPUT naming the config and key. */
 int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err);
+
+/* What the initial-condition generator is given: type, n, seed, G and the types' keys. */
+nb_ics_params nb_config_ics_params(const nb_config *c);
 
 /* What the kernel is given: G, softening, threads and the kernel-owned keys. */
 nb_kernel_params nb_config_kernel_params(const nb_config *c);

@@ -3,9 +3,9 @@
 #include "physics/ics.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
-#include "core/rng.h"
 
 /* Platform-independent bits need every multiply and add rounded on its own: GCC does not
  * fuse them in ISO C mode (-std=c11), clang does unless told not to. */
@@ -13,8 +13,9 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-static void gaussian(nb_particles *p, nb_rng *r)
+static void gaussian(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
+    (void)ip;
     /* The tutorial's set-up: all masses first, then positions, as numpy draws them. */
     for (size_t i = 0; i < p->n; i++)
         p->m[i] = nb_rng_uniform(r);
@@ -27,8 +28,9 @@ static void gaussian(nb_particles *p, nb_rng *r)
 
 /* Aarseth, Henon & Wielen (1974) sampling, then scaled to Henon units (M = 1,
  * E = -1/4 for G = 1). */
-static void plummer(nb_particles *p, nb_rng *r, double G)
+static void plummer(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
+    const double G = ip->G;
     const double rscale = 3.0 * M_PI / 16.0;
     const double vscale = sqrt(G / rscale);
     for (size_t i = 0; i < p->n; i++) {
@@ -64,8 +66,9 @@ static void plummer(nb_particles *p, nb_rng *r, double G)
     nb_ics_to_com_frame(p);
 }
 
-static void uniform_sphere(nb_particles *p, nb_rng *r, double radius)
+static void uniform_sphere(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
+    const double radius = ip->radius;
     for (size_t i = 0; i < p->n; i++) {
         double x, y, z;
         do {
@@ -82,8 +85,9 @@ static void uniform_sphere(nb_particles *p, nb_rng *r, double radius)
 }
 
 /* Both bodies at pericentre on the x axis, moving along y, centre of mass at rest. */
-static void two_body(nb_particles *p, const nb_ics_params *ip)
+static void two_body(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
+    (void)r;
     double a = ip->semi_major_axis, e = ip->eccentricity, mt = ip->m1 + ip->m2;
     double rp = a * (1.0 - e);
     double vp = sqrt(ip->G * mt * (1.0 + e) / rp);
@@ -95,36 +99,102 @@ static void two_body(nb_particles *p, const nb_ics_params *ip)
     p->vy[1] = ip->m1 / mt * vp;
 }
 
+#define KEY(field, def, lo, hi, open, what) \
+    {#field, 0, offsetof(nb_ics_params, field), def, lo, hi, open, what}
+
+static const nb_param uniform_sphere_keys[] = {
+    KEY(radius, 1.0, 0, HUGE_VAL, 1, "a length > 0"),
+};
+
+static const nb_param two_body_keys[] = {
+    KEY(semi_major_axis, 1.0, 0, HUGE_VAL, 1, "a length > 0"),
+    KEY(eccentricity, 0.5, 0, 0.999999, 0, "a number in [0, 1)"),
+    KEY(m1, 1.0, 0, HUGE_VAL, 1, "a mass > 0"),
+    KEY(m2, 1.0, 0, HUGE_VAL, 1, "a mass > 0"),
+};
+
+#define KEYS(t) t, sizeof t / sizeof t[0]
+
+static const nb_ic_type gaussian_type = {
+    "gaussian", "the tutorial's blob: masses uniform on [0,1), positions standard normal, at rest",
+    NULL, 0, 0, gaussian};
+static const nb_ic_type plummer_type = {
+    "plummer", "Plummer sphere in Henon units, centre of mass at rest", NULL, 0, 0, plummer};
+static const nb_ic_type uniform_sphere_type = {
+    "uniform_sphere", "cold uniform sphere of the given radius", KEYS(uniform_sphere_keys), 0,
+    uniform_sphere};
+static const nb_ic_type two_body_type = {
+    "two_body", "two bodies at pericentre of a Kepler orbit", KEYS(two_body_keys), 2,
+    two_body};
+
+static const nb_ic_type *const registry[] = {
+    &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type,
+};
+
+#define REGISTRY_LEN (sizeof registry / sizeof registry[0])
+
+const nb_ic_type *nb_ics_find(const char *name)
+{
+    for (size_t k = 0; k < REGISTRY_LEN; k++)
+        if (!strcmp(registry[k]->name, name))
+            return registry[k];
+    return NULL;
+}
+
+const nb_ic_type *const *nb_ics_list(size_t *count)
+{
+    *count = REGISTRY_LEN;
+    return registry;
+}
+
+const char *nb_ics_names(void)
+{
+    static char names[256];
+    if (!names[0])
+        for (size_t k = 0; k < REGISTRY_LEN; k++) {
+            if (k)
+                strcat(names, ", ");
+            strcat(names, registry[k]->name);
+        }
+    return names;
+}
+
+void nb_ics_params_defaults(nb_ics_params *ip)
+{
+    for (size_t k = 0; k < REGISTRY_LEN; k++)
+        nb_param_defaults(ip, registry[k]->keys, registry[k]->nkeys);
+}
+
+/* Values the parameter file cannot give (it checks each key's range): from a caller that
+ * fills nb_ics_params itself. */
+static int check_range(const nb_ic_type *t, const nb_ics_params *ip, nb_error *err)
+{
+    for (size_t j = 0; j < t->nkeys; j++) {
+        const nb_param *k = &t->keys[j];
+        double v = nb_param_get(ip, k);
+        if (!(k->lo_open ? v > k->lo : v >= k->lo) || !(v <= k->hi))
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s = %.17g is out of range (expected %s)",
+                           t->name, k->name, v, k->expect);
+    }
+    return NB_OK;
+}
+
 int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err)
 {
-    const char *t = ip->type;
-    int known = !strcmp(t, "gaussian") || !strcmp(t, "plummer") ||
-                !strcmp(t, "uniform_sphere") || !strcmp(t, "two_body");
-    if (!known)
+    const nb_ic_type *t = nb_ics_find(ip->type);
+    if (!t)
         return nb_fail(err, NB_ERR_INPUT,
-                       "unknown initial-condition type '%s' (expected gaussian, plummer, "
-                       "uniform_sphere or two_body)", t);
-    size_t n = strcmp(t, "two_body") ? ip->n : 2;
+                       "unknown initial-condition type '%s' (expected one of: %s)", ip->type,
+                       nb_ics_names());
+    size_t n = t->fixed_n ? t->fixed_n : ip->n;
     if (n < 1)
         return nb_fail(err, NB_ERR_INPUT, "initial conditions need at least one particle");
-    if (!strcmp(t, "two_body") &&
-        !(ip->semi_major_axis > 0 && ip->eccentricity >= 0 && ip->eccentricity < 1 &&
-          ip->m1 > 0 && ip->m2 > 0))
-        return nb_fail(err, NB_ERR_INPUT,
-                       "two_body needs semi_major_axis > 0, 0 <= eccentricity < 1, m1, m2 > 0");
-    int rc = nb_particles_alloc(p, n, err);
-    if (rc)
+    int rc = check_range(t, ip, err);
+    if (rc || (rc = nb_particles_alloc(p, n, err)))
         return rc;
     nb_rng r;
     nb_rng_seed(&r, ip->seed);
-    if (!strcmp(t, "gaussian"))
-        gaussian(p, &r);
-    else if (!strcmp(t, "plummer"))
-        plummer(p, &r, ip->G);
-    else if (!strcmp(t, "uniform_sphere"))
-        uniform_sphere(p, &r, ip->radius);
-    else
-        two_body(p, ip);
+    t->generate(p, &r, ip);
     return NB_OK;
 }
 

@@ -7,10 +7,12 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/params.h"
 #include "core/particles.h"
+#include "core/rng.h"
 
 typedef struct nb_ics_params {
-    const char *type;       /* gaussian | plummer | uniform_sphere | two_body */
+    const char *type;       /* a registered type's name (nb_ics_names) */
     size_t n;               /* particle count (two_body: 2) */
     uint64_t seed;
     double G;               /* velocities are scaled so the set-up is in equilibrium for G */
@@ -19,6 +21,28 @@ typedef struct nb_ics_params {
     double eccentricity;    /* two_body, in [0, 1) */
     double m1, m2;          /* two_body masses */
 } nb_ics_params;
+
+/* An initial-condition type: one generator and one row of the registry in ics.c. Its own
+ * parameters (radius, ...) are fields of nb_ics_params declared in its `keys` table; the
+ * parameter file reads them as initial_conditions.NAME. */
+typedef struct nb_ic_type {
+    const char *name;
+    const char *summary;
+    const nb_param *keys;
+    size_t nkeys;
+    size_t fixed_n;  /* 0: initial_conditions.n particles; else exactly this many */
+    /* Fills the n = p->n particles of p (allocated, zeroed) from the random stream r. */
+    void (*generate)(nb_particles *p, nb_rng *r, const nb_ics_params *ip);
+} nb_ic_type;
+
+/* The type called name, or NULL. */
+const nb_ic_type *nb_ics_find(const char *name);
+/* The registry table and its length. */
+const nb_ic_type *const *nb_ics_list(size_t *count);
+/* "gaussian, plummer, ...": the registered names, for messages. */
+const char *nb_ics_names(void);
+/* Every type's own parameters at their defaults (type, n, seed, G untouched). */
+void nb_ics_params_defaults(nb_ics_params *ip);
 
 /* Allocates p and fills it. Unknown type or impossible parameters: NB_ERR_INPUT. */
 int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err);
