@@ -91,3 +91,7 @@ clean-fuzz:
 # SIGKILL at arbitrary moments: no unreadable final-named snapshot, restart bit for bit
 dist_check_SCRIPTS += tests/e2e/e2e_crash.sh
 TESTS += tests/e2e/e2e_crash.sh
+
+# run directories: one consistent history per directory; stops during set-up
+dist_check_SCRIPTS += tests/e2e/e2e_rundir.sh
+TESTS += tests/e2e/e2e_rundir.sh

@@ -18,6 +18,7 @@ static const char usage[] =
     "usage:\n"
     "  nbody run CONFIG [--set KEY=VALUE]... [--threads N] [--quiet] [--overwrite]\n"
     "  nbody restart SNAPSHOT|RUNDIR [--config CONFIG] [--set KEY=VALUE]... [--threads N] [--quiet]\n"
+    "                [--overwrite]\n"
     "  nbody info SNAPSHOT\n"
     "  nbody check-config CONFIG [--set KEY=VALUE]...\n"
     "  nbody bench [--kernel NAME]... [--n N]... [--threads N]... [--repeats R]\n"
@@ -41,7 +42,8 @@ static const char help_text[] =
     "                           e.g. --set gravity.softening=0.02 --set gravity.kernel=direct\n"
     "  --threads N              OpenMP threads for the kernels (same as gravity.threads)\n"
     "  --quiet                  no progress line on stderr\n"
-    "  --overwrite              replace an earlier run's files in run.output_dir\n"
+    "  --overwrite              replace an earlier run's files in run.output_dir (restart:\n"
+    "                           also another run's, when run.output_dir is not its own)\n"
     "  --config CONFIG          (restart) take settings from CONFIG instead of the snapshot\n"
     "\n"
     "exit status: 0 finished; 2 usage, configuration or input-file error (nothing written);\n"
@@ -177,7 +179,7 @@ static int cmd_restart(cli_args *a)
 {
     nb_error err;
     nb_error_clear(&err);
-    nb_run_options o = {.overwrite = 0, .quiet = a->quiet};
+    nb_run_options o = {.overwrite = a->overwrite, .quiet = a->quiet};
     char dir[NB_PATH_MAX];
     int rc = nb_simulation_restart(a->target, a->config, a->overrides, a->n_overrides, &o,
                                    dir, sizeof dir, &err);
@@ -214,7 +216,7 @@ int nb_cli_main(int argc, char **argv)
         int (*fn)(cli_args *);
     } commands[] = {
         {"run", "--set --threads --quiet --overwrite", cmd_run},
-        {"restart", "--set --threads --quiet --config", cmd_restart},
+        {"restart", "--set --threads --quiet --config --overwrite", cmd_restart},
         {"info", "", cmd_info},
         {"check-config", "--set", cmd_check_config},
     };

@@ -1,17 +1,14 @@
-/* The run loop and everything around it that touches the output directory: locking,
- * refusing to clobber an earlier run, the output schedule, checkpoints and restarts. */
+/* The run loop and the set-up that new runs and restarts share: the output directory
+ * (io/rundir), the output schedule, checkpoints on signals and the wall-clock limit. */
 #include "app/simulation.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +19,7 @@
 #include "physics/integrator.h"
 #include "gravity/kernels.h"
 #include "app/progress.h"
+#include "io/rundir.h"
 #include "io/snapshot.h"
 
 /* Set by the signal handler, read once per step: the one piece of process-wide state
@@ -44,98 +42,10 @@ typedef struct sim {
     double time, e0, last_rel_error, wall0;
     int lock_fd;
     nb_progress progress;
+    int restart;            /* continuing from meta rather than starting at step 0 */
+    nb_snapshot_meta meta;  /* the restart snapshot's */
+    char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
 } sim;
-
-static int is_run_file(const char *name)
-{
-    size_t len = strlen(name);
-    if (!strcmp(name, "energy.csv") || !strcmp(name, "energy.csv.tmp"))
-        return 1;
-    return !strncmp(name, "snapshot_", 9) &&
-           ((len > 3 && !strcmp(name + len - 3, ".h5")) ||
-            (len > 7 && !strcmp(name + len - 7, ".h5.tmp")));
-}
-
-/* Counts (and with remove set, deletes) an earlier run's files in dir. */
-static int run_files(const char *dir, int remove_them, nb_error *err)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    int count = 0;
-    struct dirent *e;
-    char path[NB_PATH_MAX + 300];
-    while ((e = readdir(d))) {
-        if (!is_run_file(e->d_name))
-            continue;
-        count++;
-        if (remove_them) {
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            if (unlink(path) != 0) {
-                int er = errno;
-                closedir(d);
-                return -nb_fail(err, NB_ERR_RUNTIME, "%s: cannot remove: %s", path,
-                                strerror(er));
-            }
-        }
-    }
-    closedir(d);
-    return count;
-}
-
-/* Takes an exclusive lock on dir/.nbody.lock for the life of the run, so two runs never
- * write into one directory at once. */
-static int lock_dir(const char *dir, int *fd_out, nb_error *err)
-{
-    char path[NB_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/.nbody.lock", dir);
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create the lock file: %s", path,
-                       strerror(errno));
-    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        close(fd);
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: another nbody process is running in this directory (lock held on %s)",
-                       dir, path);
-    }
-    *fd_out = fd;
-    return NB_OK;
-}
-
-/* Checks run.output_dir without writing anything. *exists tells whether to mkdir. */
-static int check_output_dir(const nb_config *c, int overwrite, int *exists, nb_error *err)
-{
-    const char *dir = c->output_dir;
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (!S_ISDIR(st.st_mode))
-            return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: '%s' exists and is not a directory",
-                           c->source, dir);
-        if (access(dir, W_OK | X_OK) != 0)
-            return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: '%s' is not writable", c->source,
-                           dir);
-        if (!overwrite && run_files(dir, 0, err) > 0)
-            return nb_fail(err, NB_ERR_INPUT,
-                           "%s: run.output_dir: '%s' already holds an earlier run's files "
-                           "(energy.csv, snapshots); pass --overwrite to replace them, or choose "
-                           "another run.output_dir", c->source, dir);
-        *exists = 1;
-        return NB_OK;
-    }
-    char parent[NB_PATH_MAX];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *pd = dirname(parent);
-    if (stat(pd, &st) != 0 || !S_ISDIR(st.st_mode))
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: run.output_dir: parent directory '%s' of '%s' does not exist "
-                       "(create it first)", c->source, pd, dir);
-    if (access(pd, W_OK | X_OK) != 0)
-        return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: cannot create '%s': '%s' is not writable",
-                       c->source, dir, pd);
-    *exists = 0;
-    return NB_OK;
-}
 
 /* Refuses, before allocating, more particles than the machine can hold: touching more
  * memory than there is gets the process killed without a word. A file's N is bounded by
@@ -249,20 +159,31 @@ static int loop(sim *s, nb_error *err)
     return rc;
 }
 
-/* Runs the loop with SIGINT/SIGTERM turned into a checkpoint request. */
-static int run_with_signals(sim *s, nb_error *err)
+/* SIGINT, SIGTERM and SIGHUP become a checkpoint request from the very start of a command,
+ * so a stop during set-up (generating particles, the first force or potential) is honoured
+ * at the next safe point too. */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
+
+typedef struct saved_signals {
+    struct sigaction old[N_STOP_SIGNALS];
+} saved_signals;
+
+static void signals_catch(saved_signals *saved)
 {
-    struct sigaction sa, old_int, old_term;
+    struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     stop_signal = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    int rc = loop(s, err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    return rc;
+    for (size_t k = 0; k < N_STOP_SIGNALS; k++)
+        sigaction(stop_signals[k], &sa, &saved->old[k]);
+}
+
+static void signals_restore(const saved_signals *saved)
+{
+    for (size_t k = 0; k < N_STOP_SIGNALS; k++)
+        sigaction(stop_signals[k], &saved->old[k], NULL);
 }
 
 static void sim_free(sim *s)
@@ -272,6 +193,7 @@ static void sim_free(sim *s)
     nb_particles_free(&s->p);
     if (s->lock_fd >= 0)
         close(s->lock_fd);
+    nb_snapshot_meta_free(&s->meta);
 }
 
 static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
@@ -289,6 +211,141 @@ static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
     return nb_ics_generate(&ip, p, err);
 }
 
+/* What the output directory may hold: a new run needs it free of run files (or
+ * --overwrite); a restart writes only into its own run's directory or one free of run
+ * files (or --overwrite). Checked before anything is written, and again under the lock. */
+static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *err)
+{
+    const nb_config *c = &s->c;
+    if (o->overwrite || (s->restart && nb_rundir_same(c->output_dir, s->snap_dir)))
+        return NB_OK;
+    int files = nb_rundir_count(c->output_dir, err);
+    if (files < 0)
+        return err->code;
+    if (files == 0)
+        return NB_OK;
+    if (s->restart)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: run.output_dir: '%s' holds another run's files (energy.csv, "
+                       "snapshots); a restart writes only into its own run's directory ('%s') "
+                       "or an empty one; pass --overwrite to replace them", c->source,
+                       c->output_dir, s->snap_dir);
+    return nb_fail(err, NB_ERR_INPUT,
+                   "%s: run.output_dir: '%s' already holds an earlier run's files "
+                   "(energy.csv, snapshots); pass --overwrite to replace them, or choose "
+                   "another run.output_dir", c->source, c->output_dir);
+}
+
+/* Copies dir/energy.csv into dir/sub, so the rows a restart drops stay with the snapshots
+ * it sets aside. */
+static int keep_energy_log(const char *dir, const char *sub, nb_error *err)
+{
+    char from[NB_PATH_MAX + 32], to[NB_PATH_MAX + 96];
+    snprintf(from, sizeof from, "%s/energy.csv", dir);
+    snprintf(to, sizeof to, "%s/%s/energy.csv", dir, sub);
+    FILE *in = fopen(from, "rb");
+    if (!in)
+        return NB_OK;
+    FILE *out = fopen(to, "wbx");
+    int rc = NB_OK;
+    char buf[65536];
+    size_t k;
+    if (!out)
+        rc = nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", to, strerror(errno));
+    while (!rc && (k = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, k, out) != k)
+            rc = nb_fail(err, NB_ERR_RUNTIME, "%s: write failed: %s", to, strerror(errno));
+    fclose(in);
+    if (out && fclose(out) != 0 && !rc)
+        rc = nb_fail(err, NB_ERR_RUNTIME, "%s: write failed: %s", to, strerror(errno));
+    return rc;
+}
+
+/* A restart from snapshot K of a run that went further: its snapshots after K belong to a
+ * history the restart replaces. They are moved, with a copy of the energy log, into
+ * OUTPUT_DIR/superseded_after_K/ (a numbered variant if that exists), so the directory
+ * tells one consistent history and nothing is lost. */
+static int set_aside_later(const sim *s, nb_error *err)
+{
+    char **names;
+    size_t count;
+    int rc = nb_rundir_later_snapshots(s->c.output_dir, s->meta.output_index, &names, &count,
+                                       err);
+    if (rc || count == 0)
+        return rc;
+    char sub[64], path[NB_PATH_MAX + 128];
+    struct stat st;
+    for (int v = 1;; v++) {
+        if (v == 1)
+            snprintf(sub, sizeof sub, "superseded_after_%04ld", s->meta.output_index);
+        else
+            snprintf(sub, sizeof sub, "superseded_after_%04ld.%d", s->meta.output_index, v);
+        snprintf(path, sizeof path, "%s/%s", s->c.output_dir, sub);
+        if (lstat(path, &st) != 0)
+            break;
+    }
+    rc = nb_rundir_set_aside(s->c.output_dir, sub, names, count, err);
+    if (!rc)
+        rc = keep_energy_log(s->c.output_dir, sub, err);
+    if (!rc)
+        fprintf(stderr, "nbody: restart from output %04ld: moved the %zu later snapshot%s "
+                "(%s%s%s) and a copy of energy.csv into %s\n", s->meta.output_index, count,
+                count > 1 ? "s" : "", names[0], count > 1 ? " .. " : "",
+                count > 1 ? names[count - 1] : "", path);
+    nb_rundir_free_names(names, count);
+    return rc;
+}
+
+/* The set-up a new run and a restart share, once the configuration and the particles are
+ * known: kernel, output directory (checked, locked, checked again), first force, energy
+ * log, and for a new run its step-0 row and snapshot; then the loop. */
+static int start(sim *s, const nb_run_options *o, nb_error *err)
+{
+    const nb_config *c = &s->c;
+    char key[NB_PATH_MAX + 32], path[NB_PATH_MAX + 32];
+    snprintf(key, sizeof key, "%s: run.output_dir", c->source);
+    int exists, rc;
+    /* everything that can be wrong with the input is found before anything is written */
+    if ((rc = nb_config_check_kernel(c, s->p.n, err)) ||
+        (rc = nb_rundir_check(c->output_dir, key, &exists, err)) ||
+        (rc = check_dir_contents(s, o, err)))
+        return rc;
+    nb_kernel_params kp = nb_config_kernel_params(c);
+    if ((rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err)))
+        return rc;
+    /* another run may have written there between the check and the lock: check again */
+    if ((rc = nb_rundir_lock(c->output_dir, key, &s->lock_fd, err)) ||
+        (rc = check_dir_contents(s, o, err)))
+        return rc;
+    int own_dir = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
+    if (o->overwrite && !own_dir && (rc = nb_rundir_clear(c->output_dir, err)))
+        return rc;
+    if (own_dir && (rc = set_aside_later(s, err)))
+        return rc;
+
+    if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+        return rc;
+    snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
+    if (!s->restart) {
+        if ((rc = nb_energylog_create(&s->log, path, c, s->p.n, err)) ||
+            (rc = log_energy(s, err)) || (rc = write_snapshot(s, err)))
+            return rc;
+    } else if (access(path, F_OK) == 0) {
+        /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint)
+         * is one the uninterrupted run would not have: drop it with the later ones */
+        long keep = s->step % c->diagnostics_every == 0 ? s->step : s->step - 1;
+        if ((rc = nb_energylog_resume(&s->log, path, keep, s->step, s->time, err)))
+            return rc;
+    } else if ((rc = nb_energylog_create(&s->log, path, c, s->p.n, err))) {
+        return rc;
+    }
+    if (stop_signal) /* during set-up: the run is restartable from here */
+        return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
+                       "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
+    nb_progress_init(&s->progress, o->quiet, s->step);
+    return loop(s, err);
+}
+
 int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err)
 {
     sim s;
@@ -296,43 +353,13 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     s.c = *c;
     s.lock_fd = -1;
     s.wall0 = nb_wall_seconds();
-    int exists = 0, rc;
-    char path[NB_PATH_MAX + 32];
-
-    /* everything that can be wrong with the input is found before anything is written */
-    if ((rc = check_output_dir(c, o->overwrite, &exists, err)) || (rc = check_memory(c, err)))
-        return rc;
-    if ((rc = make_particles(c, &s.p, err)))
-        goto out;
-    if ((rc = nb_config_check_kernel(c, s.p.n, err)))
-        goto out;
-    nb_kernel_params kp = nb_config_kernel_params(c);
-    if ((rc = nb_force_init(&s.force, c->kernel, &kp, s.p.n, err)))
-        goto out;
-
-    if (!exists && mkdir(c->output_dir, 0755) != 0 && errno != EEXIST) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: cannot create '%s': %s", c->source,
-                     c->output_dir, strerror(errno));
-        goto out;
-    }
-    if ((rc = lock_dir(c->output_dir, &s.lock_fd, err)))
-        goto out;
-    if (o->overwrite && run_files(c->output_dir, 1, err) < 0) {
-        rc = err->code;
-        goto out;
-    }
-
     s.end_step = nb_config_steps(c);
-    if ((rc = nb_force_compute(&s.force, &s.p, NULL, err)))
-        goto out;
-    snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
-    if ((rc = nb_energylog_create(&s.log, path, c, s.p.n, err)))
-        goto out;
-    if ((rc = log_energy(&s, err)) || (rc = write_snapshot(&s, err)))
-        goto out;
-    nb_progress_init(&s.progress, o->quiet, 0);
-    rc = run_with_signals(&s, err);
-out:
+    saved_signals saved;
+    signals_catch(&saved);
+    int rc = check_memory(c, err);
+    if (!rc && !(rc = make_particles(c, &s.p, err)))
+        rc = start(&s, o, err);
+    signals_restore(&saved);
     sim_free(&s);
     return rc;
 }
@@ -375,50 +402,55 @@ int nb_simulation_restart(const char *target, const char *config_path,
     memset(&s, 0, sizeof s);
     s.lock_fd = -1;
     s.wall0 = nb_wall_seconds();
-    nb_snapshot_meta meta;
-    memset(&meta, 0, sizeof meta);
-    char snap[NB_PATH_MAX + 64], path[NB_PATH_MAX + 32];
+    s.restart = 1;
+    char snap[NB_PATH_MAX + 64];
     struct stat st;
+    saved_signals saved;
+    signals_catch(&saved);
     int rc;
 
-    if (stat(target, &st) != 0)
-        return nb_fail(err, NB_ERR_INPUT, "%s: no such snapshot or run directory", target);
+    if (stat(target, &st) != 0) {
+        rc = nb_fail(err, NB_ERR_INPUT, "%s: no such snapshot or run directory", target);
+        goto out;
+    }
     if (S_ISDIR(st.st_mode)) {
         if ((rc = nb_snapshot_find_latest(target, snap, sizeof snap, err)))
-            return rc;
+            goto out;
     } else {
         snprintf(snap, sizeof snap, "%s", target);
     }
-    if ((rc = nb_snapshot_read(snap, &s.p, &meta, err)))
+    if ((rc = nb_snapshot_read(snap, &s.p, &s.meta, err)))
         goto out;
+    const nb_snapshot_meta *meta = &s.meta;
 
     if (config_path) {
         rc = nb_config_load(&s.c, config_path, overrides, n_overrides, err);
     } else {
         char name[NB_PATH_MAX + 128];
         snprintf(name, sizeof name, "%s:/Parameters", snap);
-        rc = nb_config_load_string(&s.c, meta.parameters ? meta.parameters : "", name,
+        rc = nb_config_load_string(&s.c, meta->parameters ? meta->parameters : "", name,
                                    overrides, n_overrides, err);
     }
-    if (rc || (rc = check_same_physics(&s.c, &meta, snap, overrides, n_overrides, err)))
+    if (rc || (rc = check_same_physics(&s.c, meta, snap, overrides, n_overrides, err)))
         goto out;
+    char snap_copy[sizeof snap];
+    snprintf(snap_copy, sizeof snap_copy, "%s", snap);
+    snprintf(s.snap_dir, sizeof s.snap_dir, "%s", dirname(snap_copy));
     if (!overridden("run.output_dir", overrides, n_overrides)) {
-        char dir[NB_PATH_MAX + 64];
-        snprintf(dir, sizeof dir, "%s", snap);
-        snprintf(s.c.output_dir, sizeof s.c.output_dir, "%s", dirname(dir));
+        size_t len = strlen(s.snap_dir);
+        if (len >= sizeof s.c.output_dir) {
+            rc = nb_fail(err, NB_ERR_INPUT, "%s: directory name too long", snap);
+            goto out;
+        }
+        memcpy(s.c.output_dir, s.snap_dir, len + 1);
     }
-    if ((rc = nb_config_check_kernel(&s.c, s.p.n, err)))
-        goto out;
-    nb_kernel_params kp = nb_config_kernel_params(&s.c);
-    if ((rc = nb_force_init(&s.force, s.c.kernel, &kp, s.p.n, err)))
-        goto out;
 
-    s.step = meta.step;
-    s.time = meta.time;
-    s.e0 = meta.e0;
+    s.step = meta->step;
+    s.time = meta->time;
+    s.e0 = meta->e0;
     /* a new dt starts a new time origin at the snapshot */
-    s.step_origin = s.c.dt == meta.dt ? meta.step_origin : meta.step;
-    s.time_origin = s.c.dt == meta.dt ? meta.time_origin : meta.time;
+    s.step_origin = s.c.dt == meta->dt ? meta->step_origin : meta->step;
+    s.time_origin = s.c.dt == meta->dt ? meta->time_origin : meta->time;
     /* t_end may have changed; the end step is counted from the snapshot's own time */
     s.end_step = s.step + (long)llround((s.c.t_end - s.time) / s.c.dt);
     if (s.end_step <= s.step) {
@@ -430,35 +462,11 @@ int nb_simulation_restart(const char *target, const char *config_path,
     /* a checkpoint off the regular schedule is superseded by the next regular snapshot,
      * so the directory ends up as the uninterrupted run's would */
     int on_schedule = s.c.snapshot_every > 0 ? s.step % s.c.snapshot_every == 0 : s.step == 0;
-    s.next_output = meta.output_index + (on_schedule ? 1 : 0);
-
-    int exists = 1;
-    if ((rc = check_output_dir(&s.c, 1, &exists, err)))
-        goto out;
-    if (!exists && mkdir(s.c.output_dir, 0755) != 0 && errno != EEXIST) {
-        rc = nb_fail(err, NB_ERR_INPUT, "run.output_dir: cannot create '%s': %s",
-                     s.c.output_dir, strerror(errno));
-        goto out;
-    }
-    if ((rc = lock_dir(s.c.output_dir, &s.lock_fd, err)))
-        goto out;
-    if ((rc = nb_force_compute(&s.force, &s.p, NULL, err)))
-        goto out;
-    snprintf(path, sizeof path, "%s/energy.csv", s.c.output_dir);
-    /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint) is
-     * one the uninterrupted run would not have: drop it with the later ones */
-    long keep = s.step % s.c.diagnostics_every == 0 ? s.step : s.step - 1;
-    if (access(path, F_OK) == 0)
-        rc = nb_energylog_resume(&s.log, path, keep, s.step, s.time, err);
-    else
-        rc = nb_energylog_create(&s.log, path, &s.c, s.p.n, err);
-    if (rc)
-        goto out;
+    s.next_output = meta->output_index + (on_schedule ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
-    nb_progress_init(&s.progress, o->quiet, s.step);
-    rc = run_with_signals(&s, err);
+    rc = start(&s, o, err);
 out:
-    nb_snapshot_meta_free(&meta);
+    signals_restore(&saved);
     sim_free(&s);
     return rc;
 }

@@ -1,0 +1,194 @@
+/* Run directories: the checks, the lock and the file handling of rundir.h. */
+#include "io/rundir.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PATH_LEN 4400
+
+static int is_run_file(const char *name)
+{
+    size_t len = strlen(name);
+    if (!strcmp(name, "energy.csv") || !strcmp(name, "energy.csv.tmp"))
+        return 1;
+    return !strncmp(name, "snapshot_", 9) &&
+           ((len > 3 && !strcmp(name + len - 3, ".h5")) ||
+            (len > 7 && !strcmp(name + len - 7, ".h5.tmp")));
+}
+
+int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return nb_fail(err, NB_ERR_INPUT, "%s: '%s' exists and is not a directory", key,
+                           dir);
+        if (access(dir, W_OK | X_OK) != 0)
+            return nb_fail(err, NB_ERR_INPUT, "%s: '%s' is not writable", key, dir);
+        *exists = 1;
+        return NB_OK;
+    }
+    if (lstat(dir, &st) == 0) /* a link to nowhere: mkdir would fail with EEXIST */
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: '%s' is a symbolic link to a missing directory (expected a "
+                       "directory, or a path that does not exist yet)", key, dir);
+    char parent[PATH_LEN];
+    snprintf(parent, sizeof parent, "%s", dir);
+    char *pd = dirname(parent);
+    if (stat(pd, &st) != 0 || !S_ISDIR(st.st_mode))
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: parent directory '%s' of '%s' does not exist (create it first)",
+                       key, pd, dir);
+    if (access(pd, W_OK | X_OK) != 0)
+        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': '%s' is not writable", key,
+                       dir, pd);
+    *exists = 0;
+    return NB_OK;
+}
+
+int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': %s", key, dir,
+                       strerror(errno));
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s/.nbody.lock", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0)
+        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create the lock file %s: %s", key, path,
+                       strerror(errno));
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        close(fd);
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: another nbody process is running in this directory (lock held on %s)",
+                       dir, path);
+    }
+    *lock_fd = fd;
+    return NB_OK;
+}
+
+/* Counts (and with remove set, deletes) the run files in dir. */
+static int run_files(const char *dir, int remove_them, nb_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int count = 0;
+    struct dirent *e;
+    char path[PATH_LEN];
+    while ((e = readdir(d))) {
+        if (!is_run_file(e->d_name))
+            continue;
+        count++;
+        if (remove_them) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            if (unlink(path) != 0) {
+                int er = errno;
+                closedir(d);
+                nb_fail(err, NB_ERR_RUNTIME, "%s: cannot remove: %s", path, strerror(er));
+                return -1;
+            }
+        }
+    }
+    closedir(d);
+    return count;
+}
+
+int nb_rundir_count(const char *dir, nb_error *err)
+{
+    return run_files(dir, 0, err);
+}
+
+int nb_rundir_clear(const char *dir, nb_error *err)
+{
+    return run_files(dir, 1, err) < 0 ? NB_ERR_RUNTIME : NB_OK;
+}
+
+int nb_rundir_same(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+void nb_rundir_free_names(char **names, size_t count)
+{
+    for (size_t k = 0; k < count; k++)
+        free(names[k]);
+    free(names);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t *count,
+                              nb_error *err)
+{
+    *names = NULL;
+    *count = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return NB_OK;
+    size_t cap = 0;
+    struct dirent *e;
+    int rc = NB_OK;
+    while ((e = readdir(d))) {
+        const char *s = e->d_name;
+        if (strncmp(s, "snapshot_", 9) || !is_run_file(s))
+            continue;
+        char *end;
+        long k = strtol(s + 9, &end, 10);
+        if (end == s + 9 || k <= index)
+            continue;
+        if (*count == cap) {
+            char **more = realloc(*names, (cap = cap ? 2 * cap : 8) * sizeof *more);
+            if (!more) {
+                rc = nb_fail(err, NB_ERR_RUNTIME, "%s: out of memory listing snapshots", dir);
+                break;
+            }
+            *names = more;
+        }
+        if (!((*names)[*count] = strdup(s))) {
+            rc = nb_fail(err, NB_ERR_RUNTIME, "%s: out of memory listing snapshots", dir);
+            break;
+        }
+        (*count)++;
+    }
+    closedir(d);
+    if (rc) {
+        nb_rundir_free_names(*names, *count);
+        *names = NULL;
+        *count = 0;
+        return rc;
+    }
+    if (*count)
+        qsort(*names, *count, sizeof **names, by_name);
+    return NB_OK;
+}
+
+int nb_rundir_set_aside(const char *dir, const char *sub, char *const *names, size_t count,
+                        nb_error *err)
+{
+    char to[PATH_LEN], from[PATH_LEN];
+    snprintf(to, sizeof to, "%s/%s", dir, sub);
+    if (mkdir(to, 0755) != 0 && errno != EEXIST)
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", to, strerror(errno));
+    for (size_t k = 0; k < count; k++) {
+        snprintf(from, sizeof from, "%s/%s", dir, names[k]);
+        snprintf(to, sizeof to, "%s/%s/%s", dir, sub, names[k]);
+        if (rename(from, to) != 0)
+            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot move to %s/%s: %s", from, dir, sub,
+                           strerror(errno));
+    }
+    return NB_OK;
+}

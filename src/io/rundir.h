@@ -1,0 +1,41 @@
+/* A run's output directory: checking it before anything is written, creating and locking
+ * it, and finding, removing or setting aside the files a run leaves there (energy.csv,
+ * snapshot_NNNN.h5 and their temporaries). */
+#ifndef NB_RUNDIR_H
+#define NB_RUNDIR_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Checks that dir can be a run's output directory without writing anything: an existing
+ * directory we may write into, or a missing one whose parent exists and is writable.
+ * key names the setting for messages ("CONFIG: run.output_dir"). *exists: dir exists. */
+int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err);
+
+/* Creates dir if missing and takes an exclusive lock on dir/.nbody.lock for the life of
+ * the run (two runs never write into one directory at once); *lock_fd receives it. */
+int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err);
+
+/* How many of a run's files dir holds (0 when dir is missing), or -1 with err set. */
+int nb_rundir_count(const char *dir, nb_error *err);
+
+/* Removes a run's files from dir (for --overwrite). */
+int nb_rundir_clear(const char *dir, nb_error *err);
+
+/* 1 when paths a and b name the same existing directory. */
+int nb_rundir_same(const char *a, const char *b);
+
+/* The snapshots of dir numbered above index, newest last, as a malloc'd list of names
+ * (*count of them; NULL when none). */
+int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t *count,
+                              nb_error *err);
+
+/* Moves the named files of dir into the new subdirectory dir/sub (a run's later history,
+ * set aside by a restart from an earlier snapshot). */
+int nb_rundir_set_aside(const char *dir, const char *sub, char *const *names, size_t count,
+                        nb_error *err);
+
+void nb_rundir_free_names(char **names, size_t count);
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/sh
+# End to end: a run's directory tells one consistent history. A restart writes only into
+# its own run's directory (or an empty one, or with --overwrite); a restart from an older
+# snapshot sets the later ones aside instead of leaving them to be resumed from; a stop by
+# a signal during set-up (a long first potential row) still leaves a restartable run.
+. "$SRCDIR/tests/e2e/e2e_lib.sh"
+SNAPDIFF=${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}
+
+cat >"$TMP/a.cfg" <<CFG
+run: { name = "a"; output_dir = "$TMP/A"; seed = 3; };
+initial_conditions: { type = "plummer"; n = 128; };
+gravity: { kernel = "direct"; softening = 0.02; };
+integrator: { dt = 5.0e-3; t_end = 0.2; };
+output: { snapshot_every = 10; diagnostics_every = 5; compression = 0; };
+CFG
+nb run "$TMP/a.cfg" --quiet
+check "run A exits 0" [ "$RC" -eq 0 ]
+nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/B\"" --set run.seed=4
+check "run B exits 0" [ "$RC" -eq 0 ]
+sum_b=$(cd "$TMP/B" && cat energy.csv snapshot_*.h5 | cksum)
+
+# restart of A into B, a finished run of its own: refused, B untouched
+nb restart "$TMP/A/snapshot_0001.h5" --quiet --set "run.output_dir=\"$TMP/B\""
+check "restart into another run's directory: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... naming the directory and its own" sh -c "grep -q \"holds another run's files\" '$TMP/err' && grep -q \"'$TMP/A'\" '$TMP/err'"
+check "... and B is untouched" [ "$(cd "$TMP/B" && cat energy.csv snapshot_*.h5 | cksum)" = "$sum_b" ]
+# into a new directory: allowed, and it continues A bit for bit
+nb restart "$TMP/A/snapshot_0001.h5" --quiet --set "run.output_dir=\"$TMP/C\""
+check "restart into a new directory exits 0" [ "$RC" -eq 0 ]
+check "... and ends as A did" "$SNAPDIFF" "$TMP/A/snapshot_0004.h5" "$TMP/C/snapshot_0004.h5"
+# into B with --overwrite: B's files are replaced
+nb restart "$TMP/A/snapshot_0001.h5" --quiet --overwrite --set "run.output_dir=\"$TMP/B\""
+check "restart --overwrite into another run's directory exits 0" [ "$RC" -eq 0 ]
+check "... and B now continues A" "$SNAPDIFF" "$TMP/A/snapshot_0004.h5" "$TMP/B/snapshot_0004.h5"
+check "... without B's own step-0 snapshot" [ ! -e "$TMP/B/snapshot_0000.h5" ]
+
+# restart from an older snapshot of a run that went further, with another kernel and a
+# shorter cadence: the later snapshots are set aside, so `restart DIR` resumes from the
+# new history, never from the old one
+cp -r "$TMP/A" "$TMP/D"
+nb restart "$TMP/D/snapshot_0001.h5" --quiet --set integrator.t_end=0.1 \
+    --set gravity.kernel=parallel --set output.snapshot_every=5
+check "restart from an older snapshot exits 0" [ "$RC" -eq 0 ]
+check "... saying where the later snapshots went" grep -q "superseded_after_0001" "$TMP/err"
+check "... which holds them" sh -c "[ -f '$TMP/D/superseded_after_0001/snapshot_0004.h5' ] && [ -f '$TMP/D/superseded_after_0001/snapshot_0002.h5' ]"
+check "... with the old energy log" sh -c "[ \"\$(grep -v '^#' '$TMP/D/superseded_after_0001/energy.csv' | cut -d, -f1-13)\" = \"\$(grep -v '^#' '$TMP/A/energy.csv' | cut -d, -f1-13)\" ]"
+X
+last=$(grep -v '^#' "$TMP/D/energy.csv" | tail -n 1 | cut -d, -f1)
+check "... the energy log ends at the new end (step $last)" [ "$last" = 20 ]
+nb restart "$TMP/D" --quiet --set integrator.t_end=0.15
+check "restart DIR continues the new history" sh -c "[ $RC -eq 0 ] && grep -q '^# restart: step 20 ' '$TMP/D/energy.csv'"
+
+# SIGTERM while the first (exact, O(N^2)) potential row is being computed (about a second
+# here): the run writes its step-0 snapshot, exits 3, and restarts from it
+cat >"$TMP/big.cfg" <<CFG
+run: { name = "big"; output_dir = "$TMP/big"; seed = 1; };
+initial_conditions: { type = "plummer"; n = 40000; };
+gravity: { kernel = "knn"; softening = 0.01; neighbours = 8; };
+integrator: { dt = 1.0e-3; t_end = 2.0e-3; };
+output: { snapshot_every = 0; diagnostics_every = 1000; compression = 0; };
+CFG
+"$NBODY" run "$TMP/big.cfg" --quiet >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+kill -TERM $pid
+wait $pid
+RC=$?
+check "SIGTERM during the first potential row: exit 3 ($RC: $(cat "$TMP/err"))" [ "$RC" -eq 3 ]
+check "... with a restartable step-0 snapshot" [ -f "$TMP/big/snapshot_0000.h5" ]
+check "... and no stale lock or temporary" [ -z "$(ls "$TMP/big" | grep '\.tmp$')" ]
+nb restart "$TMP/big" --quiet --set output.diagnostics_every=1000 --set gravity.kernel=knn \
+    --set initial_conditions.n=40000
+check "... which restarts and finishes ($(cat "$TMP/err"))" [ "$RC" -eq 0 ]
+
+# SIGHUP is a stop request like SIGTERM
+"$NBODY" run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/hup\"" --set integrator.t_end=200 \
+    >"$TMP/out" 2>"$TMP/err" &
+pid=$!
+i=0
+while [ ! -f "$TMP/hup/snapshot_0000.h5" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+kill -HUP $pid
+wait $pid
+RC=$?
+check "SIGHUP checkpoints and exits 3 ($RC)" [ "$RC" -eq 3 ]
+
+finish
