@@ -44,7 +44,8 @@ check "restart from an older snapshot exits 0" [ "$RC" -eq 0 ]
 check "... saying where the later snapshots went" grep -q "superseded_after_0001" "$TMP/err"
 check "... which holds them" sh -c "[ -f '$TMP/D/superseded_after_0001/snapshot_0004.h5' ] && [ -f '$TMP/D/superseded_after_0001/snapshot_0002.h5' ]"
 check "... with the old energy log" sh -c "[ \"\$(grep -v '^#' '$TMP/D/superseded_after_0001/energy.csv' | cut -d, -f1-13)\" = \"\$(grep -v '^#' '$TMP/A/energy.csv' | cut -d, -f1-13)\" ]"
-X
+# steps 0 and 10 kept, 15 and 20 new at the new cadence; nothing beyond
+check "... and no later snapshot is left in the run" [ "$(ls "$TMP/D" | grep '^snapshot_' | tr '\n' ' ')" = "snapshot_0000.h5 snapshot_0001.h5 snapshot_0002.h5 snapshot_0003.h5 " ]
 last=$(grep -v '^#' "$TMP/D/energy.csv" | tail -n 1 | cut -d, -f1)
 check "... the energy log ends at the new end (step $last)" [ "$last" = 20 ]
 nb restart "$TMP/D" --quiet --set integrator.t_end=0.15
