@@ -51,6 +51,7 @@ static const key_spec schema[] = {
         "steps >= 0 (0 = only first and last)"),
     INT("output", "diagnostics_every", diagnostics_every, 1, 1e15, "steps >= 1"),
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
+    STR("output", "potential", potential, "one of exact, tree, auto"),
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])
 #define MAX_OWNED_KEYS 64
@@ -120,6 +121,7 @@ void nb_config_defaults(nb_config *c)
     c->snapshot_every = 100;
     c->diagnostics_every = 10;
     c->compression = 4;
+    strcpy(c->potential, "auto");
 }
 
 /* "FILE:LINE" for a setting from the file, "FILE (--set)" for an override. */
@@ -397,6 +399,14 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
             return nb_fail(err, NB_ERR_INPUT, "%s: %s", loc, why.msg);
         }
     }
+    if (strcmp(c->potential, "exact") && strcmp(c->potential, "tree") &&
+        strcmp(c->potential, "auto")) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "output", "potential"), source);
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: output.potential: unknown method '%s' (expected exact, tree or auto)",
+                       loc, c->potential);
+    }
     double steps = c->t_end / c->dt;
     if (steps > 1e15)
         return nb_fail(err, NB_ERR_INPUT,
@@ -520,6 +530,13 @@ int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err)
     if (nb_kernel_check(kernel, &c->kp, n, &key, &why))
         return nb_fail(err, NB_ERR_INPUT, "%s: %s", c->source, why.msg);
     return NB_OK;
+}
+
+int nb_config_tree_potential(const nb_config *c, size_t n)
+{
+    if (!strcmp(c->potential, "auto"))
+        return n >= NB_TREE_POTENTIAL_MIN_N;
+    return !strcmp(c->potential, "tree");
 }
 
 nb_ics_params nb_config_ics_params(const nb_config *c)

@@ -24,12 +24,15 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# softening: %s\n"
             "# dt: %s\n"
             "# G: %s\n"
-            "# potential: exact softened pairwise sum, whatever the force kernel\n"
+            "# potential: %s\n"
             "%s\n",
             NB_VERSION, c->source, c->name, n, c->kernel,
             nb_config_format_double(eps, sizeof eps, c->softening),
             nb_config_format_double(dt, sizeof dt, c->dt),
             nb_config_format_double(g, sizeof g, c->G),
+            nb_config_tree_potential(c, n)
+                ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
+                : "exact softened pairwise sum, whatever the force kernel",
             NB_ENERGYLOG_COLUMNS);
     if (fflush(log->f) != 0) {
         int e = errno;

@@ -8,6 +8,11 @@
 void nb_diagnostics_compute(const nb_particles *p, double G, double eps, int threads,
                             nb_diag *d)
 {
+    nb_diagnostics_with_potential(p, nb_potential_energy(p, G, eps, threads), d);
+}
+
+void nb_diagnostics_with_potential(const nb_particles *p, double W, nb_diag *d)
+{
     double k = 0, px = 0, py = 0, pz = 0, lx = 0, ly = 0, lz = 0;
     for (size_t i = 0; i < p->n; i++) {
         double m = p->m[i], vx = p->vx[i], vy = p->vy[i], vz = p->vz[i];
@@ -20,7 +25,7 @@ void nb_diagnostics_compute(const nb_particles *p, double G, double eps, int thr
         lz += m * (p->x[i] * vy - p->y[i] * vx);
     }
     d->kinetic = 0.5 * k;
-    d->potential = nb_potential_energy(p, G, eps, threads);
+    d->potential = W;
     d->total = d->kinetic + d->potential;
     d->px = px; d->py = py; d->pz = pz;
     d->lx = lx; d->ly = ly; d->lz = lz;

@@ -16,6 +16,9 @@ typedef struct nb_diag {
 void nb_diagnostics_compute(const nb_particles *p, double G, double eps, int threads,
                             nb_diag *d);
 
+/* The same with the potential energy W given (from a tree, say). */
+void nb_diagnostics_with_potential(const nb_particles *p, double W, nb_diag *d);
+
 /* (total - e0) / |e0|, or the absolute error when e0 == 0. */
 double nb_diagnostics_rel_error(double total, double e0);
 

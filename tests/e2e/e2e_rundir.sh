@@ -58,7 +58,7 @@ run: { name = "big"; output_dir = "$TMP/big"; seed = 1; };
 initial_conditions: { type = "plummer"; n = 40000; };
 gravity: { kernel = "knn"; softening = 0.01; neighbours = 8; };
 integrator: { dt = 1.0e-3; t_end = 2.0e-3; };
-output: { snapshot_every = 0; diagnostics_every = 1000; compression = 0; };
+output: { snapshot_every = 0; diagnostics_every = 1000; compression = 0; potential = "exact"; };
 CFG
 "$NBODY" run "$TMP/big.cfg" --quiet >"$TMP/out" 2>"$TMP/err" &
 pid=$!
