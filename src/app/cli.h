@@ -1,4 +1,4 @@
-/* The command line of DESIGN.md: parses argv, dispatches to run, restart, info,
+/* The command line of docs/DESIGN.md: parses argv, dispatches to run, restart, info,
  * check-config and bench, and turns a status into an exit code and one stderr line. */
 #ifndef NB_CLI_H
 #define NB_CLI_H

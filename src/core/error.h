@@ -1,5 +1,5 @@
 /* One error channel for the whole program: a status code and one line of context.
- * Status codes double as the process exit codes of DESIGN.md. */
+ * Status codes double as the process exit codes of docs/DESIGN.md. */
 #ifndef NB_ERROR_H
 #define NB_ERROR_H
 

@@ -1,5 +1,5 @@
 /* The parameter file: libconfig in, a plain struct out. The only file that sees
- * <libconfig.h>. Every key of DESIGN.md has a default; unknown keys, wrong types and
+ * <libconfig.h>. Every key of docs/DESIGN.md has a default; unknown keys, wrong types and
  * out-of-range values are errors naming file, line and key. */
 #ifndef NB_CONFIG_H
 #define NB_CONFIG_H

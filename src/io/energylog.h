@@ -1,4 +1,4 @@
-/* OUTPUT_DIR/energy.csv, the energy-conservation log of DESIGN.md: comment header, column
+/* OUTPUT_DIR/energy.csv, the energy-conservation log of docs/DESIGN.md: comment header, column
  * row, one row per diagnostics step; restarts drop rows past the restart step first. */
 #ifndef NB_ENERGYLOG_H
 #define NB_ENERGYLOG_H

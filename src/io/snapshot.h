@@ -1,4 +1,4 @@
-/* HDF5 snapshots in the GADGET-compatible layout of DESIGN.md; every snapshot is a
+/* HDF5 snapshots in the GADGET-compatible layout of docs/DESIGN.md; every snapshot is a
  * complete restart file. The snapshot module (snapshot_*.c) is the only code that includes <hdf5.h>. */
 #ifndef NB_SNAPSHOT_H
 #define NB_SNAPSHOT_H

@@ -1,4 +1,4 @@
-/* Writes HDF5 snapshots in the GADGET-compatible layout of DESIGN.md atomically (temporary
+/* Writes HDF5 snapshots in the GADGET-compatible layout of docs/DESIGN.md atomically (temporary
  * file, fsync, rename). */
 #include "io/snapshot.h"
 #include "io/snapshot_h5.h"

@@ -12,7 +12,7 @@ typedef struct nb_diag {
 } nb_diag;
 
 /* Computes every quantity; the potential is the exact softened one whatever kernel runs
- * (DESIGN.md). Same bits for any thread count. */
+ * (docs/DESIGN.md). Same bits for any thread count. */
 void nb_diagnostics_compute(const nb_particles *p, double G, double eps, int threads,
                             nb_diag *d);
 
