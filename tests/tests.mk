@@ -91,3 +91,7 @@ clean-fuzz:
 # SIGKILL at arbitrary moments: no unreadable final-named snapshot, restart bit for bit
 dist_check_SCRIPTS += tests/e2e/e2e_crash.sh
 TESTS += tests/e2e/e2e_crash.sh
+
+# FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
+dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
+TESTS += tests/e2e/e2e_hostile.sh
