@@ -67,6 +67,21 @@ static int usage_error(const char *fmt, const char *arg)
     return 2;
 }
 
+/* Whether opt is one of the space-separated words of list, exactly: "--quie" and "--"
+ * are not options. */
+static int in_list(const char *list, const char *opt)
+{
+    size_t len = strlen(opt);
+    for (const char *s = list; *s;) {
+        size_t k = strcspn(s, " ");
+        if (k == len && !strncmp(s, opt, len))
+            return 1;
+        s += k;
+        s += *s == ' ';
+    }
+    return 0;
+}
+
 /* Parses what follows the command word; allowed lists the options this command takes. */
 static int parse(int argc, char **argv, const char *allowed, cli_args *a)
 {
@@ -82,7 +97,9 @@ static int parse(int argc, char **argv, const char *allowed, cli_args *a)
                 return usage_error("unknown option '%s'", arg);
             memcpy(opt, arg, len);
             opt[len] = '\0';
-            if (!strstr(allowed, opt))
+            if (!in_list("--set --threads --quiet --overwrite --config", opt))
+                return usage_error("unknown option '%s'", opt);
+            if (!in_list(allowed, opt))
                 return usage_error("option '%s' is not valid here", opt);
             int takes_value = !strcmp(opt, "--set") || !strcmp(opt, "--threads") ||
                               !strcmp(opt, "--config");
@@ -116,6 +133,9 @@ static int parse(int argc, char **argv, const char *allowed, cli_args *a)
             } else if (!strcmp(opt, "--overwrite")) {
                 a->overwrite = 1;
             }
+        } else if (arg[0] == '-' && arg[1]) {
+            /* a file whose name starts with '-' can be given as ./-name */
+            return usage_error("unknown option '%s'", arg);
         } else if (!a->target) {
             a->target = arg;
         } else {

@@ -2,6 +2,8 @@
  * one schema table, and fill nb_config. The only file that includes <libconfig.h>. */
 #include "io/config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "io/config_lint.h"
 #include "gravity/kernels.h"
@@ -36,7 +40,7 @@ typedef struct key_spec {
 static const key_spec schema[] = {
     STR("run", "name", name, "a run name"),
     STR("run", "output_dir", output_dir, "a directory path"),
-    INT("run", "seed", seed, 0, 9.2e18, "an integer >= 0"),
+    INT("run", "seed", seed, 0, 9.2e18, "an integer from 0 to 9200000000000000000"),
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, HUGE_VAL, 0, "seconds >= 0 (0 = no limit)"),
     FLT("units", "G", G, 0, HUGE_VAL, 1, "a number > 0"),
     STR("initial_conditions", "type", ic_type, NULL), /* expect: the registered types */
@@ -197,6 +201,14 @@ static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, co
             return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s in quotes, got %s", loc,
                            ks->section, ks->name, ks->expect, type_name(t));
         const char *v = config_setting_get_string(s);
+        /* the name and directory end up in file names and in energy.csv's "#" header,
+         * where a newline would start a line that is not a comment */
+        if (!strcmp(ks->section, "run"))
+            for (const char *ch = v; *ch; ch++)
+                if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
+                    return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: contains a control character "
+                                   "(byte 0x%02x at position %d), expected printable text", loc,
+                                   ks->section, ks->name, (unsigned char)*ch, (int)(ch - v));
         if (strlen(v) >= ks->size)
             return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: too long (at most %zu characters)",
                            loc, ks->section, ks->name, ks->size - 1);
@@ -263,6 +275,12 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
 
     const key_spec *ks = &sch->k[ki];
     const char *value = eq + 1;
+    /* one line, one value: a newline would let the value start an @include line */
+    for (const char *ch = value; *ch; ch++)
+        if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
+            return nb_fail(err, NB_ERR_INPUT, "--set %s: the value contains a control character "
+                           "(byte 0x%02x), expected one value on one line", ov,
+                           (unsigned char)*ch);
     char what[256];
     if (nb_config_lint(value, what, sizeof what))
         return nb_fail(err, NB_ERR_INPUT, "--set %s: %s", ov, what);
@@ -274,18 +292,32 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
     config_init(&tmp);
     snprintf(text, len + 16, "v = %s;", value);
     int ok = config_read_string(&tmp, text);
-    if (!ok && ks->type == KEY_STRING && !strpbrk(value, "\"\\")) {
+    /* a bare word is a string, but "name=foo; c = 5" is two settings, not a name */
+    if (!ok && ks->type == KEY_STRING && !strpbrk(value, "\"\\;=")) {
         snprintf(text, len + 16, "v = \"%s\";", value);
         config_destroy(&tmp);
         config_init(&tmp);
         ok = config_read_string(&tmp, text);
     }
     free(text);
+    if (!ok && strpbrk(value, ";=")) {
+        config_destroy(&tmp);
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: text after the value, expected exactly one "
+                       "setting per --set (give each setting its own --set; quote a string "
+                       "that holds ';' or '=')", ov);
+    }
     if (!ok) {
         int rc = nb_fail(err, NB_ERR_INPUT, "--set %s: cannot read the value: %s (expected %s)",
                          ov, config_error_text(&tmp), ks->expect);
         config_destroy(&tmp);
         return rc;
+    }
+    /* "v = 1; c = 5;" parses as two settings: the rest of the value would be dropped */
+    config_setting_t *tmp_root = config_root_setting(&tmp);
+    if (config_setting_length(tmp_root) != 1) {
+        config_destroy(&tmp);
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: text after the value, expected exactly one "
+                       "setting per --set (give each setting its own --set)", ov);
     }
     config_setting_t *src = config_lookup(&tmp, "v");
     int t = config_setting_type(src);
@@ -419,21 +451,165 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
     return NB_OK;
 }
 
-/* text: what libconfig parsed (NULL if unavailable), for lint_text. */
-static int load(nb_config *c, config_t *cfg, int read_ok, const char *text, const char *source,
+/* libconfig 1.5's parser takes time quadratic in the length of a token: a few megabytes
+ * take minutes. A parameter file is a few kilobytes. */
+#define PARAM_MAX_BYTES (1024L * 1024L)
+/* libconfig's own limit on @include nesting */
+#define INCLUDE_MAX_DEPTH 10
+
+static const char *not_regular(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "is a directory";
+    if (S_ISFIFO(m))
+        return "not a regular file (a FIFO)";
+    if (S_ISSOCK(m))
+        return "not a regular file (a socket)";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "not a regular file (a device)";
+    return "not a regular file";
+}
+
+/* Reads a parameter file whole into *out (malloc'd; a NUL inside ends it, as it ends
+ * libconfig's parse). Opened without blocking and checked before any read: a FIFO would
+ * block forever, a device never end. On failure returns -1 (what: the system's reason)
+ * or -2 (what: not a regular file, too large). */
+static int read_param_file(const char *path, char **out, char *what, size_t size)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(what, size, "%s", strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        snprintf(what, size, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) || st.st_size > PARAM_MAX_BYTES) {
+        if (S_ISREG(st.st_mode))
+            snprintf(what, size, "%.1f MB, larger than the 1 MB limit for a parameter file",
+                     (double)st.st_size / (1024.0 * 1024.0));
+        else
+            snprintf(what, size, "%s (expected a parameter file)", not_regular(st.st_mode));
+        close(fd);
+        return -2;
+    }
+    size_t len = 0, cap = st.st_size > 0 && st.st_size <= PARAM_MAX_BYTES ?
+                              (size_t)st.st_size + 2 : 4096;
+    char *buf = malloc(cap);
+    int too_big = 0;
+    for (;;) {
+        if (!buf) {
+            snprintf(what, size, "out of memory");
+            break;
+        }
+        if (len + 1 >= cap) {
+            char *more = realloc(buf, cap * 2);
+            if (!more) {
+                free(buf);
+                buf = NULL;
+                continue;
+            }
+            buf = more;
+            cap *= 2;
+        }
+        ssize_t k = read(fd, buf + len, cap - len - 1);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            snprintf(what, size, "%s", strerror(errno));
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        len += (size_t)k;
+        if (len > PARAM_MAX_BYTES) {
+            too_big = 1;
+            /* st_size may have been smaller (a file still growing) */
+            long long total = st.st_size > (off_t)len ? (long long)st.st_size : (long long)len;
+            snprintf(what, size, "%.1f MB, larger than the 1 MB limit for a parameter file",
+                     (double)total / (1024.0 * 1024.0));
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (k == 0) {
+            buf[len] = '\0';
+            break;
+        }
+    }
+    close(fd);
+    *out = buf;
+    return buf ? 0 : too_big ? -2 : -1;
+}
+
+/* One file being checked before libconfig reads it, for the @include walk. */
+typedef struct include_walk {
+    const char *dir;  /* libconfig's include_dir: every @include is taken relative to it */
+    const char *file; /* the file being scanned */
+    int depth;
+    nb_error *err;
+} include_walk;
+
+static int check_param_text(const char *text, const char *file, const char *from,
+                            const char *dir, int depth, nb_error *err);
+
+static int check_include(int line, const char *name, size_t len, int malformed, void *ctx)
+{
+    const include_walk *w = ctx;
+    if (malformed)
+        return nb_fail(w->err, NB_ERR_INPUT, "%s:%d: @include: expected a file name in double "
+                       "quotes without backslashes", w->file, line);
+    if (w->depth >= INCLUDE_MAX_DEPTH)
+        return nb_fail(w->err, NB_ERR_INPUT, "%s:%d: @include '%.*s': nested more than %d deep "
+                       "(does a file include itself?)", w->file, line, (int)len, name,
+                       INCLUDE_MAX_DEPTH);
+    /* libconfig 1.5 puts include_dir in front of every name, absolute ones too */
+    char path[NB_PATH_MAX], from[NB_PATH_MAX + 32], what[256];
+    if ((size_t)snprintf(path, sizeof path, "%s%s%.*s", w->dir ? w->dir : "",
+                         w->dir ? "/" : "", (int)len, name) >= sizeof path)
+        return nb_fail(w->err, NB_ERR_INPUT, "%s:%d: @include: the path is too long", w->file,
+                       line);
+    char *text;
+    int got = read_param_file(path, &text, what, sizeof what);
+    if (got == -1)
+        return nb_fail(w->err, NB_ERR_INPUT, "%s:%d: syntax error: cannot open include file "
+                       "'%s': %s", w->file, line, path, what);
+    if (got)
+        return nb_fail(w->err, NB_ERR_INPUT, "%s:%d: @include '%s': %s", w->file, line, path,
+                       what);
+    snprintf(from, sizeof from, "%s:%d", w->file, line);
+    int rc = check_param_text(text, path, from, w->dir, w->depth + 1, w->err);
+    free(text);
+    return rc;
+}
+
+/* Lints text (of file, included from "FILE:LINE" or NULL), then every file it
+ * @includes, as libconfig will read them. */
+static int check_param_text(const char *text, const char *file, const char *from,
+                            const char *dir, int depth, nb_error *err)
+{
+    char what[256];
+    int line = nb_config_lint(text, what, sizeof what);
+    if (line)
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s%s%s%s", file, line, what,
+                       from ? " (in a file included from " : "", from ? from : "",
+                       from ? ")" : "");
+    include_walk w = {dir, file, depth, err};
+    return nb_config_each_include(text, check_include, &w);
+}
+
+static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
                 const char *const *overrides, size_t n_overrides, nb_error *err)
 {
     if (!read_ok) {
-        if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-            return nb_fail(err, NB_ERR_INPUT, "%s: cannot read the parameter file", source);
         const char *file = config_error_file(cfg);
         return nb_fail(err, NB_ERR_INPUT, "%s:%d: syntax error: %s", file ? file : source,
                        config_error_line(cfg), config_error_text(cfg));
     }
-    char what[256];
-    int line = text ? nb_config_lint(text, what, sizeof what) : 0;
-    if (line)
-        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s", source, line, what);
     schema_t sch;
     schema_build(&sch);
     for (size_t k = 0; k < n_overrides; k++) {
@@ -447,53 +623,50 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *text, cons
     return cross_check(c, &sch, source, err);
 }
 
-/* The whole file as a string (a NUL inside ends it, as it ends libconfig's parse), or
- * NULL. @include'd files are not read. */
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *buf = malloc(cap);
-    size_t k;
-    while (buf && (k = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += k;
-        if (cap - len < 2) {
-            char *more = realloc(buf, cap * 2);
-            if (!more)
-                free(buf);
-            buf = more;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[len] = '\0';
-    return buf;
-}
-
 int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
                    size_t n_overrides, nb_error *err)
 {
     nb_config_defaults(c);
     snprintf(c->source, sizeof c->source, "%s", path);
-    config_t cfg;
-    config_init(&cfg);
-    /* @include paths are relative to the including file */
+    /* @include paths are relative to the including file's directory */
     char dir[NB_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (slash) {
+    if (slash)
         *slash = '\0';
-        config_set_include_dir(&cfg, dir);
+    char *text, what[256];
+    int got = read_param_file(path, &text, what, sizeof what);
+    if (got)
+        return nb_fail(err, NB_ERR_INPUT, "%s: %s%s", path,
+                       got == -1 ? "cannot read the parameter file: " : "", what);
+    /* every file libconfig is about to read is checked first: it misreads some text
+     * silently, and hangs on a FIFO */
+    int rc = check_param_text(text, path, NULL, slash ? dir : NULL, 0, err);
+    if (rc) {
+        free(text);
+        return rc;
     }
-    int ok = config_read_file(&cfg, path);
-    char *text = ok ? read_text(path) : NULL;
-    int rc = load(c, &cfg, ok, text, path, overrides, n_overrides, err);
+    config_t cfg;
+    config_init(&cfg);
+    if (slash)
+        config_set_include_dir(&cfg, dir);
+    /* parse the very text that was checked, not the file again */
+    int ok = config_read_string(&cfg, text);
     free(text);
+    rc = load(c, &cfg, ok, path, overrides, n_overrides, err);
     config_destroy(&cfg);
     return rc;
+}
+
+/* An @include in a snapshot's /Parameters would make a restart read whatever file of the
+ * machine it names. */
+static int refuse_include(int line, const char *name, size_t len, int malformed, void *ctx)
+{
+    (void)malformed;
+    void **a = ctx;
+    return nb_fail(a[1], NB_ERR_INPUT, "%s:%d: @include '%.*s': not allowed here, expected "
+                   "the parameters themselves", (const char *)a[0], line,
+                   (int)(len > 200 ? 200 : len), name);
 }
 
 int nb_config_load_string(nb_config *c, const char *text, const char *name,
@@ -501,10 +674,20 @@ int nb_config_load_string(nb_config *c, const char *text, const char *name,
 {
     nb_config_defaults(c);
     snprintf(c->source, sizeof c->source, "%s", name);
+    size_t len = strlen(text);
+    if (len > PARAM_MAX_BYTES)
+        return nb_fail(err, NB_ERR_INPUT, "%s: %.1f MB, larger than the 1 MB limit for a "
+                       "parameter file", name, (double)len / (1024.0 * 1024.0));
+    void *ctx[2] = {(void *)name, err};
+    int rc = nb_config_each_include(text, refuse_include, ctx);
+    if (!rc)
+        rc = check_param_text(text, name, NULL, NULL, 0, err);
+    if (rc)
+        return rc;
     config_t cfg;
     config_init(&cfg);
     int ok = config_read_string(&cfg, text);
-    int rc = load(c, &cfg, ok, text, name, overrides, n_overrides, err);
+    rc = load(c, &cfg, ok, name, overrides, n_overrides, err);
     config_destroy(&cfg);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* What libconfig 1.5 accepts but misreads, found in text it has parsed: an integer
  * without the L suffix is read into 32 bits and wrapped silently (n = 4294967300 becomes
@@ -81,6 +82,60 @@ int nb_config_lint(const char *text, char *what, size_t size)
                 return line;
             }
         } else {
+            s++;
+        }
+    }
+    return 0;
+}
+
+/* libconfig 1.5's scanner takes `@include "NAME"` only at the start of a line (after
+ * blanks) and outside comments and strings, and reads NAME up to the next quote with no
+ * escapes. Mirrors that so every file libconfig will read can be checked first. */
+int nb_config_each_include(const char *text, nb_include_fn fn, void *ctx)
+{
+    int line = 1, line_start = 1;
+    const char *s = text;
+    while (*s) {
+        unsigned char ch = (unsigned char)*s;
+        if (line_start && (ch == ' ' || ch == '\t')) {
+            s++;
+        } else if (line_start && !strncmp(s, "@include", 8) && (s[8] == ' ' || s[8] == '\t')) {
+            for (s += 8; *s == ' ' || *s == '\t';)
+                s++;
+            line_start = 0;
+            if (*s != '"')
+                continue; /* libconfig's own syntax error */
+            const char *name = ++s;
+            while (*s && *s != '"' && *s != '\\' && *s != '\n')
+                s++;
+            int rc = fn(line, name, (size_t)(s - name), *s == '"' ? 0 : 1, ctx);
+            if (rc)
+                return rc;
+        } else if (ch == '\n') {
+            line++;
+            line_start = 1;
+            s++;
+        } else if (ch == '"') {
+            line_start = 0;
+            for (s++; *s && *s != '"'; s++) {
+                if (*s == '\n')
+                    line++;
+                else if (*s == '\\' && s[1])
+                    s++;
+            }
+            if (*s)
+                s++;
+        } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
+            while (*s && *s != '\n')
+                s++;
+        } else if (ch == '/' && s[1] == '*') {
+            line_start = 0;
+            for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
+                line += *s == '\n';
+            if (*s)
+                s += 2;
+        } else {
+            line_start = 0;
             s++;
         }
     }

@@ -3,22 +3,61 @@
 #include "io/energylog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Opens path for writing as a stream without following a link at its name: the log of
+ * one run must never be written through a link into another's. flags: O_TRUNC, O_APPEND
+ * or O_EXCL. */
+static FILE *open_log(const char *path, int flags)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, 0644);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, (flags & O_APPEND) ? "a" : "w");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+/* Writes s to f with control characters and backslashes escaped (\n, \x01, \\): a
+ * newline in a path or name would end the "#" comment line and start a data row. */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '\\')
+            fputs("\\\\", f);
+        else if (ch == '\n')
+            fputs("\\n", f);
+        else if (ch < 0x20 || ch == 0x7f)
+            fprintf(f, "\\x%02x", ch);
+        else
+            fputc(ch, f);
+    }
+}
 
 int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
                         nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     char eps[32], dt[32], g[32];
-    log->f = fopen(path, "w");
+    log->f = open_log(path, O_TRUNC);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
                        strerror(errno));
+    fprintf(log->f, "# nbody %s energy log\n# config: ", NB_VERSION);
+    put_escaped(log->f, c->source);
+    fputs("\n# name: ", log->f);
+    put_escaped(log->f, c->name);
     fprintf(log->f,
-            "# nbody %s energy log\n"
-            "# config: %s\n"
-            "# name: %s\n"
+            "\n"
             "# n: %zu\n"
             "# kernel: %s\n"
             "# softening: %s\n"
@@ -26,7 +65,7 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# G: %s\n"
             "# potential: %s\n"
             "%s\n",
-            NB_VERSION, c->source, c->name, n, c->kernel,
+            n, c->kernel,
             nb_config_format_double(eps, sizeof eps, c->softening),
             nb_config_format_double(dt, sizeof dt, c->dt),
             nb_config_format_double(g, sizeof g, c->G),
@@ -56,13 +95,30 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     log->f = NULL;
-    FILE *in = fopen(path, "r");
-    if (!in)
+    /* O_NONBLOCK, then a check: a FIFO in its place would block the restart forever */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        return nb_fail(err, NB_ERR_INPUT, "%s: not a regular file, expected the energy log "
+                       "to continue", path);
+    }
+    FILE *in = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!in) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log to continue it: %s",
-                       path, strerror(errno));
+                       path, e == ELOOP ? "it is a symbolic link, expected a regular file" :
+                       strerror(e));
+    }
     char tmp[NB_PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *out = fopen(tmp, "w");
+    /* a stale temporary from a crash, or a link planted in its place: remove the name
+     * (never what a link points to), then create the file exclusively */
+    FILE *out = NULL;
+    if (unlink(tmp) == 0 || errno == ENOENT)
+        out = open_log(tmp, O_EXCL);
     if (!out) {
         int e = errno;
         fclose(in);
@@ -96,7 +152,7 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot rewrite the energy log: %s", path,
                        strerror(e));
     }
-    log->f = fopen(path, "a");
+    log->f = open_log(path, O_APPEND);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot append: %s", path, strerror(errno));
     return NB_OK;

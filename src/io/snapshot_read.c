@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #define MAX_OPEN 16
+/* Bounds on /Integrator counters; see read_meta. */
+#define NB_SNAPSHOT_MAX_STEP 1000000000000000LL /* 1e15, as integrator steps in config.c */
+#define NB_SNAPSHOT_MAX_INDEX 999999999LL
 
 typedef struct reader {
     const char *path;
@@ -63,6 +66,21 @@ static hid_t keep(reader *r, hid_t id)
     return id;
 }
 
+/* 0 if name in loc is a hard link (an object stored in this file), else -1 after the
+ * message. An external link would open another file (any file of the machine, /dev/zero,
+ * a FIFO) and a soft link can lead to one. */
+static int check_link(reader *r, hid_t loc, const char *name, const char *obj)
+{
+    H5L_info_t li;
+    if (H5Lget_info(loc, name, &li, H5P_DEFAULT) < 0)
+        return h5fail(r, obj, "cannot be looked up", DAMAGED);
+    if (li.type == H5L_TYPE_HARD)
+        return 0;
+    return rfail(r, obj, "is %s, expected an object stored in this file",
+                 li.type == H5L_TYPE_EXTERNAL ? "an external link to another file" :
+                 li.type == H5L_TYPE_SOFT ? "a soft link" : "a user-defined link");
+}
+
 /* Group name of loc: its id, 0 if absent and optional, -1 on failure. */
 static hid_t open_group(reader *r, hid_t loc, const char *name, const char *obj, int required,
                         const char *expected)
@@ -72,6 +90,8 @@ static hid_t open_group(reader *r, hid_t loc, const char *name, const char *obj,
         return h5fail(r, obj, "cannot be looked up", DAMAGED);
     if (!ex)
         return required ? rfail(r, obj, "missing, expected %s", expected) : 0;
+    if (check_link(r, loc, name, obj) < 0)
+        return -1;
     hid_t g = H5Gopen2(loc, name, H5P_DEFAULT);
     if (g < 0) {
         char tail[160];
@@ -264,6 +284,8 @@ static hid_t open_dataset(reader *r, hid_t g, const char *name, int cols, H5T_cl
         return h5fail(r, obj, "cannot be looked up", DAMAGED);
     if (!ex)
         return required ? rfail(r, obj, "missing, expected a dataset of %s", expected) : 0;
+    if (check_link(r, g, name, obj) < 0)
+        return -1;
     hid_t d = keep(r, H5Dopen2(g, name, H5P_DEFAULT));
     if (d < 0) {
         char tail[160];
@@ -433,17 +455,23 @@ static int read_meta(reader *r, hid_t file, nb_snapshot_meta *meta)
         get_ints(r, g, I, "output_index", 1, &index, 1) < 0 ||
         get_ints(r, g, I, "step_origin", 1, &origin, 1) < 0)
         return -1;
-    if (step < 0 || index < 0)
-        return rfail(r, step < 0 ? "/Integrator attribute step" : "/Integrator attribute "
-                     "output_index", "is %lld, expected >= 0", step < 0 ? step : index);
+    /* the same bounds as a run can reach: output.snapshot_every and the step count are at
+     * most 1e15, and an index past 1e9 would make snapshot names no tool sorts (or, at
+     * INT64_MAX, wrap to a negative NNNN) */
+    if (step < 0 || step > NB_SNAPSHOT_MAX_STEP)
+        return rfail(r, "/Integrator attribute step", "is %lld, expected 0 to %lld", step,
+                     (long long)NB_SNAPSHOT_MAX_STEP);
+    if (index < 0 || index > NB_SNAPSHOT_MAX_INDEX)
+        return rfail(r, "/Integrator attribute output_index", "is %lld, expected 0 to %lld",
+                     index, (long long)NB_SNAPSHOT_MAX_INDEX);
     if (origin < 0 || origin > step)
         return rfail(r, "/Integrator attribute step_origin", "is %lld, expected 0 to step (%lld)",
                      origin, step);
     meta->step = step;
     meta->step_origin = origin;
     meta->output_index = index;
-    /* sign 2: any value. E0 only scales rel_energy_error; a run whose energy overflowed
-     * wrote inf there, and its snapshots must still read back. */
+    /* sign 2: any value but NaN. E0 only scales rel_energy_error; a run whose energy
+     * overflowed wrote inf there, and its snapshots must still read back. */
     struct { const char *name; double *v; int sign; } d[] = {
         {"time", &meta->time, -1}, {"time_origin", &meta->time_origin, -1},
         {"dt", &meta->dt, 1}, {"E0", &meta->e0, 2},
@@ -452,6 +480,8 @@ static int read_meta(reader *r, hid_t file, nb_snapshot_meta *meta)
         if (get_doubles(r, g, I, d[k].name, 1, d[k].v, 1) < 0)
             return -1;
         double v = *d[k].v;
+        if (d[k].sign == 2 && isnan(v))
+            return rfail(r, "/Integrator attribute E0", "is nan, expected a number");
         if (d[k].sign == 2)
             continue;
         if (!isfinite(v) || (d[k].sign > 0 && !(v > 0)) || (d[k].sign == 0 && !(v >= 0))) {
@@ -537,19 +567,25 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
     if (meta)
         memset(meta, 0, sizeof *meta);
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading would wait forever for a writer */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
     long long size = -1; /* unknown */
-    int is_dir = 0;
+    mode_t mode = S_IFREG;
     if (fstat(fd, &st) == 0) {
-        is_dir = S_ISDIR(st.st_mode);
+        mode = st.st_mode;
         size = (long long)st.st_size;
     }
     close(fd);
-    if (is_dir)
+    if (S_ISDIR(mode))
         return nb_fail(err, NB_ERR_INPUT, "%s: is a directory, expected an HDF5 snapshot file",
                        path);
+    /* HDF5 would block on a FIFO and read a device without end */
+    if (!S_ISREG(mode))
+        return nb_fail(err, NB_ERR_INPUT, "%s: not a regular file (%s), expected an HDF5 "
+                       "snapshot file", path, S_ISFIFO(mode) ? "a FIFO" : S_ISSOCK(mode) ?
+                       "a socket" : "a device");
     nb_snapshot_quiet q;
     nb_snapshot_quiet_begin(&q);
     reader r = {.path = path, .err = err, .file_size = size};

@@ -272,7 +272,8 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
     hid_t fapl = nb_snapshot_fapl(1);
     if (fapl < 0)
         return wfail(w, "file access properties", NULL);
-    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    /* EXCL: never through a link or onto a file someone put there since we unlinked it */
+    hid_t file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (file < 0)
         wfail(w, "creating the file", NULL);
     H5Pclose(fapl);
@@ -318,7 +319,7 @@ static int check_writable(const char *path, const nb_particles *p, const nb_snap
 /* Makes the complete temporary file durable, then puts it in place. */
 static int sync_and_rename(const char *tmp, const char *path, nb_error *err)
 {
-    int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 || fsync(fd) < 0) {
         int e = errno;
         if (fd >= 0)
@@ -362,17 +363,28 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
     }
     memcpy(tmp, path, len);
     memcpy(tmp + len, ".tmp", 5);
+    /* A stale temporary from a crash must not block the run, and a planted one (a link to
+     * another run's file) must not be written through: remove whatever has the name (a
+     * link itself, not its target), then create a new file, never following a link. */
+    if (unlink(tmp) != 0 && errno != ENOENT) {
+        rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: cannot remove the stale "
+                     "%s: %s", path, tmp, strerror(errno));
+        free(tmp);
+        nb_snapshot_quiet_end(&q);
+        return rc;
+    }
     /* Create it ourselves first: HDF5's own message for a missing or read-only directory
-     * hides the errno. */
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
+     * hides the errno. HDF5 then creates it again, exclusively. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0)
+        close(fd);
+    if (fd < 0 || unlink(tmp) != 0) {
         rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: cannot create %s: %s",
                      path, tmp, strerror(errno));
         free(tmp);
         nb_snapshot_quiet_end(&q);
         return rc;
     }
-    close(fd);
     writer w;
     memset(&w, 0, sizeof w);
     if (write_file(&w, tmp, p, meta, compression))

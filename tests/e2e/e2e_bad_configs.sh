@@ -3,7 +3,9 @@
 # one line on stderr that names the file (or the --set option) and contains the fragment
 # of its first line, "# expect: FRAGMENT", without creating any file or directory.
 # Placeholders in a file: @OUT@ a fresh path for run.output_dir, @SELF@ the file itself,
-# @RODIR@ a read-only directory. Optional header lines: "# args: ..." extra arguments,
+# @RODIR@ a read-only directory, @DIR@ the directory the file is run from (which also
+# holds cwd/ and ro/). A file NAME.cfg may @include "NAME.inc", a helper next to it in the
+# corpus that is copied (with the same placeholders) beside it. Optional header lines: "# args: ..." extra arguments,
 # "# needs: non-root ..." skipped as root, "# ulimit-v: KB" run under that address-space limit.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 
@@ -21,8 +23,10 @@ for f in "$SRCDIR"/tests/data/bad_configs/*.cfg; do
     mkdir -p "$w/cwd" "$w/ro"
     chmod 555 "$w/ro"
     cfg="$w/$name.cfg"
-    subst="s|@OUT@|$w/out|g; s|@SELF@|$cfg|g; s|@RODIR@|$w/ro|g"
+    subst="s|@OUT@|$w/out|g; s|@SELF@|$cfg|g; s|@RODIR@|$w/ro|g; s|@DIR@|$w|g"
     sed "$subst" "$f" >"$cfg"
+    inc="${f%.cfg}.inc"
+    [ ! -f "$inc" ] || sed "$subst" "$inc" >"$w/$name.inc"
     expect=$(sed -n '1s/^# expect: //p' "$cfg")
     args=$(sed -n 's/^# args: //p' "$cfg")
     limit=$(sed -n 's/^# ulimit-v: //p' "$cfg")

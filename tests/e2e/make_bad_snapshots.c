@@ -46,7 +46,9 @@ typedef struct layout {
     double coord_nan, vel_inf;       /* nonzero: put this value in row 3 */
     long long id3;
     const char *kernel, *params;
-    long long step;
+    long long step, output_index;
+    double e0;
+    const char *parttype1_link;      /* /PartType1 an external link into this file */
 } layout;
 
 static layout good(void)
@@ -64,6 +66,7 @@ static layout good(void)
     l.kernel = "direct";
     l.params = PARAMS;
     l.id3 = 3;
+    l.e0 = -0.25;
     return l;
 }
 
@@ -250,7 +253,11 @@ static void write_file(const char *dir, const char *name, const layout *l)
     if (l->vel_inf)
         v[3 * 3 + 2] = l->vel_inf;
     id[3] = l->id3;
-    if (!l->no_pt1) {
+    if (l->parttype1_link) {
+        if (H5Lcreate_external(l->parttype1_link, "/PartType1", f, "PartType1", H5P_DEFAULT,
+                               H5P_DEFAULT) < 0)
+            die("external link", name);
+    } else if (!l->no_pt1) {
         hid_t g = H5Gcreate2(f, "PartType1", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         if (!l->no_coords)
             write_coordinates(g, l, x);
@@ -279,10 +286,10 @@ static void write_file(const char *dir, const char *name, const layout *l)
         attr_l(g, "step", l->step);
         attr_d(g, "time", 0.0);
         attr_d(g, "dt", l->dt);
-        attr_l(g, "output_index", 0);
+        attr_l(g, "output_index", l->output_index);
         attr_l(g, "step_origin", 0);
         attr_d(g, "time_origin", 0.0);
-        attr_d(g, "E0", -0.25);
+        attr_d(g, "E0", l->e0);
         attr_d(g, "G", 1.0);
         attr_d(g, "softening", 0.01);
         attr_str(g, "kernel", l->kernel, l->vl_strings);
@@ -549,6 +556,35 @@ int main(int argc, char **argv)
     bad("header_gas_particles.h5", &l, "all", "/Header attribute NumPart_ThisFile: entry 0 is 4");
     l = good(); l.numfiles = 2;
     bad("header_two_files.h5", &l, "all", "/Header attribute NumFilesPerSnapshot: is 2");
+
+    /* counters no run reaches: restart would name its next snapshot snapshot_-9223...h5,
+     * or say "raise t_end" for a step count that cannot be continued */
+    l = good(); l.output_index = INT64_MAX;
+    bad("integrator_output_index_huge.h5", &l, "snap",
+        "/Integrator attribute output_index: is 9223372036854775807, expected 0 to 999999999");
+    l = good(); l.step = INT64_MAX;
+    bad("integrator_step_huge.h5", &l, "snap",
+        "/Integrator attribute step: is 9223372036854775807, expected 0 to 1000000000000000");
+    l = good(); l.e0 = NAN;
+    bad("integrator_e0_nan.h5", &l, "snap", "/Integrator attribute E0: is nan");
+
+    /* the particles in another file, through an external link: read as if they were here */
+    char good_path[4096];
+    snprintf(good_path, sizeof good_path, "%s/good.h5", dir);
+    l = good(); l.parttype1_link = good_path;
+    bad("parttype1_external_link.h5", &l, "all",
+        "/PartType1: is an external link to another file, expected an object stored in this file");
+
+    /* /Parameters that @include a file of the machine: restart would read it (here one that
+     * silently changes t_end) */
+    char evil[4096], params[8192];
+    snprintf(evil, sizeof evil, "%s/included.cfg", dir);
+    raw_file(dir, "included.cfg", "integrator: { t_end = 0.07; };\n", 31);
+    snprintf(params, sizeof params, "%s@include \"%s\"\n", PARAMS, evil);
+    l = good(); l.params = params;
+    write_file(dir, "parameters_include.h5", &l);
+    printf("parameters_include.h5\trestart\t/Parameters:6: @include '%s': not allowed here\n",
+           evil);
 
     /* a run's parameters that are not a valid parameter file */
     l = good(); l.params = "gravity: { softening = -1.0; };\n";

@@ -214,6 +214,52 @@ START_TEST(test_shipped_quickstart)
 }
 END_TEST
 
+/* Untrusted text (a snapshot's /Parameters) must not read other files, and no text may
+ * be big enough to make libconfig's parser crawl. */
+START_TEST(test_string_refuses_include_and_size)
+{
+    nb_config c;
+    nb_error err;
+    nb_error_clear(&err);
+    ck_assert_int_eq(nb_config_load_string(&c, "run: { name = \"x\"; };\n  @include \"/etc/passwd\"\n",
+                                           "snap.h5:/Parameters", NULL, 0, &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "snap.h5:/Parameters:2: @include '/etc/passwd': not allowed"),
+                  "%s", err.msg);
+    /* inside a comment or a string it is not a directive */
+    ck_assert_int_eq(nb_config_load_string(&c, "/* @include \"x\" */\nrun: { name = "
+                                           "\"@include \\\"y\\\"\"; };\n", "p", NULL, 0, &err),
+                     NB_OK);
+    size_t big = 1100 * 1024;
+    char *text = malloc(big + 64);
+    ck_assert_ptr_nonnull(text);
+    strcpy(text, "# ");
+    memset(text + 2, 'x', big);
+    text[big + 2] = '\0';
+    ck_assert_int_eq(nb_config_load_string(&c, text, "p", NULL, 0, &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "p: 1.1 MB, larger than the 1 MB limit"), "%s", err.msg);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_set_one_setting_only)
+{
+    nb_config c;
+    nb_error err;
+    const char *path = write_cfg("s.cfg", "");
+    const char *bad[] = {"run.seed=1; output.compression = 5", "run.name=a; b = 1",
+                         "run.seed=1\n@include \"/etc/passwd\""};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        nb_error_clear(&err);
+        ck_assert_int_eq(nb_config_load(&c, path, &bad[k], 1, &err), NB_ERR_INPUT);
+        ck_assert_msg(strstr(err.msg, "--set "), "%s", err.msg);
+    }
+    const char *good[] = {"run.seed=7", "run.name=plain words", "run.name=\"a; b = 1\""};
+    ck_assert_int_eq(nb_config_load(&c, path, good, 3, &err), NB_OK);
+    ck_assert_str_eq(c.name, "a; b = 1");
+    ck_assert_int_eq((int)c.seed, 7);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -230,6 +276,8 @@ int main(void)
     tcase_add_test(tc, test_overrides);
     tcase_add_test(tc, test_format_round_trip);
     tcase_add_test(tc, test_shipped_quickstart);
+    tcase_add_test(tc, test_string_refuses_include_and_size);
+    tcase_add_test(tc, test_set_one_setting_only);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
