@@ -268,64 +268,63 @@ static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *e
                    "another run.output_dir", c->source, c->output_dir);
 }
 
-/* Copies dir/energy.csv into dir/sub, so the rows a restart drops stay with the snapshots
- * it sets aside. */
-static int keep_energy_log(const char *dir, const char *sub, nb_error *err)
+/* A restart from snapshot K of a run that went further: its snapshots after K belong to a
+ * history the restart replaces. They go, with a copy of the energy log, into
+ * OUTPUT_DIR/superseded_after_K/ (a numbered variant if that exists), so the directory
+ * tells one consistent history and nothing is lost. */
+typedef struct superseded {
+    char **names; /* the later snapshots */
+    size_t count;
+    char dir[NB_PATH_MAX + 96];
+} superseded;
+
+/* Lists the later snapshots and, when there are any, creates the directory for them. */
+static int superseded_find(const sim *s, superseded *sup, nb_error *err)
 {
-    char from[NB_PATH_MAX + 32], to[NB_PATH_MAX + 96];
-    snprintf(from, sizeof from, "%s/energy.csv", dir);
-    snprintf(to, sizeof to, "%s/%s/energy.csv", dir, sub);
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return NB_OK;
-    FILE *out = fopen(to, "wbx");
-    int rc = NB_OK;
-    char buf[65536];
-    size_t k;
-    if (!out)
-        rc = nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", to, strerror(errno));
-    while (!rc && (k = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, k, out) != k)
-            rc = nb_fail(err, NB_ERR_RUNTIME, "%s: write failed: %s", to, strerror(errno));
-    fclose(in);
-    if (out && fclose(out) != 0 && !rc)
-        rc = nb_fail(err, NB_ERR_RUNTIME, "%s: write failed: %s", to, strerror(errno));
+    memset(sup, 0, sizeof *sup);
+    int rc = nb_rundir_later_snapshots(s->c.output_dir, s->meta.output_index, &sup->names,
+                                       &sup->count, err);
+    if (rc || sup->count == 0)
+        return rc;
+    for (int v = 1;; v++) {
+        snprintf(sup->dir, sizeof sup->dir, "%s/superseded_after_%04ld", s->c.output_dir,
+                 s->meta.output_index);
+        if (v > 1) {
+            size_t len = strlen(sup->dir);
+            snprintf(sup->dir + len, sizeof sup->dir - len, ".%d", v);
+        }
+        if (mkdir(sup->dir, 0755) == 0)
+            return NB_OK;
+        if (errno != EEXIST)
+            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", sup->dir,
+                           strerror(errno));
+    }
+}
+
+static int superseded_move(const char *run_dir, const superseded *sup, nb_error *err)
+{
+    int rc = nb_rundir_move(run_dir, sup->dir, sup->names, sup->count, err);
+    if (!rc)
+        fprintf(stderr, "nbody: restart: moved %zu later snapshot%s (%s%s%s) and a copy of "
+                "energy.csv into %s\n", sup->count, sup->count > 1 ? "s" : "", sup->names[0],
+                sup->count > 1 ? " .. " : "", sup->count > 1 ? sup->names[sup->count - 1] : "",
+                sup->dir);
     return rc;
 }
 
-/* A restart from snapshot K of a run that went further: its snapshots after K belong to a
- * history the restart replaces. They are moved, with a copy of the energy log, into
- * OUTPUT_DIR/superseded_after_K/ (a numbered variant if that exists), so the directory
- * tells one consistent history and nothing is lost. */
-static int set_aside_later(const sim *s, nb_error *err)
+/* The restart's energy log: the run's own continued (rows past the restart step dropped,
+ * kept in sup's directory when it has one), or a new one. */
+static int resume_log(sim *s, const char *path, const superseded *sup, nb_error *err)
 {
-    char **names;
-    size_t count;
-    int rc = nb_rundir_later_snapshots(s->c.output_dir, s->meta.output_index, &names, &count,
-                                       err);
-    if (rc || count == 0)
-        return rc;
-    char sub[64], path[NB_PATH_MAX + 128];
-    struct stat st;
-    for (int v = 1;; v++) {
-        if (v == 1)
-            snprintf(sub, sizeof sub, "superseded_after_%04ld", s->meta.output_index);
-        else
-            snprintf(sub, sizeof sub, "superseded_after_%04ld.%d", s->meta.output_index, v);
-        snprintf(path, sizeof path, "%s/%s", s->c.output_dir, sub);
-        if (lstat(path, &st) != 0)
-            break;
-    }
-    rc = nb_rundir_set_aside(s->c.output_dir, sub, names, count, err);
-    if (!rc)
-        rc = keep_energy_log(s->c.output_dir, sub, err);
-    if (!rc)
-        fprintf(stderr, "nbody: restart from output %04ld: moved the %zu later snapshot%s "
-                "(%s%s%s) and a copy of energy.csv into %s\n", s->meta.output_index, count,
-                count > 1 ? "s" : "", names[0], count > 1 ? " .. " : "",
-                count > 1 ? names[count - 1] : "", path);
-    nb_rundir_free_names(names, count);
-    return rc;
+    if (access(path, F_OK) != 0 && errno == ENOENT)
+        return nb_energylog_create(&s->log, path, &s->c, s->p.n, err);
+    char copy[sizeof sup->dir + 16];
+    snprintf(copy, sizeof copy, "%s/energy.csv", sup->dir);
+    /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint) is
+     * one the uninterrupted run would not have: drop it with the later ones */
+    long keep = s->step % s->c.diagnostics_every == 0 ? s->step : s->step - 1;
+    return nb_energylog_resume(&s->log, path, keep, s->step, s->time,
+                               sup->count ? copy : NULL, err);
 }
 
 /* The set-up a new run and a restart share, once the configuration and the particles are
@@ -356,23 +355,23 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     int own_dir = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
     if (o->overwrite && !own_dir && (rc = nb_rundir_clear(c->output_dir, err)))
         return rc;
-    if (own_dir && (rc = set_aside_later(s, err)))
-        return rc;
-
-    if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)))
-        return rc;
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
-    if (!s->restart) {
-        if ((rc = nb_energylog_create(&s->log, path, c, s->p.n, err)) ||
-            (rc = log_energy(s, err)) || (rc = write_snapshot(s, err)))
+    if (s->restart) {
+        /* the log is checked (and its old rows kept) before any snapshot is moved */
+        superseded sup;
+        memset(&sup, 0, sizeof sup);
+        if (own_dir)
+            rc = superseded_find(s, &sup, err);
+        if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
+            rmdir(sup.dir); /* empty: nothing was moved yet */
+        if (!rc && sup.count)
+            rc = superseded_move(c->output_dir, &sup, err);
+        nb_rundir_free_names(sup.names, sup.count);
+        if (rc || (rc = nb_force_compute(&s->force, &s->p, NULL, err)))
             return rc;
-    } else if (access(path, F_OK) == 0) {
-        /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint)
-         * is one the uninterrupted run would not have: drop it with the later ones */
-        long keep = s->step % c->diagnostics_every == 0 ? s->step : s->step - 1;
-        if ((rc = nb_energylog_resume(&s->log, path, keep, s->step, s->time, err)))
-            return rc;
-    } else if ((rc = nb_energylog_create(&s->log, path, c, s->p.n, err))) {
+    } else if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)) ||
+               (rc = nb_energylog_create(&s->log, path, c, s->p.n, err)) ||
+               (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
     if (stop_signal) /* during set-up: the run is restartable from here */

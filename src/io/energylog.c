@@ -91,7 +91,7 @@ static long row_step(const char *line)
 }
 
 int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
-                        double time, nb_error *err)
+                        double time, const char *copy_to, nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     log->f = NULL;
@@ -116,19 +116,26 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     /* a stale temporary from a crash, or a link planted in its place: remove the name
      * (never what a link points to), then create the file exclusively */
-    FILE *out = NULL;
+    FILE *out = NULL, *copy = NULL;
     if (unlink(tmp) == 0 || errno == ENOENT)
         out = open_log(tmp, O_EXCL);
-    if (!out) {
+    if (!out || (copy_to && !(copy = open_log(copy_to, O_EXCL)))) {
         int e = errno;
         fclose(in);
-        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", tmp, strerror(e));
+        if (out) {
+            fclose(out);
+            remove(tmp);
+        }
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", out ? copy_to : tmp,
+                       strerror(e));
     }
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
     int header_seen = 0;
     while ((len = getline(&line, &cap, in)) > 0) {
+        if (copy)
+            fputs(line, copy);
         if (line[len - 1] != '\n')
             break; /* a torn last line from a crash: drop it */
         long s = row_step(line);
@@ -146,6 +153,10 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
     fprintf(out, "# restart: step %ld time %.17g\n", step, time);
     int bad = ferror(out);
     bad |= fclose(out) != 0;
+    if (copy && (ferror(copy) | (fclose(copy) != 0))) {
+        remove(tmp);
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", copy_to, strerror(errno));
+    }
     if (bad || rename(tmp, path) != 0) {
         int e = errno;
         remove(tmp);

@@ -24,9 +24,10 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
 
 /* Reopens an existing log for a run restarted at (step, time): rows with a step above
  * keep_step are dropped (via a temporary file renamed into place), and a comment
- * "# restart: step S time T" is added. */
+ * "# restart: step S time T" is added. When copy_to is not NULL, the log as it was is
+ * also copied there (a new file), so the dropped rows are kept. */
 int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
-                        double time, nb_error *err);
+                        double time, const char *copy_to, nb_error *err);
 
 /* Appends one row and flushes it, so a crash never leaves half a row. */
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,

@@ -144,8 +144,9 @@ int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t
     int rc = NB_OK;
     while ((e = readdir(d))) {
         const char *s = e->d_name;
-        if (strncmp(s, "snapshot_", 9) || !is_run_file(s))
-            continue;
+        size_t len = strlen(s);
+        if (strncmp(s, "snapshot_", 9) || len < 4 || strcmp(s + len - 3, ".h5"))
+            continue; /* temporaries are the writer's to replace */
         char *end;
         long k = strtol(s + 9, &end, 10);
         if (end == s + 9 || k <= index)
@@ -176,18 +177,15 @@ int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t
     return NB_OK;
 }
 
-int nb_rundir_set_aside(const char *dir, const char *sub, char *const *names, size_t count,
-                        nb_error *err)
+int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t count,
+                   nb_error *err)
 {
-    char to[PATH_LEN], from[PATH_LEN];
-    snprintf(to, sizeof to, "%s/%s", dir, sub);
-    if (mkdir(to, 0755) != 0 && errno != EEXIST)
-        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", to, strerror(errno));
+    char from[PATH_LEN], dest[PATH_LEN];
     for (size_t k = 0; k < count; k++) {
         snprintf(from, sizeof from, "%s/%s", dir, names[k]);
-        snprintf(to, sizeof to, "%s/%s/%s", dir, sub, names[k]);
-        if (rename(from, to) != 0)
-            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot move to %s/%s: %s", from, dir, sub,
+        snprintf(dest, sizeof dest, "%s/%s", to, names[k]);
+        if (rename(from, dest) != 0)
+            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot move into %s: %s", from, to,
                            strerror(errno));
     }
     return NB_OK;

@@ -31,10 +31,10 @@ int nb_rundir_same(const char *a, const char *b);
 int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t *count,
                               nb_error *err);
 
-/* Moves the named files of dir into the new subdirectory dir/sub (a run's later history,
- * set aside by a restart from an earlier snapshot). */
-int nb_rundir_set_aside(const char *dir, const char *sub, char *const *names, size_t count,
-                        nb_error *err);
+/* Moves the named files of dir into the directory to (which exists), e.g. a run's later
+ * history, set aside by a restart from an earlier snapshot. */
+int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t count,
+                   nb_error *err);
 
 void nb_rundir_free_names(char **names, size_t count);
 
