@@ -8,6 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The scanning both functions below share: each skips one token of libconfig text that
+ * starts at s (a string, a comment) and returns what follows, counting newlines in *line. */
+static const char *skip_string(const char *s, int *line)
+{
+    for (s++; *s && *s != '"'; s++) {
+        if (*s == '\n')
+            (*line)++;
+        else if (*s == '\\' && s[1])
+            s++;
+    }
+    return *s ? s + 1 : s;
+}
+
+static const char *skip_line_comment(const char *s)
+{
+    while (*s && *s != '\n')
+        s++;
+    return s;
+}
+
+/* NULL when the comment is never closed. */
+static const char *skip_block_comment(const char *s, int *line)
+{
+    for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
+        *line += *s == '\n';
+    return *s ? s + 2 : NULL;
+}
+
 /* What libconfig 1.5 accepts but misreads, found in text it has parsed: an integer
  * without the L suffix is read into 32 bits and wrapped silently (n = 4294967300 becomes
  * n = 4), and an unterminated block comment swallows the rest of the file. Returns the
@@ -22,27 +50,16 @@ int nb_config_lint(const char *text, char *what, size_t size)
             line++;
             s++;
         } else if (ch == '"') {
-            for (s++; *s && *s != '"'; s++) {
-                if (*s == '\n')
-                    line++;
-                else if (*s == '\\' && s[1])
-                    s++;
-            }
-            if (*s)
-                s++;
+            s = skip_string(s, &line);
         } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
-            while (*s && *s != '\n')
-                s++;
+            s = skip_line_comment(s);
         } else if (ch == '/' && s[1] == '*') {
             int start = line;
-            for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
-                line += *s == '\n';
-            if (!*s) {
+            if (!(s = skip_block_comment(s, &line))) {
                 snprintf(what, size, "syntax error: unterminated /* comment (everything after "
                          "it would be ignored)");
                 return start;
             }
-            s += 2;
         } else if (isalpha(ch) || ch == '_' || ch == '*') {
             for (name = s; isalnum((unsigned char)*s) || *s == '_' || *s == '*' || *s == '-';)
                 s++;
@@ -117,23 +134,13 @@ int nb_config_each_include(const char *text, nb_include_fn fn, void *ctx)
             s++;
         } else if (ch == '"') {
             line_start = 0;
-            for (s++; *s && *s != '"'; s++) {
-                if (*s == '\n')
-                    line++;
-                else if (*s == '\\' && s[1])
-                    s++;
-            }
-            if (*s)
-                s++;
+            s = skip_string(s, &line);
         } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
-            while (*s && *s != '\n')
-                s++;
+            s = skip_line_comment(s);
         } else if (ch == '/' && s[1] == '*') {
             line_start = 0;
-            for (s += 2; *s && !(*s == '*' && s[1] == '/'); s++)
-                line += *s == '\n';
-            if (*s)
-                s += 2;
+            const char *end = skip_block_comment(s, &line);
+            s = end ? end : s + strlen(s);
         } else {
             line_start = 0;
             s++;
