@@ -1,0 +1,155 @@
+/* The force tile loop shared by the AVX-512 and AVX2 paths: included once by
+ * pairwise_avx512.c and once by pairwise_avx2.c, each after defining its vector
+ * primitives (no include guard on purpose). One body means the two paths do the same
+ * operations in the same order per pair; only the vector width, the masks, the 1/sqrt
+ * estimate and the horizontal sum differ, and those are the includer's.
+ *
+ * The includer defines:
+ *   vd, vmask, vkeep           vector of doubles, load/store lane mask, kept-pair mask
+ *   VW, TB_TARGETS             lanes per vector; targets per pass on off-diagonal tiles
+ *   TB_INLINE, TB_FN           attributes of inlined helpers / the exported function
+ *   TB_TILE                    the exported function's name
+ *   vset1 vzero vsub vmul vfmadd vfnmadd vhsum        arithmetic (vfnmadd(a,b,c) = c-a*b)
+ *   vmload(ptr, k) vmstore(ptr, k, v) vtail(left)     masked memory, the first lanes
+ *   vkeep_of(k, r2)            lanes in k with r2 > 0
+ *   vrsqrt(r2, keep, &s3, &ri, want_ri)               as rsqrt512 / rsqrt256 */
+
+/* One target's broadcast position and mass, and its sums over the pass. */
+typedef struct tgt {
+    vd x, y, z, m;
+    vd ax, ay, az, phi;
+} tgt;
+
+/* VW sources j .. j+VW-1 (lanes beyond k zero) and their sums, loaded once per step. */
+typedef struct src {
+    vd x, y, z, m;
+    vd fx, fy, fz, fp;
+} src;
+
+TB_INLINE void tgt_init(tgt *t, const nb_particles *p, size_t i)
+{
+    t->x = vset1(p->x[i]);
+    t->y = vset1(p->y[i]);
+    t->z = vset1(p->z[i]);
+    t->m = vset1(p->m[i]);
+    t->ax = t->ay = t->az = t->phi = vzero();
+}
+
+TB_INLINE void tgt_store(const tgt *t, nb_particles *p, size_t i, double *pot, int want_pot)
+{
+    p->ax[i] += vhsum(t->ax);
+    p->ay[i] += vhsum(t->ay);
+    p->az[i] += vhsum(t->az);
+    if (want_pot)
+        pot[i] += vhsum(t->phi);
+}
+
+TB_INLINE void src_load(src *s, const nb_particles *p, size_t j, vmask k, const double *pot,
+                        int want_pot)
+{
+    s->x = vmload(p->x + j, k);
+    s->y = vmload(p->y + j, k);
+    s->z = vmload(p->z + j, k);
+    s->m = vmload(p->m + j, k);
+    s->fx = vmload(p->ax + j, k);
+    s->fy = vmload(p->ay + j, k);
+    s->fz = vmload(p->az + j, k);
+    if (want_pot)
+        s->fp = vmload(pot + j, k);
+}
+
+TB_INLINE void src_store(const src *s, nb_particles *p, size_t j, vmask k, double *pot,
+                         int want_pot)
+{
+    vmstore(p->ax + j, k, s->fx);
+    vmstore(p->ay + j, k, s->fy);
+    vmstore(p->az + j, k, s->fz);
+    if (want_pot)
+        vmstore(pot + j, k, s->fp);
+}
+
+/* The VW pairs (target t, sources s): both sides' sums take their share. Lanes outside
+ * k, and pairs at zero distance, contribute nothing. */
+TB_INLINE void pair(tgt *t, src *s, vmask k, vd e2, int want_pot)
+{
+    vd dx = vsub(s->x, t->x);
+    vd dy = vsub(s->y, t->y);
+    vd dz = vsub(s->z, t->z);
+    vd r2 = vfmadd(dx, dx, e2);
+    r2 = vfmadd(dy, dy, r2);
+    r2 = vfmadd(dz, dz, r2);
+    vkeep keep = vkeep_of(k, r2);
+    vd s3, ri;
+    vrsqrt(r2, keep, &s3, &ri, want_pot);
+    vd wi = vmul(s3, s->m), wj = vmul(s3, t->m);
+    t->ax = vfmadd(wi, dx, t->ax);
+    t->ay = vfmadd(wi, dy, t->ay);
+    t->az = vfmadd(wi, dz, t->az);
+    s->fx = vfnmadd(wj, dx, s->fx);
+    s->fy = vfnmadd(wj, dy, s->fy);
+    s->fz = vfnmadd(wj, dz, s->fz);
+    if (want_pot) {
+        t->phi = vfnmadd(s->m, ri, t->phi);
+        s->fp = vfnmadd(t->m, ri, s->fp);
+    }
+}
+
+/* One target against sources [js, j1). */
+TB_INLINE void row1(nb_particles *p, size_t i, size_t js, size_t j1, vd e2, double *pot,
+                    int want_pot)
+{
+    tgt a;
+    tgt_init(&a, p, i);
+    for (size_t j = js; j < j1; j += VW) {
+        vmask k = vtail(j1 - j);
+        src s;
+        src_load(&s, p, j, k, pot, want_pot);
+        pair(&a, &s, k, e2, want_pot);
+        src_store(&s, p, j, k, pot, want_pot);
+    }
+    tgt_store(&a, p, i, pot, want_pot);
+}
+
+/* A source's sums take target i's pair, then target i+1's, whether the two targets share
+ * a pass or not: TB_TARGETS changes the speed, never the bits. */
+TB_INLINE void tile_impl(nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
+                         double eps2, double *pot, int want_pot)
+{
+    vd e2 = vset1(eps2);
+    size_t i = i0;
+    if (i0 == j0) {
+        /* diagonal: one target at a time against the sources after it */
+        for (; i < i1; i++)
+            row1(p, i, i + 1, j1, e2, pot, want_pot);
+        return;
+    }
+#if TB_TARGETS == 2
+    /* two targets per pass: each source vector is loaded and stored once for both */
+    for (; i + 2 <= i1; i += 2) {
+        tgt a, b;
+        tgt_init(&a, p, i);
+        tgt_init(&b, p, i + 1);
+        for (size_t j = j0; j < j1; j += VW) {
+            vmask k = vtail(j1 - j);
+            src s;
+            src_load(&s, p, j, k, pot, want_pot);
+            pair(&a, &s, k, e2, want_pot);
+            pair(&b, &s, k, e2, want_pot);
+            src_store(&s, p, j, k, pot, want_pot);
+        }
+        tgt_store(&a, p, i, pot, want_pot);
+        tgt_store(&b, p, i + 1, pot, want_pot);
+    }
+#endif
+    for (; i < i1; i++)
+        row1(p, i, j0, j1, e2, pot, want_pot);
+}
+
+TB_FN void TB_TILE(nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1, double eps2,
+                   double *pot)
+{
+    if (pot)
+        tile_impl(p, i0, i1, j0, j1, eps2, pot, 1);
+    else
+        tile_impl(p, i0, i1, j0, j1, eps2, NULL, 0);
+}
