@@ -177,18 +177,30 @@ static void tile_generic(nb_particles *p, size_t i0, size_t i1, size_t j0, size_
     }
 }
 
-static double pot_upper_generic(const nb_particles *p, size_t i, double eps2)
+/* The potential alone, one target per pass against sources [js, j1). */
+static void pot_row_generic(const nb_particles *p, size_t i, size_t js, size_t j1,
+                            double eps2, double *phi)
 {
     const double *restrict x = p->x, *restrict y = p->y, *restrict z = p->z,
                  *restrict m = p->m;
-    double xi = x[i], yi = y[i], zi = z[i], phi = 0.0;
-#pragma omp simd reduction(+ : phi)
-    for (size_t j = i + 1; j < p->n; j++) {
+    double *restrict fp = phi;
+    double xi = x[i], yi = y[i], zi = z[i], mi = m[i], acc = 0.0;
+#pragma omp simd reduction(+ : acc)
+    for (size_t j = js; j < j1; j++) {
         double dx = x[j] - xi, dy = y[j] - yi, dz = z[j] - zi;
         double r2 = dx * dx + dy * dy + dz * dz + eps2;
-        phi -= r2 > 0.0 ? m[j] / sqrt(r2) : 0.0;
+        double ri = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+        acc -= m[j] * ri;
+        fp[j] -= mi * ri;
     }
-    return m[i] * phi;
+    fp[i] += acc;
+}
+
+static void pot_tile_generic(const nb_particles *p, size_t i0, size_t i1, size_t j0,
+                             size_t j1, double eps2, double *phi)
+{
+    for (size_t i = i0; i < i1; i++)
+        pot_row_generic(p, i, i0 == j0 ? i + 1 : j0, j1, eps2, phi);
 }
 
 static void tile_sums(nb_simd s, nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
@@ -237,15 +249,27 @@ void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *po
             nb_pair_tile(s, &pl, r, t, p, G, eps2, pot);
 }
 
-double nb_pair_pot_upper(nb_simd s, const nb_particles *p, size_t i, double eps2)
+void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
+                      const nb_particles *p, double eps2, double *phi)
 {
+    size_t bi, bj;
+    nb_pair_tile_blocks(pl, round, tile, &bi, &bj);
+    size_t i0 = nb_pair_block_start(pl, bi), i1 = nb_pair_block_start(pl, bi + 1);
+    size_t j0 = nb_pair_block_start(pl, bj), j1 = nb_pair_block_start(pl, bj + 1);
     if (s == NB_SIMD_AUTO)
         s = nb_simd_best();
+    if (round == 0) /* every block's first tile */
+        for (size_t i = i0; i < i1; i++)
+            phi[i] = 0.0;
 #if NB_HAVE_X86
-    if (s == NB_SIMD_AVX512)
-        return nb_pair_pot_upper_avx512(p, i, eps2);
-    if (s == NB_SIMD_AVX2)
-        return nb_pair_pot_upper_avx2(p, i, eps2);
+    if (s == NB_SIMD_AVX512) {
+        nb_pair_pot_tile_avx512(p, i0, i1, j0, j1, eps2, phi);
+        return;
+    }
+    if (s == NB_SIMD_AVX2) {
+        nb_pair_pot_tile_avx2(p, i0, i1, j0, j1, eps2, phi);
+        return;
+    }
 #endif
-    return pot_upper_generic(p, i, eps2);
+    pot_tile_generic(p, i0, i1, j0, j1, eps2, phi);
 }

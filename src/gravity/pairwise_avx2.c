@@ -1,6 +1,7 @@
-/* The AVX2+FMA tile path: 4 pairs per instruction, one target per pass (two would need
- * more than the 16 ymm registers). Compiled with a per-function target attribute so
- * builds without -march=native keep it; pairwise.c calls it only after a CPU check. */
+/* The AVX2+FMA tile path: 4 pairs per instruction, one target per pass (a force pass
+ * already keeps 16 vectors live, all 16 ymm registers; two targets per pass is not
+ * measured here). Compiled with a per-function target attribute so builds without
+ * -march=native keep it; pairwise.c calls it only after a CPU check. */
 #include "gravity/pairwise_simd.h"
 
 #if NB_HAVE_X86
@@ -47,10 +48,6 @@ AVX2_INLINE void rsqrt256(__m256d r2, __m256d keep, __m256d *s3, __m256d *ri, in
 static const int64_t lanes_first[5][4] = {
     {0, 0, 0, 0}, {-1, 0, 0, 0}, {-1, -1, 0, 0}, {-1, -1, -1, 0}, {-1, -1, -1, -1}};
 
-/* Lanes `skip` and up: the first vector of a row that starts mid-vector. */
-static const int64_t lanes_from[4][4] = {
-    {-1, -1, -1, -1}, {0, -1, -1, -1}, {0, 0, -1, -1}, {0, 0, 0, -1}};
-
 AVX2_INLINE __m256i tail256(size_t left)
 {
     return _mm256_loadu_si256((const __m256i *)lanes_first[left < 4 ? left : 4]);
@@ -78,6 +75,7 @@ typedef __m256d vkeep;
 #define TB_INLINE AVX2_INLINE
 #define TB_FN AVX2_FN
 #define TB_TILE nb_pair_tile_avx2
+#define TB_POT_TILE nb_pair_pot_tile_avx2
 #define vset1 _mm256_set1_pd
 #define vzero _mm256_setzero_pd
 #define vsub _mm256_sub_pd
@@ -87,35 +85,12 @@ typedef __m256d vkeep;
 #define vhsum hsum256
 #define vmload(ptr, k) _mm256_maskload_pd((ptr), (k))
 #define vmstore(ptr, k, v) _mm256_maskstore_pd((ptr), (k), (v))
+#define vload _mm256_loadu_pd
+#define vstore _mm256_storeu_pd
 #define vtail tail256
 #define vkeep_of keep256
 #define vrsqrt rsqrt256
 #include "gravity/pairwise_tile_body.h"
-
-AVX2_FN double nb_pair_pot_upper_avx2(const nb_particles *p, size_t i, double eps2)
-{
-    const double *x = p->x, *y = p->y, *z = p->z, *m = p->m;
-    size_t n = p->n;
-    __m256d xi = _mm256_set1_pd(x[i]), yi = _mm256_set1_pd(y[i]), zi = _mm256_set1_pd(z[i]);
-    __m256d e2 = _mm256_set1_pd(eps2), phi = _mm256_setzero_pd();
-    size_t j = (i + 1) & ~(size_t)3;
-    __m256i first = _mm256_loadu_si256((const __m256i *)lanes_from[i + 1 - j]);
-    for (; j < n; j += 4, first = _mm256_set1_epi64x(-1)) {
-        __m256i k = _mm256_and_si256(tail256(n - j), first);
-        __m256d dx = _mm256_sub_pd(_mm256_maskload_pd(x + j, k), xi);
-        __m256d dy = _mm256_sub_pd(_mm256_maskload_pd(y + j, k), yi);
-        __m256d dz = _mm256_sub_pd(_mm256_maskload_pd(z + j, k), zi);
-        __m256d r2 = _mm256_fmadd_pd(dx, dx, e2);
-        r2 = _mm256_fmadd_pd(dy, dy, r2);
-        r2 = _mm256_fmadd_pd(dz, dz, r2);
-        __m256d keep = keep256(k, r2);
-        __m256d s3, ri;
-        rsqrt256(r2, keep, &s3, &ri, 1);
-        (void)s3;
-        phi = _mm256_fnmadd_pd(_mm256_maskload_pd(m + j, k), ri, phi);
-    }
-    return m[i] * hsum256(phi);
-}
 
 #else
 typedef int nb_pairwise_avx2_unused;

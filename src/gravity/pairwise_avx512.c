@@ -43,6 +43,7 @@ typedef __mmask8 vkeep;
 #define TB_INLINE AVX512_INLINE
 #define TB_FN AVX512_FN
 #define TB_TILE nb_pair_tile_avx512
+#define TB_POT_TILE nb_pair_pot_tile_avx512
 #define vset1 _mm512_set1_pd
 #define vzero _mm512_setzero_pd
 #define vsub _mm512_sub_pd
@@ -52,37 +53,12 @@ typedef __mmask8 vkeep;
 #define vhsum _mm512_reduce_add_pd
 #define vmload(ptr, k) _mm512_maskz_loadu_pd((k), (ptr))
 #define vmstore(ptr, k, v) _mm512_mask_storeu_pd((ptr), (k), (v))
+#define vload _mm512_loadu_pd
+#define vstore _mm512_storeu_pd
 #define vtail tail512
 #define vkeep_of(k, r2) _mm512_mask_cmp_pd_mask((k), (r2), _mm512_setzero_pd(), _CMP_GT_OQ)
 #define vrsqrt rsqrt512
 #include "gravity/pairwise_tile_body.h"
-
-AVX512_FN double nb_pair_pot_upper_avx512(const nb_particles *p, size_t i, double eps2)
-{
-    const double *x = p->x, *y = p->y, *z = p->z, *m = p->m;
-    size_t n = p->n;
-    __m512d xi = _mm512_set1_pd(x[i]), yi = _mm512_set1_pd(y[i]), zi = _mm512_set1_pd(z[i]);
-    __m512d e2 = _mm512_set1_pd(eps2), phi = _mm512_setzero_pd();
-    /* start at the aligned vector holding i + 1, its lanes up to i masked off, so no load
-     * splits a cache line */
-    size_t j = (i + 1) & ~(size_t)7;
-    __mmask8 first = (__mmask8)(0xFFu << (i + 1 - j));
-    for (; j < n; j += 8, first = 0xFF) {
-        __mmask8 k = tail512(n - j) & first;
-        __m512d dx = _mm512_sub_pd(_mm512_maskz_loadu_pd(k, x + j), xi);
-        __m512d dy = _mm512_sub_pd(_mm512_maskz_loadu_pd(k, y + j), yi);
-        __m512d dz = _mm512_sub_pd(_mm512_maskz_loadu_pd(k, z + j), zi);
-        __m512d r2 = _mm512_fmadd_pd(dx, dx, e2);
-        r2 = _mm512_fmadd_pd(dy, dy, r2);
-        r2 = _mm512_fmadd_pd(dz, dz, r2);
-        k = _mm512_mask_cmp_pd_mask(k, r2, _mm512_setzero_pd(), _CMP_GT_OQ);
-        __m512d s3, ri;
-        rsqrt512(r2, k, &s3, &ri, 1);
-        (void)s3;
-        phi = _mm512_fnmadd_pd(_mm512_maskz_loadu_pd(k, m + j), ri, phi);
-    }
-    return m[i] * _mm512_reduce_add_pd(phi);
-}
 
 #else
 /* ISO C wants a translation unit to declare something */

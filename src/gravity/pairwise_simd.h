@@ -37,9 +37,12 @@ void nb_pair_tile_avx512(nb_particles *p, size_t i0, size_t i1, size_t j0, size_
                          double eps2, double *pot);
 void nb_pair_tile_avx2(nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
                        double eps2, double *pot);
-/* One upper-triangle row of the potential energy, as nb_pair_pot_upper. */
-double nb_pair_pot_upper_avx512(const nb_particles *p, size_t i, double eps2);
-double nb_pair_pot_upper_avx2(const nb_particles *p, size_t i, double eps2);
+/* The potential-only tile: adds -m_j / sqrt(r_ij^2 + eps2) into phi[i] and -m_i / ..
+ * into phi[j] for each pair of the tile once (no G, no accelerations). */
+void nb_pair_pot_tile_avx512(const nb_particles *p, size_t i0, size_t i1, size_t j0,
+                             size_t j1, double eps2, double *phi);
+void nb_pair_pot_tile_avx2(const nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
+                           double eps2, double *phi);
 #endif
 
 #endif

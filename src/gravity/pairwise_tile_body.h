@@ -1,5 +1,5 @@
-/* The force tile loop shared by the AVX-512 and AVX2 paths: included once by
- * pairwise_avx512.c and once by pairwise_avx2.c, each after defining its vector
+/* The tile loops (force; potential only) shared by the AVX-512 and AVX2 paths: included
+ * once by pairwise_avx512.c and once by pairwise_avx2.c, each after defining its vector
  * primitives (no include guard on purpose). One body means the two paths do the same
  * operations in the same order per pair; only the vector width, the masks, the 1/sqrt
  * estimate and the horizontal sum differ, and those are the includer's.
@@ -8,9 +8,10 @@
  *   vd, vmask, vkeep           vector of doubles, load/store lane mask, kept-pair mask
  *   VW, TB_TARGETS             lanes per vector; targets per pass on off-diagonal tiles
  *   TB_INLINE, TB_FN           attributes of inlined helpers / the exported function
- *   TB_TILE                    the exported function's name
+ *   TB_TILE, TB_POT_TILE       the exported functions' names
  *   vset1 vzero vsub vmul vfmadd vfnmadd vhsum        arithmetic (vfnmadd(a,b,c) = c-a*b)
  *   vmload(ptr, k) vmstore(ptr, k, v) vtail(left)     masked memory, the first lanes
+ *   vload(ptr) vstore(ptr, v)                         unmasked memory
  *   vkeep_of(k, r2)            lanes in k with r2 > 0
  *   vrsqrt(r2, keep, &s3, &ri, want_ri)               as rsqrt512 / rsqrt256 */
 
@@ -152,4 +153,114 @@ TB_FN void TB_TILE(nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1, 
         tile_impl(p, i0, i1, j0, j1, eps2, pot, 1);
     else
         tile_impl(p, i0, i1, j0, j1, eps2, NULL, 0);
+}
+
+/* ---- potential only: no accelerations, so fewer loads and stores and no 1/r^3 */
+
+/* One step of a potential pass: VW sources at j against target (x, y, z, m) into *acc,
+ * and the target's share into phi[j..]. Full vectors (masked == 0) take plain loads and
+ * stores: the masked ones cost several times more on some CPUs (AVX2 on AMD), and give
+ * the same values. */
+TB_INLINE void pot_step(const nb_particles *p, double *phi, size_t j, vmask k, int masked,
+                        vd e2, vd xi, vd yi, vd zi, vd mi, vd *acc)
+{
+    vd xj = masked ? vmload(p->x + j, k) : vload(p->x + j);
+    vd yj = masked ? vmload(p->y + j, k) : vload(p->y + j);
+    vd zj = masked ? vmload(p->z + j, k) : vload(p->z + j);
+    vd mj = masked ? vmload(p->m + j, k) : vload(p->m + j);
+    vd fp = masked ? vmload(phi + j, k) : vload(phi + j);
+    vd dx = vsub(xj, xi), dy = vsub(yj, yi), dz = vsub(zj, zi);
+    vd r2 = vfmadd(dz, dz, vfmadd(dy, dy, vfmadd(dx, dx, e2)));
+    vd s3, ri; /* s3 is never read: the compiler drops the 1/r^3 series */
+    vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, 1);
+    *acc = vfnmadd(mj, ri, *acc);
+    fp = vfnmadd(mi, ri, fp);
+    if (masked)
+        vmstore(phi + j, k, fp);
+    else
+        vstore(phi + j, fp);
+}
+
+/* As pot_step for targets a then b: phi[j..] takes a's share, then b's. */
+TB_INLINE void pot_step2(const nb_particles *p, double *phi, size_t j, vmask k, int masked,
+                         vd e2, vd xa, vd ya, vd za, vd ma, vd *acca, vd xb, vd yb, vd zb,
+                         vd mb, vd *accb)
+{
+    vd xj = masked ? vmload(p->x + j, k) : vload(p->x + j);
+    vd yj = masked ? vmload(p->y + j, k) : vload(p->y + j);
+    vd zj = masked ? vmload(p->z + j, k) : vload(p->z + j);
+    vd mj = masked ? vmload(p->m + j, k) : vload(p->m + j);
+    vd fp = masked ? vmload(phi + j, k) : vload(phi + j);
+    vd s3, ri;
+    vd dx = vsub(xj, xa), dy = vsub(yj, ya), dz = vsub(zj, za);
+    vd r2 = vfmadd(dz, dz, vfmadd(dy, dy, vfmadd(dx, dx, e2)));
+    vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, 1);
+    *acca = vfnmadd(mj, ri, *acca);
+    fp = vfnmadd(ma, ri, fp);
+    dx = vsub(xj, xb);
+    dy = vsub(yj, yb);
+    dz = vsub(zj, zb);
+    r2 = vfmadd(dz, dz, vfmadd(dy, dy, vfmadd(dx, dx, e2)));
+    vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, 1);
+    *accb = vfnmadd(mj, ri, *accb);
+    fp = vfnmadd(mb, ri, fp);
+    if (masked)
+        vmstore(phi + j, k, fp);
+    else
+        vstore(phi + j, fp);
+}
+
+/* One target's potential sum against sources [js, j1): both sides take -m/r. */
+TB_INLINE void pot_row1(const nb_particles *p, size_t i, size_t js, size_t j1, vd e2,
+                        double *phi)
+{
+    vd xi = vset1(p->x[i]), yi = vset1(p->y[i]), zi = vset1(p->z[i]), mi = vset1(p->m[i]);
+    vd acc = vzero();
+    size_t j = js;
+    for (; j + VW <= j1; j += VW)
+        pot_step(p, phi, j, vtail(VW), 0, e2, xi, yi, zi, mi, &acc);
+    if (j < j1)
+        pot_step(p, phi, j, vtail(j1 - j), 1, e2, xi, yi, zi, mi, &acc);
+    phi[i] += vhsum(acc);
+}
+
+/* As tile_impl with the potential alone, into phi (no G): the same pair order per
+ * particle, so again TB_TARGETS changes the speed, never the bits. */
+TB_INLINE void pot_tile_impl(const nb_particles *p, size_t i0, size_t i1, size_t j0,
+                             size_t j1, double eps2, double *phi)
+{
+    vd e2 = vset1(eps2);
+    size_t i = i0;
+    if (i0 == j0) {
+        for (; i < i1; i++)
+            pot_row1(p, i, i + 1, j1, e2, phi);
+        return;
+    }
+#if TB_TARGETS == 2
+    /* two targets per pass: each source vector is loaded and stored once for both */
+    for (; i + 2 <= i1; i += 2) {
+        vd xa = vset1(p->x[i]), ya = vset1(p->y[i]), za = vset1(p->z[i]);
+        vd ma = vset1(p->m[i]);
+        vd xb = vset1(p->x[i + 1]), yb = vset1(p->y[i + 1]), zb = vset1(p->z[i + 1]);
+        vd mb = vset1(p->m[i + 1]);
+        vd acca = vzero(), accb = vzero();
+        size_t j = j0;
+        for (; j + VW <= j1; j += VW)
+            pot_step2(p, phi, j, vtail(VW), 0, e2, xa, ya, za, ma, &acca, xb, yb, zb, mb,
+                      &accb);
+        if (j < j1)
+            pot_step2(p, phi, j, vtail(j1 - j), 1, e2, xa, ya, za, ma, &acca, xb, yb, zb, mb,
+                      &accb);
+        phi[i] += vhsum(acca);
+        phi[i + 1] += vhsum(accb);
+    }
+#endif
+    for (; i < i1; i++)
+        pot_row1(p, i, j0, j1, e2, phi);
+}
+
+TB_FN void TB_POT_TILE(const nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
+                       double eps2, double *phi)
+{
+    pot_tile_impl(p, i0, i1, j0, j1, eps2, phi);
 }
