@@ -71,6 +71,8 @@ double nb_potential_energy_path(nb_simd s, const nb_particles *p, double G, doub
                 size_t bi, bj;
                 nb_pair_tile_blocks(&pl, r, t, &bi, &bj);
                 size_t i0 = nb_pair_block_start(&pl, bi), j0 = nb_pair_block_start(&pl, bj);
+                (void)i0; /* read only by the depend clause: unused without OpenMP */
+                (void)j0;
                 /* a block's first sum stands for the whole block */
 #pragma omp task default(shared) firstprivate(r, t) depend(inout : phi[i0], phi[j0])
                 nb_pair_pot_tile(s, &pl, r, t, p, eps2, phi);
