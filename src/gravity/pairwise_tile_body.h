@@ -45,28 +45,39 @@ TB_INLINE void tgt_store(const tgt *t, nb_particles *p, size_t i, double *pot, i
         pot[i] += vhsum(t->phi);
 }
 
-TB_INLINE void src_load(src *s, const nb_particles *p, size_t j, vmask k, const double *pot,
-                        int want_pot)
+/* Full vectors (masked == 0) take plain loads and stores: masked ones cost several times
+ * more on some CPUs (AVX2 on AMD) and give the same values, so the same bits. */
+#define TB_LD(ptr) (masked ? vmload((ptr), k) : vload(ptr))
+#define TB_ST(ptr, v)                                                                     \
+    do {                                                                                  \
+        if (masked)                                                                       \
+            vmstore((ptr), k, (v));                                                       \
+        else                                                                              \
+            vstore((ptr), (v));                                                           \
+    } while (0)
+
+TB_INLINE void src_load(src *s, const nb_particles *p, size_t j, vmask k, int masked,
+                        const double *pot, int want_pot)
 {
-    s->x = vmload(p->x + j, k);
-    s->y = vmload(p->y + j, k);
-    s->z = vmload(p->z + j, k);
-    s->m = vmload(p->m + j, k);
-    s->fx = vmload(p->ax + j, k);
-    s->fy = vmload(p->ay + j, k);
-    s->fz = vmload(p->az + j, k);
+    s->x = TB_LD(p->x + j);
+    s->y = TB_LD(p->y + j);
+    s->z = TB_LD(p->z + j);
+    s->m = TB_LD(p->m + j);
+    s->fx = TB_LD(p->ax + j);
+    s->fy = TB_LD(p->ay + j);
+    s->fz = TB_LD(p->az + j);
     if (want_pot)
-        s->fp = vmload(pot + j, k);
+        s->fp = TB_LD(pot + j);
 }
 
-TB_INLINE void src_store(const src *s, nb_particles *p, size_t j, vmask k, double *pot,
-                         int want_pot)
+TB_INLINE void src_store(const src *s, nb_particles *p, size_t j, vmask k, int masked,
+                         double *pot, int want_pot)
 {
-    vmstore(p->ax + j, k, s->fx);
-    vmstore(p->ay + j, k, s->fy);
-    vmstore(p->az + j, k, s->fz);
+    TB_ST(p->ax + j, s->fx);
+    TB_ST(p->ay + j, s->fy);
+    TB_ST(p->az + j, s->fz);
     if (want_pot)
-        vmstore(pot + j, k, s->fp);
+        TB_ST(pot + j, s->fp);
 }
 
 /* The VW pairs (target t, sources s): both sides' sums take their share. Lanes outside
@@ -95,19 +106,29 @@ TB_INLINE void pair(tgt *t, src *s, vmask k, vd e2, int want_pot)
     }
 }
 
-/* One target against sources [js, j1). */
+/* VW sources at j (the first lanes of k) against target a, and b when two. */
+TB_INLINE void step(nb_particles *p, size_t j, vmask k, int masked, tgt *a, tgt *b, int two,
+                    vd e2, double *pot, int want_pot)
+{
+    src s;
+    src_load(&s, p, j, k, masked, pot, want_pot);
+    pair(a, &s, k, e2, want_pot);
+    if (two)
+        pair(b, &s, k, e2, want_pot);
+    src_store(&s, p, j, k, masked, pot, want_pot);
+}
+
+/* One target against sources [js, j1): full vectors, then the tail. */
 TB_INLINE void row1(nb_particles *p, size_t i, size_t js, size_t j1, vd e2, double *pot,
                     int want_pot)
 {
     tgt a;
     tgt_init(&a, p, i);
-    for (size_t j = js; j < j1; j += VW) {
-        vmask k = vtail(j1 - j);
-        src s;
-        src_load(&s, p, j, k, pot, want_pot);
-        pair(&a, &s, k, e2, want_pot);
-        src_store(&s, p, j, k, pot, want_pot);
-    }
+    size_t j = js;
+    for (; j + VW <= j1; j += VW)
+        step(p, j, vtail(VW), 0, &a, &a, 0, e2, pot, want_pot);
+    if (j < j1)
+        step(p, j, vtail(j1 - j), 1, &a, &a, 0, e2, pot, want_pot);
     tgt_store(&a, p, i, pot, want_pot);
 }
 
@@ -130,14 +151,11 @@ TB_INLINE void tile_impl(nb_particles *p, size_t i0, size_t i1, size_t j0, size_
         tgt a, b;
         tgt_init(&a, p, i);
         tgt_init(&b, p, i + 1);
-        for (size_t j = j0; j < j1; j += VW) {
-            vmask k = vtail(j1 - j);
-            src s;
-            src_load(&s, p, j, k, pot, want_pot);
-            pair(&a, &s, k, e2, want_pot);
-            pair(&b, &s, k, e2, want_pot);
-            src_store(&s, p, j, k, pot, want_pot);
-        }
+        size_t j = j0;
+        for (; j + VW <= j1; j += VW)
+            step(p, j, vtail(VW), 0, &a, &b, 1, e2, pot, want_pot);
+        if (j < j1)
+            step(p, j, vtail(j1 - j), 1, &a, &b, 1, e2, pot, want_pot);
         tgt_store(&a, p, i, pot, want_pot);
         tgt_store(&b, p, i + 1, pot, want_pot);
     }
@@ -158,27 +176,19 @@ TB_FN void TB_TILE(nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1, 
 /* ---- potential only: no accelerations, so fewer loads and stores and no 1/r^3 */
 
 /* One step of a potential pass: VW sources at j against target (x, y, z, m) into *acc,
- * and the target's share into phi[j..]. Full vectors (masked == 0) take plain loads and
- * stores: the masked ones cost several times more on some CPUs (AVX2 on AMD), and give
- * the same values. */
+ * and the target's share into phi[j..]; full vectors unmasked, as in the force's step. */
 TB_INLINE void pot_step(const nb_particles *p, double *phi, size_t j, vmask k, int masked,
                         vd e2, vd xi, vd yi, vd zi, vd mi, vd *acc)
 {
-    vd xj = masked ? vmload(p->x + j, k) : vload(p->x + j);
-    vd yj = masked ? vmload(p->y + j, k) : vload(p->y + j);
-    vd zj = masked ? vmload(p->z + j, k) : vload(p->z + j);
-    vd mj = masked ? vmload(p->m + j, k) : vload(p->m + j);
-    vd fp = masked ? vmload(phi + j, k) : vload(phi + j);
+    vd xj = TB_LD(p->x + j), yj = TB_LD(p->y + j), zj = TB_LD(p->z + j);
+    vd mj = TB_LD(p->m + j), fp = TB_LD(phi + j);
     vd dx = vsub(xj, xi), dy = vsub(yj, yi), dz = vsub(zj, zi);
     vd r2 = vfmadd(dz, dz, vfmadd(dy, dy, vfmadd(dx, dx, e2)));
     vd s3, ri; /* s3 is never read: the compiler drops the 1/r^3 series */
     vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, 1);
     *acc = vfnmadd(mj, ri, *acc);
     fp = vfnmadd(mi, ri, fp);
-    if (masked)
-        vmstore(phi + j, k, fp);
-    else
-        vstore(phi + j, fp);
+    TB_ST(phi + j, fp);
 }
 
 /* As pot_step for targets a then b: phi[j..] takes a's share, then b's. */
@@ -186,11 +196,8 @@ TB_INLINE void pot_step2(const nb_particles *p, double *phi, size_t j, vmask k, 
                          vd e2, vd xa, vd ya, vd za, vd ma, vd *acca, vd xb, vd yb, vd zb,
                          vd mb, vd *accb)
 {
-    vd xj = masked ? vmload(p->x + j, k) : vload(p->x + j);
-    vd yj = masked ? vmload(p->y + j, k) : vload(p->y + j);
-    vd zj = masked ? vmload(p->z + j, k) : vload(p->z + j);
-    vd mj = masked ? vmload(p->m + j, k) : vload(p->m + j);
-    vd fp = masked ? vmload(phi + j, k) : vload(phi + j);
+    vd xj = TB_LD(p->x + j), yj = TB_LD(p->y + j), zj = TB_LD(p->z + j);
+    vd mj = TB_LD(p->m + j), fp = TB_LD(phi + j);
     vd s3, ri;
     vd dx = vsub(xj, xa), dy = vsub(yj, ya), dz = vsub(zj, za);
     vd r2 = vfmadd(dz, dz, vfmadd(dy, dy, vfmadd(dx, dx, e2)));
@@ -204,10 +211,7 @@ TB_INLINE void pot_step2(const nb_particles *p, double *phi, size_t j, vmask k, 
     vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, 1);
     *accb = vfnmadd(mj, ri, *accb);
     fp = vfnmadd(mb, ri, fp);
-    if (masked)
-        vmstore(phi + j, k, fp);
-    else
-        vstore(phi + j, fp);
+    TB_ST(phi + j, fp);
 }
 
 /* One target's potential sum against sources [js, j1): both sides take -m/r. */
@@ -264,3 +268,6 @@ TB_FN void TB_POT_TILE(const nb_particles *p, size_t i0, size_t i1, size_t j0, s
 {
     pot_tile_impl(p, i0, i1, j0, j1, eps2, phi);
 }
+
+#undef TB_LD
+#undef TB_ST
