@@ -40,6 +40,12 @@ tests_unit_check_kernels_SOURCES = tests/unit/check_kernels.c tests/unit/kernel_
 tests_unit_check_kernels_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_kernels_LDADD = $(TEST_LIBS)
 
+check_PROGRAMS += tests/unit/check_potential
+TESTS += tests/unit/check_potential
+tests_unit_check_potential_SOURCES = tests/unit/check_potential.c tests/unit/kernel_reference.h
+tests_unit_check_potential_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_potential_LDADD = $(TEST_LIBS)
+
 # The snapshot tests damage files with HDF5 calls, hence HDF5_CFLAGS/HDF5_LIBS.
 check_PROGRAMS += tests/unit/check_snapshot tests/unit/check_snapshot_damaged
 TESTS += tests/unit/check_snapshot tests/unit/check_snapshot_damaged

@@ -1,5 +1,6 @@
-/* `nbody bench`: times registered force kernels on the seed's gaussian set-up, best of
- * several repeats after a warm-up, one output line per (kernel, N, threads) case. */
+/* `nbody bench`: times registered force kernels (and, with --potential, the exact potential
+ * energy the diagnostics log) on the seed's gaussian set-up, best of several repeats after
+ * a warm-up, one output line per (kernel, N, threads) case. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #endif
@@ -15,6 +16,7 @@
 #include "physics/ics.h"
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
+#include "gravity/potential.h"
 #include "core/threads.h"
 #include "core/particles.h"
 
@@ -31,6 +33,7 @@ typedef struct bench_opts {
     int repeats;
     int neighbours;
     int help;
+    int potential; /* --potential: also time nb_potential_energy */
 } bench_opts;
 
 static double now_seconds(void)
@@ -74,6 +77,10 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
             o->help = 1;
             return NB_OK;
+        }
+        if (!strcmp(opt, "--potential")) {
+            o->potential = 1;
+            continue;
         }
         int known = !strcmp(opt, "--kernel") || !strcmp(opt, "--n") ||
                     !strcmp(opt, "--threads") || !strcmp(opt, "--repeats") ||
@@ -163,6 +170,23 @@ static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_p
     return rc;
 }
 
+/* As time_case, for the exact potential energy on `threads` threads. */
+static double time_potential(const nb_particles *p, int threads, int repeats)
+{
+    volatile double w = nb_potential_energy(p, 1.0, 0.0, threads); /* warm-up */
+    double best = -1.0, timed = 0.0;
+    for (int r = 0; r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS); r++) {
+        double t0 = now_seconds();
+        w = nb_potential_energy(p, 1.0, 0.0, threads);
+        double t = now_seconds() - t0;
+        timed += t;
+        if (best < 0.0 || t < best)
+            best = t;
+    }
+    (void)w;
+    return best > 0.0 ? best : 1e-9;
+}
+
 int nb_bench_main(int argc, char **argv)
 {
     bench_opts o;
@@ -175,7 +199,12 @@ int nb_bench_main(int argc, char **argv)
                "(default 4096) and thread count (default 1 and the OpenMP default): one\n"
                "warm-up, then the best of R evaluations (default 5), or of as many as fill\n"
                "half a second when they are quick. One line per case:\n"
-               "kernel=NAME n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n",
+               "kernel=NAME n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n"
+               "(each of the N(N-1)/2 pairs counts twice: it acts on both particles).\n"
+               "--potential (no value) adds, per N and thread count, the exact potential energy\n"
+               "the energy log computes (the same tiles, potential only):\n"
+               "kernel=potential n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n"
+               "pairs_per_second=N*(N-1)/2/S\n",
                nb_kernel_names());
         return NB_OK;
     }
@@ -219,6 +248,14 @@ int nb_bench_main(int argc, char **argv)
                 putchar('\n');
                 fflush(stdout);
             }
+        }
+        for (size_t it = 0; o.potential && it < o.nthreads; it++) {
+            double best = time_potential(&p, o.threads[it], o.repeats);
+            double pairs = (double)n * (double)(n - 1) / 2.0;
+            printf("kernel=potential n=%zu threads=%d seconds=%.6g "
+                   "interactions_per_second=%.4e pairs_per_second=%.4e\n",
+                   n, o.threads[it], best, 2.0 * pairs / best, pairs / best);
+            fflush(stdout);
         }
         nb_particles_free(&p);
     }

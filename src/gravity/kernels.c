@@ -1,12 +1,10 @@
-/* The kernel registry (the one table of kernels), the bound-kernel wrapper the integrator
- * calls, and the exact potential energy that diagnostics use whatever the kernel. */
+/* The kernel registry (the one table of kernels) and the bound-kernel wrapper the
+ * integrator calls. */
 #include "gravity/kernels.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "gravity/pairwise.h"
-#include "core/threads.h"
 
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
@@ -83,29 +81,4 @@ void nb_force_free(nb_force *f)
     if (f->kernel && f->kernel->destroy)
         f->kernel->destroy(f->state);
     memset(f, 0, sizeof *f);
-}
-
-double nb_potential_energy(const nb_particles *p, double G, double eps, int threads)
-{
-    size_t n = p->n;
-    double eps2 = eps * eps;
-    nb_simd s = nb_simd_best();
-    double *row = malloc((n ? n : 1) * sizeof *row);
-    double w = 0.0;
-    if (!row) {
-        /* no scratch: the same rows, one at a time, added in the same order */
-        for (size_t i = 0; i < n; i++)
-            w += nb_pair_pot_upper(s, p, i, eps2);
-        return G * w;
-    }
-    /* Each row of the upper triangle is summed by one thread and the rows are added in
-     * index order afterwards, so the total has the same bits for any thread count. Rows
-     * shrink with i: dynamic scheduling keeps the threads evenly loaded. */
-#pragma omp parallel for schedule(dynamic, 32) num_threads(nb_threads(threads))
-    for (size_t i = 0; i < n; i++)
-        row[i] = nb_pair_pot_upper(s, p, i, eps2);
-    for (size_t i = 0; i < n; i++)
-        w += row[i];
-    free(row);
-    return G * w;
 }

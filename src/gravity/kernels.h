@@ -75,8 +75,4 @@ int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, siz
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err);
 void nb_force_free(nb_force *f);
 
-/* The exact softened potential energy -G sum_{i<j} m_i m_j / sqrt(r_ij^2 + eps^2),
- * whichever kernel drives the run: OpenMP-parallel and deterministic for any thread count. */
-double nb_potential_energy(const nb_particles *p, double G, double eps, int threads);
-
 #endif

@@ -3,7 +3,8 @@
  * particles, so threads need no atomics and every particle's sum has one fixed order.
  * One vectorised tile loop per CPU family (AVX-512, AVX2+FMA, portable omp simd), picked
  * at run time. direct and parallel run the same tiles, so on a given path they agree to
- * the bit whatever the thread count; the exact potential energy uses the row sums below. */
+ * the bit whatever the thread count. The exact potential energy (potential.c) runs the
+ * same schedule on potential-only tiles. */
 #ifndef NB_PAIRWISE_H
 #define NB_PAIRWISE_H
 
@@ -58,8 +59,12 @@ void nb_pair_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
 /* Every tile of every round in order, on one thread. */
 void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *pot);
 
-/* m_i * sum_{j > i} -m_j / sqrt(r_ij^2 + eps2), without G: one row of the upper triangle
- * of the potential-energy sum (zero-distance pairs skipped when eps2 == 0). */
-double nb_pair_pot_upper(nb_simd s, const nb_particles *p, size_t i, double eps2);
+/* The potential-only tile `tile` of round `round`: adds, for each pair of the tile once,
+ * -m_j / sqrt(r_ij^2 + eps2) into phi[i] and -m_i / sqrt(..) into phi[j] (zero-distance
+ * pairs skipped when eps2 == 0; no G, accelerations untouched). Round 0 zeroes the sums
+ * first, so after all tiles in schedule order phi[i] = -sum_{j != i} m_j / sqrt(..), with
+ * the same ordering guarantees as nb_pair_tile. */
+void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
+                      const nb_particles *p, double eps2, double *phi);
 
 #endif

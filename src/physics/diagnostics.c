@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "gravity/kernels.h"
+#include "gravity/potential.h"
 
 void nb_diagnostics_compute(const nb_particles *p, double G, double eps, int threads,
                             nb_diag *d)

@@ -1,6 +1,7 @@
 /* The exact kernels against an independent long-double brute-force sum (with and without
  * softening, coincident points, every SIMD path this CPU runs), momentum conservation,
- * the potential, and bit-for-bit agreement between direct, parallel and thread counts. */
+ * the potential energy per SIMD path (check_potential.c has the rest), and bit-for-bit
+ * agreement between direct, parallel and thread counts. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
+#include "gravity/potential.h"
 #include "core/particles.h"
 #include "kernel_reference.h"
 
@@ -100,9 +102,7 @@ START_TEST(test_simd_paths_vs_reference)
                 w += 0.5L * p.m[i] * r.pot[i];
                 wscale += 0.5 * p.m[i] * r.pscale[i];
             }
-            double we = 0.0;
-            for (size_t i = 0; i < n; i++)
-                we += nb_pair_pot_upper(s, &p, i, eps * eps);
+            double we = nb_potential_energy_path(s, &p, 1.0, eps, 1);
             ck_assert_msg(fabsl(we - w) <= REL_TOL * wscale, "%s n=%zu: W = %.17g, ref %.17Lg",
                           what, n, we, w);
             free(pot);
@@ -212,45 +212,6 @@ START_TEST(test_bitwise_agreement)
 }
 END_TEST
 
-/* The exact potential energy against long double, same bits for 1, 2 and 3 threads. */
-START_TEST(test_potential_energy)
-{
-    static const size_t ns[] = {1, 2, 17, 1300};
-    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++) {
-        for (int soft = 0; soft < 2; soft++) {
-            double eps = soft ? 0.05 : 0.0, G = 2.0;
-            nb_particles p;
-            make_gaussian(ns[c], 21, &p);
-            if (p.n >= 12)
-                add_coincident(&p);
-            long double w = 0.0L;
-            double wscale = 0.0;
-            for (size_t i = 0; i < p.n; i++)
-                for (size_t j = i + 1; j < p.n; j++) {
-                    long double dx = (long double)p.x[j] - p.x[i];
-                    long double dy = (long double)p.y[j] - p.y[i];
-                    long double dz = (long double)p.z[j] - p.z[i];
-                    long double r2 = dx * dx + dy * dy + dz * dz + (long double)eps * eps;
-                    if (r2 > 0.0L) {
-                        w -= (long double)G * p.m[i] * p.m[j] / sqrtl(r2);
-                        wscale += G * p.m[i] * p.m[j] / sqrt((double)r2);
-                    }
-                }
-            double w1 = nb_potential_energy(&p, G, eps, 1);
-            ck_assert_msg(fabsl(w1 - w) <= REL_TOL * wscale,
-                          "n=%zu eps=%g: W = %.17g, reference %.17Lg", p.n, eps, w1, w);
-            for (int t = 2; t <= 3; t++) {
-                double wt = nb_potential_energy(&p, G, eps, t);
-                ck_assert_msg(!memcmp(&w1, &wt, sizeof w1),
-                              "n=%zu: W with %d threads %.17g != %.17g with 1", p.n, t, wt,
-                              w1);
-            }
-            nb_particles_free(&p);
-        }
-    }
-}
-END_TEST
-
 /* The schedule's shape, and that it covers every pair exactly once. */
 START_TEST(test_schedule)
 {
@@ -292,7 +253,6 @@ static Suite *kernels_suite(void)
     tcase_add_loop_test(tc, test_simd_paths_vs_reference, 0, 3);
     tcase_add_test(tc, test_coincident_points);
     tcase_add_test(tc, test_momentum_balance);
-    tcase_add_test(tc, test_potential_energy);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("determinism");

@@ -1,0 +1,19 @@
+/* The exact softened potential energy of the whole system, which the diagnostics log
+ * whatever force kernel drives the run. */
+#ifndef NB_POTENTIAL_H
+#define NB_POTENTIAL_H
+
+#include "core/particles.h"
+#include "gravity/pairwise.h"
+
+/* -G sum_{i<j} m_i m_j / sqrt(r_ij^2 + eps^2), zero-distance pairs skipped when eps = 0,
+ * on `threads` OpenMP threads (0: the OpenMP default). The same bits for any thread count;
+ * bits may differ between SIMD paths (as the force kernels' do). */
+double nb_potential_energy(const nb_particles *p, double G, double eps, int threads);
+
+/* The same on SIMD path s (AUTO: the best this CPU runs), for tests and benchmarks; a path
+ * this CPU cannot run (nb_simd_available) must not be asked for. */
+double nb_potential_energy_path(nb_simd s, const nb_particles *p, double G, double eps,
+                                int threads);
+
+#endif
