@@ -18,6 +18,7 @@
 #include "physics/ics.h"
 #include "physics/integrator.h"
 #include "gravity/kernels.h"
+#include "gravity/potential.h"
 #include "app/progress.h"
 #include "io/rundir.h"
 #include "io/snapshot.h"
