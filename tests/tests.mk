@@ -99,3 +99,7 @@ TESTS += tests/e2e/e2e_rundir.sh
 # FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
 TESTS += tests/e2e/e2e_hostile.sh
+
+# physical units: config, energy.csv, /Header, tools, yt (skipped without it)
+dist_check_SCRIPTS += tests/e2e/e2e_units.sh
+TESTS += tests/e2e/e2e_units.sh

@@ -92,6 +92,9 @@ static int write_snapshot(sim *s, nb_error *err)
     meta.e0 = s->e0;
     meta.G = s->c.G;
     meta.softening = s->c.softening;
+    meta.unit_length_in_cm = s->c.length_in_cm;
+    meta.unit_mass_in_g = s->c.mass_in_g;
+    meta.unit_velocity_in_cm_per_s = s->c.velocity_in_cm_per_s;
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     meta.parameters = nb_config_format(&s->c);

@@ -43,6 +43,11 @@ static const key_spec schema[] = {
     INT("run", "seed", seed, 0, 9.2e18, "an integer from 0 to 9200000000000000000"),
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, HUGE_VAL, 0, "seconds >= 0 (0 = no limit)"),
     FLT("units", "G", G, 0, HUGE_VAL, 1, "a number > 0"),
+    STR("units", "system", unit_system, "one of nbody, kpc_msun_kms, au_msun_yr, cgs"),
+    FLT("units", "length_in_cm", length_in_cm, 0, HUGE_VAL, 1, "a length in cm > 0"),
+    FLT("units", "mass_in_g", mass_in_g, 0, HUGE_VAL, 1, "a mass in g > 0"),
+    FLT("units", "velocity_in_cm_per_s", velocity_in_cm_per_s, 0, HUGE_VAL, 1,
+        "a velocity in cm/s > 0"),
     STR("initial_conditions", "type", ic_type, NULL), /* expect: the registered types */
     INT("initial_conditions", "n", n, 1, NB_MAX_PARTICLES, "an integer from 1 to 1000000000"),
     STR("initial_conditions", "file", ic_file, "the path of an HDF5 snapshot"),
@@ -113,6 +118,7 @@ void nb_config_defaults(nb_config *c)
     strcpy(c->output_dir, "outputs/nbody");
     c->seed = 42;
     c->G = 1.0;
+    strcpy(c->unit_system, "nbody");
     strcpy(c->ic_type, "plummer");
     c->n = 4096;
     nb_ics_params_defaults(&c->ic);
@@ -393,9 +399,142 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
     return NB_OK;
 }
 
+/* Named unit systems. The solar mass is the IAU 2015 nominal GM_sun / G, so that
+ * G_cgs * Msun is the measured GM_sun; velocity 0: derived (au_msun_yr's "yr" is the
+ * period of a circular orbit of 1 au around 1 Msun, 365.2569 days, which makes G = 4 pi^2
+ * in these units). */
+#define KPC_CM 3.0856775814913673e21
+#define MSUN_G 1.988409870698051e33
+#define AU_CM 1.495978707e13
+#define TWO_PI 6.283185307179586
+static const struct unit_system {
+    const char *name;
+    double length, mass, velocity;
+    const char *length_name, *mass_name, *velocity_name, *time_name;
+} unit_systems[] = {
+    {"nbody", 0, 0, 0, NULL, NULL, NULL, NULL},
+    {"kpc_msun_kms", KPC_CM, MSUN_G, 1e5, "kpc", "Msun", "km/s", "0.978 Gyr"},
+    {"au_msun_yr", AU_CM, MSUN_G, 0, "au", "Msun", "au/yr", "yr"},
+    {"cgs", 1, 1, 1, "cm", "g", "cm/s", "s"},
+};
+#define N_UNIT_SYSTEMS (sizeof unit_systems / sizeof unit_systems[0])
+
+static const struct unit_system *unit_system_find(const char *name)
+{
+    for (size_t k = 0; k < N_UNIT_SYSTEMS; k++)
+        if (!strcmp(unit_systems[k].name, name))
+            return &unit_systems[k];
+    return NULL;
+}
+
+/* Resolves units.system and the explicit scales into length, mass and velocity (each an
+ * explicit key overrides the system's), and G: with all three scales G = G_cgs M / (L V^2)
+ * unless units.G is given (it wins; a note says when it disagrees by more than 1e-6);
+ * with two, the third follows from G (given, or 1: N-body units with a physical scale);
+ * with none the run is in N-body units without a scale and G is as given (default 1). */
+static int resolve_units(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
+{
+    char loc[NB_PATH_MAX + 32];
+    const struct unit_system *us = unit_system_find(c->unit_system);
+    if (!us) {
+        key_where(loc, sizeof loc, sch, find_key(sch, "units", "system"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: units.system: unknown unit system '%s' (expected "
+                       "one of nbody, kpc_msun_kms, au_msun_yr, cgs)", loc, c->unit_system);
+    }
+    const char *names[3] = {"length_in_cm", "mass_in_g", "velocity_in_cm_per_s"};
+    double *v[3] = {&c->length_in_cm, &c->mass_in_g, &c->velocity_in_cm_per_s};
+    double sys[3] = {us->length, us->mass, us->velocity};
+    if (us->length > 0 && us->velocity == 0) /* au_msun_yr: au per Kepler year */
+        sys[2] = sqrt(NB_G_CGS * us->mass / us->length) / TWO_PI;
+    int known = 0, given = -1;
+    for (int k = 0; k < 3; k++) {
+        if (sch->line[find_key(sch, "units", names[k])] != 0)
+            given = k;
+        else
+            *v[k] = sys[k];
+        known += *v[k] > 0;
+    }
+    double L = c->length_in_cm, M = c->mass_in_g, V = c->velocity_in_cm_per_s;
+    int g_line = sch->line[find_key(sch, "units", "G")];
+    if (known == 3) {
+        double g = NB_G_CGS * M / (L * V * V);
+        if (!isfinite(g) || !(g > 0)) {
+            key_where(loc, sizeof loc, sch, find_key(sch, "units", names[given < 0 ? 0 : given]),
+                      source);
+            return nb_fail(err, NB_ERR_INPUT, "%s: units: G = G_cgs M / (L V^2) = %g is not a "
+                           "usable number (expected scales that give 0 < G < infinity)", loc, g);
+        }
+        if (!g_line)
+            c->G = g;
+        else if (fabs(c->G - g) > 1e-6 * g) {
+            key_where(loc, sizeof loc, sch, find_key(sch, "units", "G"), source);
+            fprintf(stderr, "nbody: note: %s: units.G = %.9g is used as given; the units say "
+                    "G = %.9g\n", loc, c->G, g);
+        }
+    } else if (known == 2) {
+        double G = c->G;
+        if (!(L > 0))
+            c->length_in_cm = NB_G_CGS * M / (G * V * V);
+        else if (!(M > 0))
+            c->mass_in_g = G * L * V * V / NB_G_CGS;
+        else
+            c->velocity_in_cm_per_s = sqrt(NB_G_CGS * M / (G * L));
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(*v[k]) || !(*v[k] > 0)) {
+                key_where(loc, sizeof loc, sch, find_key(sch, "units", names[k]), source);
+                return nb_fail(err, NB_ERR_INPUT, "%s: units.%s: derived from G and the other "
+                               "two scales as %g (expected a number > 0)", loc, names[k], *v[k]);
+            }
+    } else if (known == 1) {
+        key_where(loc, sizeof loc, sch, find_key(sch, "units", names[given]), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: units.%s: one scale alone does not fix the "
+                       "units (expected a second of length_in_cm, mass_in_g, "
+                       "velocity_in_cm_per_s, the third following from G, or all three)", loc,
+                       names[given]);
+    }
+    return NB_OK;
+}
+
+int nb_config_has_units(const nb_config *c)
+{
+    return c->length_in_cm > 0 && c->mass_in_g > 0 && c->velocity_in_cm_per_s > 0;
+}
+
+char *nb_config_units_line(const nb_config *c, char *buf, size_t size)
+{
+    char g[32];
+    nb_config_format_double(g, sizeof g, c->G);
+    if (!nb_config_has_units(c)) {
+        snprintf(buf, size, "N-body (no physical scale), G = %s", g);
+        return buf;
+    }
+    /* the system's names only when the scales are still the system's own */
+    const struct unit_system *us = unit_system_find(c->unit_system);
+    double v = us && us->length > 0 && us->velocity == 0
+                   ? sqrt(NB_G_CGS * us->mass / us->length) / TWO_PI
+                   : us ? us->velocity : 0;
+    int named = us && us->length_name && c->length_in_cm == us->length &&
+                c->mass_in_g == us->mass && c->velocity_in_cm_per_s == v;
+    char l[32], m[32], ve[32];
+    snprintf(buf, size, "length %s cm%s%s%s, mass %s g%s%s%s, velocity %s cm/s%s%s%s, "
+             "time %.9g s%s%s%s, G = %s",
+             nb_config_format_double(l, sizeof l, c->length_in_cm),
+             named ? " (" : "", named ? us->length_name : "", named ? ")" : "",
+             nb_config_format_double(m, sizeof m, c->mass_in_g),
+             named ? " (" : "", named ? us->mass_name : "", named ? ")" : "",
+             nb_config_format_double(ve, sizeof ve, c->velocity_in_cm_per_s),
+             named ? " (" : "", named ? us->velocity_name : "", named ? ")" : "",
+             c->length_in_cm / c->velocity_in_cm_per_s,
+             named ? " (" : "", named ? us->time_name : "", named ? ")" : "", g);
+    return buf;
+}
+
 /* Checks that need several keys at once. */
 static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
 {
+    int rc = resolve_units(c, sch, source, err);
+    if (rc)
+        return rc;
     int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
     const nb_ic_type *ic = nb_ics_find(c->ic_type);
     if (!ic && strcmp(c->ic_type, "file"))
@@ -800,6 +939,9 @@ char *nb_config_format(const nb_config *c)
             for (const char *s = field; *s; s++)
                 append(&buf, &len, &cap, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
             append(&buf, &len, &cap, "\";\n");
+        } else if (ks->type == KEY_FLOAT && !strcmp(ks->section, "units") &&
+                   strcmp(ks->name, "G") && *(const double *)field == 0) {
+            continue; /* a unit scale left unset (N-body units): 0 is not a valid value */
         } else if (ks->type == KEY_FLOAT) {
             char num[64];
             nb_config_format_double(num, sizeof num, *(const double *)field);
