@@ -103,3 +103,7 @@ TESTS += tests/e2e/e2e_hostile.sh
 # physical units: config, energy.csv, /Header, tools, yt (skipped without it)
 dist_check_SCRIPTS += tests/e2e/e2e_units.sh
 TESTS += tests/e2e/e2e_units.sh
+
+# snapshots at chosen times: the schedule, across restarts, bad schedules
+dist_check_SCRIPTS += tests/e2e/e2e_schedule.sh
+TESTS += tests/e2e/e2e_schedule.sh

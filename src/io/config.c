@@ -18,7 +18,7 @@
 #include "gravity/kernels.h"
 #include "physics/ics.h"
 
-typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT } key_type;
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES } key_type;
 
 typedef struct key_spec {
     const char *section, *name;
@@ -58,6 +58,10 @@ static const key_spec schema[] = {
     FLT("integrator", "t_end", t_end, 0, HUGE_VAL, 1, "a time > 0"),
     INT("output", "snapshot_every", snapshot_every, 0, 1e15,
         "steps >= 0 (0 = only first and last)"),
+    FLT("output", "snapshot_interval", snapshot_interval, 0, HUGE_VAL, 0,
+        "a time > 0 (0 = none)"),
+    {"output", "snapshot_times", KEY_TIMES, offsetof(nb_config, snapshot_times),
+     NB_MAX_SNAPSHOT_TIMES, 0, HUGE_VAL, 1, "an array of ascending times in (0, t_end]"},
     INT("output", "diagnostics_every", diagnostics_every, 1, 1e15, "steps >= 1"),
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
     STR("output", "potential", potential, "one of exact, tree, auto"),
@@ -221,6 +225,40 @@ static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, co
         strcpy(field, v);
         return NB_OK;
     }
+    if (ks->type == KEY_TIMES) {
+        if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s, e.g. [0.5, 1.0], got %s",
+                           loc, ks->section, ks->name, ks->expect, type_name(t));
+        nb_times *times = (nb_times *)field;
+        int n = config_setting_length(s);
+        if (n > (int)ks->size)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: %d times, expected at most %zu", loc,
+                           ks->section, ks->name, n, ks->size);
+        for (int k = 0; k < n; k++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
+            int et = config_setting_type(e);
+            double v;
+            if (et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64)
+                v = (double)config_setting_get_int64(e);
+            else if (et == CONFIG_TYPE_FLOAT)
+                v = config_setting_get_float(e);
+            else
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %s, expected a "
+                               "number (%s)", loc, ks->section, ks->name, k + 1, type_name(et),
+                               ks->expect);
+            if (!(v > 0) || !isfinite(v))
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %.17g, expected a "
+                               "time > 0 (%s)", loc, ks->section, ks->name, k + 1, v,
+                               ks->expect);
+            if (k > 0 && !(v > times->t[k - 1]))
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d (%.17g) is not after "
+                               "element %d (%.17g), expected %s", loc, ks->section, ks->name,
+                               k + 1, v, k, times->t[k - 1], ks->expect);
+            times->t[k] = v;
+        }
+        times->n = n;
+        return NB_OK;
+    }
     double v;
     long long iv = 0;
     if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
@@ -328,7 +366,7 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
     config_setting_t *src = config_lookup(&tmp, "v");
     int t = config_setting_type(src);
     if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 && t != CONFIG_TYPE_FLOAT &&
-        t != CONFIG_TYPE_STRING) {
+        t != CONFIG_TYPE_STRING && !(ks->type == KEY_TIMES && t == CONFIG_TYPE_ARRAY)) {
         config_destroy(&tmp);
         return nb_fail(err, NB_ERR_INPUT, "--set %s: expected %s, got %s", ov, ks->expect,
                        type_name(t));
@@ -350,7 +388,22 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
         config_destroy(&tmp);
         return nb_fail(err, NB_ERR_RUNTIME, "--set %s: could not apply", ov);
     }
-    if (t == CONFIG_TYPE_STRING)
+    if (t == CONFIG_TYPE_ARRAY) {
+        /* element by element: libconfig has no copy */
+        for (int k = 0; k < config_setting_length(src); k++) {
+            const config_setting_t *e = config_setting_get_elem(src, (unsigned)k);
+            int et = config_setting_type(e);
+            config_setting_t *d = config_setting_add(dst, NULL, et);
+            if (!d)
+                break; /* only the type of the first element is allowed in an array */
+            if (et == CONFIG_TYPE_FLOAT)
+                config_setting_set_float(d, config_setting_get_float(e));
+            else if (et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64)
+                config_setting_set_int64(d, config_setting_get_int64(e));
+            else
+                config_setting_set_string(d, config_setting_get_string(e));
+        }
+    } else if (t == CONFIG_TYPE_STRING)
         config_setting_set_string(dst, config_setting_get_string(src));
     else if (t == CONFIG_TYPE_FLOAT)
         config_setting_set_float(dst, config_setting_get_float(src));
@@ -577,6 +630,14 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: output.potential: unknown method '%s' (expected exact, tree or auto)",
                        loc, c->potential);
+    }
+    const nb_times *times = &c->snapshot_times;
+    if (times->n > 0 && times->t[times->n - 1] > c->t_end) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "output", "snapshot_times"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: output.snapshot_times: %.17g is after "
+                       "integrator.t_end = %.17g (expected times in (0, t_end])", loc,
+                       times->t[times->n - 1], c->t_end);
     }
     double steps = c->t_end / c->dt;
     if (steps > 1e15)
@@ -934,7 +995,19 @@ char *nb_config_format(const nb_config *c)
             append(&buf, &len, &cap, "%s%s:\n{\n", k ? "};\n\n" : "", ks->section);
             section = ks->section;
         }
-        if (ks->type == KEY_STRING) {
+        if (ks->type == KEY_TIMES) {
+            const nb_times *times = (const nb_times *)field;
+            if (times->n == 0)
+                continue; /* none requested */
+            append(&buf, &len, &cap, "  %s = [", ks->name);
+            for (int j = 0; j < times->n; j++) {
+                char num[64];
+                nb_config_format_double(num, sizeof num, times->t[j]);
+                append(&buf, &len, &cap, "%s%s%s", j ? ", " : "", num,
+                       strpbrk(num, ".eEn") ? "" : ".0");
+            }
+            append(&buf, &len, &cap, "];\n");
+        } else if (ks->type == KEY_STRING) {
             append(&buf, &len, &cap, "  %s = \"", ks->name);
             for (const char *s = field; *s; s++)
                 append(&buf, &len, &cap, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);

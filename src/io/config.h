@@ -17,6 +17,13 @@
 /* Upper bound on N: 1e9 particles already need ~100 GB. */
 #define NB_MAX_PARTICLES 1000000000L
 
+/* output.snapshot_times: at most this many requested times. */
+#define NB_MAX_SNAPSHOT_TIMES 1024
+typedef struct nb_times {
+    int n;
+    double t[NB_MAX_SNAPSHOT_TIMES]; /* ascending, in (0, t_end] */
+} nb_times;
+
 typedef struct nb_config {
     /* run */
     char name[NB_NAME_MAX];
@@ -43,6 +50,8 @@ typedef struct nb_config {
     double dt, t_end;
     /* output */
     long snapshot_every;     /* 0 = only the first and last */
+    double snapshot_interval; /* time between snapshots, 0 = none */
+    nb_times snapshot_times;  /* snapshots at the first step with time >= each of these */
     long diagnostics_every;
     int compression;
     char potential[16];      /* energy.csv's potential: "exact", "tree" or "auto" */
