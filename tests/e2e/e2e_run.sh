@@ -70,4 +70,14 @@ check "--help exits 0 and lists commands" sh -c "[ $RC -eq 0 ] && grep -q 'nbody
 nb --version
 check "--version" grep -q '^nbody [0-9]' "$TMP/out"
 
+# each command's own --help: its usage on stdout, exit 0, nothing run
+for cmd in run restart info check-config bench; do
+    nb "$cmd" --help
+    check "$cmd --help exits 0 with its usage" \
+        sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody $cmd' '$TMP/out' && [ ! -s '$TMP/err' ]"
+done
+nb run "$TMP/small.cfg" --quiet --set "run.output_dir=\"$TMP/helped\"" -h
+check "run CONFIG -h prints the usage and runs nothing" \
+    sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody run' '$TMP/out' && [ ! -e '$TMP/helped' ]"
+
 finish
