@@ -269,15 +269,56 @@ static void sim_free(sim *s)
     nb_snapshot_meta_free(&s->meta);
 }
 
+static int same_scale(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fabs(b);
+}
+
+/* One line on stderr naming what of an initial-conditions file the run does not use: its
+ * time (a new run starts at t = 0), unit attributes other than the run's (the numbers
+ * are taken as they are, not converted), missing velocities (the particles start at
+ * rest). A note, not an error. */
+static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
+{
+    char line[1024] = "", cm[32], g[32], cms[32];
+    size_t len = 0;
+    if (in->has_time && in->time != 0)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s/Header Time = %.9g is not "
+                                "used (a new run starts at t = 0)", len ? "; " : "", in->time);
+    if (in->has_units && len < sizeof line &&
+        !(nb_config_has_units(c) && same_scale(in->unit_length_in_cm, c->length_in_cm) &&
+          same_scale(in->unit_mass_in_g, c->mass_in_g) &&
+          same_scale(in->unit_velocity_in_cm_per_s, c->velocity_in_cm_per_s)))
+        len += (size_t)snprintf(line + len, sizeof line - len, "%sits units (UnitLength_in_cm "
+                                "%s, UnitMass_in_g %s, UnitVelocity_in_cm_per_s %s) are not "
+                                "used: the numbers are taken as they are, in the run's units "
+                                "(%s)", len ? "; " : "",
+                                nb_config_format_double(cm, sizeof cm, in->unit_length_in_cm),
+                                nb_config_format_double(g, sizeof g, in->unit_mass_in_g),
+                                nb_config_format_double(cms, sizeof cms,
+                                                        in->unit_velocity_in_cm_per_s),
+                                nb_config_has_units(c) ? "the units section" : "N-body units");
+    if (!in->has_velocities && len < sizeof line)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no "
+                                "/PartType1/Velocities (the particles start at rest)",
+                                len ? "; " : "");
+    if (len)
+        fprintf(stderr, "nbody: note: %s: initial_conditions.file %s: %s\n", c->source,
+                c->ic_file, line);
+}
+
 static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
 {
     if (!strcmp(c->ic_type, "file")) {
-        int rc = nb_snapshot_read_particles(c->ic_file, p, err);
+        nb_snapshot_ic_info info;
+        int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
         if (rc && err) { /* say which setting named the file */
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
             nb_fail(err, rc, "%s: initial_conditions.file: %s", c->source, why);
         }
+        if (!rc)
+            note_ignored(c, &info);
         return rc;
     }
     nb_ics_params ip = nb_config_ics_params(c);

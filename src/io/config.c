@@ -807,8 +807,12 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
 {
     if (!read_ok) {
         const char *file = config_error_file(cfg);
-        return nb_fail(err, NB_ERR_INPUT, "%s:%d: syntax error: %s", file ? file : source,
-                       config_error_line(cfg), config_error_text(cfg));
+        const char *text = config_error_text(cfg);
+        /* libconfig's text is often "syntax error" itself: say it once */
+        int said = text && !strncmp(text, "syntax error", 12);
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s%s", file ? file : source,
+                       config_error_line(cfg), said ? "" : "syntax error: ",
+                       text ? text : "");
     }
     schema_t sch;
     schema_build(&sch);

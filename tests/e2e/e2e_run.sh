@@ -65,6 +65,13 @@ check "check-config exits 0" [ "$RC" -eq 0 ]
 check "check-config prints the override" grep -q "softening = 0.25;" "$TMP/out"
 nb check-config "$TMP/bad.cfg"
 check "check-config rejects a bad file" [ "$RC" -eq 2 ]
+printf 'run: { name = "x" \n seed = ; };\n' >"$TMP/syntax.cfg"
+nb check-config "$TMP/syntax.cfg"
+check "a syntax error says 'syntax error' once: $(cat "$TMP/err")" \
+    sh -c "[ $RC -eq 2 ] && grep -q '^nbody: $TMP/syntax.cfg:2: syntax error$' '$TMP/err'"
+nb check-config "$TMP/no-such.cfg"
+check "a missing config names the reason" \
+    grep -q "no-such.cfg: cannot read the parameter file: No such file or directory" "$TMP/err"
 nb --help
 check "--help exits 0 and lists commands" sh -c "[ $RC -eq 0 ] && grep -q 'nbody restart' '$TMP/out'"
 nb --version

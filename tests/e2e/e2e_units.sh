@@ -2,7 +2,8 @@
 # End to end: physical units (units.system, units.*_in_cm/_g/_cm_per_s): G derived from
 # them, energy.csv's "# units:" line, GADGET's unit attributes in /Header, the plotting
 # tools' axis labels, yt reading a kpc_msun_kms snapshot (when yt is installed), bad
-# units refused, and N-body units unchanged to the bit.
+# units refused, N-body units unchanged to the bit, and the note naming what a file used
+# as initial conditions carries but the run does not use.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 SNAPDIFF="${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}"
 
@@ -78,6 +79,16 @@ if command -v h5dump >/dev/null 2>&1; then
     check "N-body units: no Unit* attributes in /Header" sh -c "! grep -q Unit '$TMP/h5'"
 fi
 
+# a snapshot as initial conditions: what the run does not use is named in one note line
+nb run "$TMP/nb.cfg" --quiet --set "run.output_dir=\"$TMP/ic1\"" --set initial_conditions.type=file \
+    --set "initial_conditions.file=\"$snap\""
+check "file IC from a kpc snapshot into N-body units exits 0" [ "$RC" -eq 0 ]
+check "... one note line on stderr" [ "$(wc -l <"$TMP/err")" -eq 1 ]
+check "... naming the unused Time and units" grep -q "^nbody: note: .*initial_conditions.file $snap: /Header Time = 0.1 is not used (a new run starts at t = 0); its units (UnitLength_in_cm 3.0856775814913673e+21, UnitMass_in_g 1.988409870698051e+33, UnitVelocity_in_cm_per_s 1e+05) are not used: the numbers are taken as they are, in the run's units (N-body units)$" "$TMP/err"
+nb run "$TMP/kpc.cfg" --quiet --set "run.output_dir=\"$TMP/ic2\"" --set initial_conditions.type=file \
+    --set "initial_conditions.file=\"$TMP/kpc/snapshot_0000.h5\""
+check "file IC at t = 0 in the same units: no note" sh -c "[ $RC -eq 0 ] && [ ! -s '$TMP/err' ]"
+
 if [ -z "${PYTHON:-}" ]; then
     echo "# no Python with numpy, h5py and matplotlib (configure's PYTHON_TOOLS): tools not tested"
     finish
@@ -110,6 +121,19 @@ check "tools: time axis in 0.978 Gyr, positions in kpc, none for N-body units" \
 check "plot_snapshot.py plots a kpc snapshot" [ -s "$TMP/snap.png" ]
 "$PYTHON" "$SRCDIR/tools/plot_energy.py" "$TMP/kpc/energy.csv" -o "$TMP/energy.png" >/dev/null 2>&1
 check "plot_energy.py plots a kpc run" [ -s "$TMP/energy.png" ]
+
+# a GADGET-style file without velocities: the note says the particles start at rest
+"$PYTHON" - "$TMP/novel.h5" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "w") as f:
+    h = f.create_group("Header")
+    h.attrs["NumPart_ThisFile"] = np.array([0, 3, 0, 0, 0, 0], dtype=np.int32)
+    h.attrs["MassTable"] = np.array([0, 1.0 / 3, 0, 0, 0, 0])
+    f.create_dataset("PartType1/Coordinates", data=np.eye(3))
+PY
+nb run "$TMP/nb.cfg" --quiet --set "run.output_dir=\"$TMP/ic3\"" --set initial_conditions.type=file \
+    --set "initial_conditions.file=\"$TMP/novel.h5\""
+check "file IC without velocities: exit 0 and a note" sh -c "[ $RC -eq 0 ] && [ \"\$(wc -l <'$TMP/err')\" -eq 1 ] && grep -q 'it has no /PartType1/Velocities (the particles start at rest)$' '$TMP/err'"
 
 # yt with the unit_base README shows: positions in kpc, masses in Msun as in the file
 if "$PYTHON" -c "import yt" >/dev/null 2>&1; then
