@@ -107,3 +107,7 @@ TESTS += tests/e2e/e2e_units.sh
 # snapshots at chosen times: the schedule, across restarts, bad schedules
 dist_check_SCRIPTS += tests/e2e/e2e_schedule.sh
 TESTS += tests/e2e/e2e_schedule.sh
+
+# docs/worked-example.md: its commands run and print what it quotes
+dist_check_SCRIPTS += tests/e2e/e2e_worked_example.sh
+TESTS += tests/e2e/e2e_worked_example.sh
