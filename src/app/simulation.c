@@ -72,12 +72,6 @@ static int check_memory(const nb_config *c, nb_error *err)
     return NB_OK;
 }
 
-/* The time at step k, by the same formula as the loop's. */
-static double time_at(const sim *s, long k)
-{
-    return s->time_origin + (double)(k - s->step_origin) * s->c.dt;
-}
-
 /* t has reached the requested time T: t >= T, to within a millionth of a step, so that
  * T = 0.3 is reached at step 30 of dt = 0.01 although 30 * 0.01 < 0.3 in doubles. */
 static int reached(double t, double T, double dt)
@@ -87,34 +81,32 @@ static int reached(double t, double T, double dt)
 
 /* The regular schedule: every snapshot_every steps, and the first step whose time reaches
  * each of snapshot_times and each multiple of snapshot_interval. A function of the step
- * and the time alone (nothing counted in memory), so a restart continues the same
- * schedule. */
-static int on_schedule(const sim *s)
+ * and the time line (time = time_origin + (step - step_origin) * dt) alone, nothing
+ * counted in memory, so a restart continues the same schedule. */
+static int on_schedule(const nb_config *c, long step, long step_origin, double time_origin,
+                       double dt)
 {
-    const nb_config *c = &s->c;
-    if (s->step == 0)
+    if (step == 0)
         return 1;
-    if (c->snapshot_every > 0 && s->step % c->snapshot_every == 0)
+    if (c->snapshot_every > 0 && step % c->snapshot_every == 0)
         return 1;
-    if (s->step <= s->step_origin) /* no previous step at this dt to compare with */
+    if (step <= step_origin) /* no previous step on this time line to compare with */
         return 0;
-    double now = time_at(s, s->step), before = time_at(s, s->step - 1);
+    double now = time_origin + (double)(step - step_origin) * dt;
+    double before = time_origin + (double)(step - 1 - step_origin) * dt;
     for (int k = 0; k < c->snapshot_times.n; k++) {
         double T = c->snapshot_times.t[k];
-        if (reached(now, T, c->dt) && !reached(before, T, c->dt))
+        if (reached(now, T, dt) && !reached(before, T, dt))
             return 1;
     }
-    if (c->snapshot_interval > 0) {
-        double eps = 1e-6 * c->dt;
-        if (floor((now + eps) / c->snapshot_interval) > floor((before + eps) / c->snapshot_interval))
-            return 1;
-    }
-    return 0;
+    double iv = c->snapshot_interval, eps = 1e-6 * dt;
+    return iv > 0 && floor((now + eps) / iv) > floor((before + eps) / iv);
 }
 
 static int snapshot_due(const sim *s)
 {
-    return s->step == s->end_step || on_schedule(s);
+    return s->step == s->end_step ||
+           on_schedule(&s->c, s->step, s->step_origin, s->time_origin, s->c.dt);
 }
 
 static int write_snapshot(sim *s, nb_error *err)
@@ -578,16 +570,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
     }
     /* a checkpoint off the regular schedule is superseded by the next regular snapshot,
      * so the directory ends up as the uninterrupted run's would */
-    /* (judged by the time line of the run that wrote it, in case dt changes here) */
-    long origin = s.step_origin;
-    double torigin = s.time_origin, dt = s.c.dt;
-    s.step_origin = meta->step_origin;
-    s.time_origin = meta->time_origin;
-    s.c.dt = meta->dt;
-    s.next_output = meta->output_index + (on_schedule(&s) ? 1 : 0);
-    s.step_origin = origin;
-    s.time_origin = torigin;
-    s.c.dt = dt;
+    /* (judged on the time line of the run that wrote it, in case dt changes here) */
+    s.next_output = meta->output_index + (on_schedule(&s.c, s.step, meta->step_origin,
+                                                      meta->time_origin, meta->dt) ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
     rc = start(&s, o, err);
 out:
