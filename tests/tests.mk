@@ -105,3 +105,15 @@ TESTS += tests/e2e/e2e_rundir.sh
 # FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
 TESTS += tests/e2e/e2e_hostile.sh
+
+# physical units: config, energy.csv, /Header, tools, yt (skipped without it)
+dist_check_SCRIPTS += tests/e2e/e2e_units.sh
+TESTS += tests/e2e/e2e_units.sh
+
+# snapshots at chosen times: the schedule, across restarts, bad schedules
+dist_check_SCRIPTS += tests/e2e/e2e_schedule.sh
+TESTS += tests/e2e/e2e_schedule.sh
+
+# docs/worked-example.md: its commands run and print what it quotes
+dist_check_SCRIPTS += tests/e2e/e2e_worked_example.sh
+TESTS += tests/e2e/e2e_worked_example.sh

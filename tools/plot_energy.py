@@ -10,6 +10,7 @@ import argparse
 import csv
 import math
 import os
+import re
 import sys
 
 PROG = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "plot_energy.py"
@@ -45,6 +46,7 @@ class EnergyLog:
     def __init__(self, path):
         self.path = path
         self.name = None
+        self.time_unit = None  # from '# units:' when the run has physical units
         self.time = []
         self.err = []
         self.restarts = []  # (step, time)
@@ -69,6 +71,8 @@ def read_log(path):
                     body = s[1:].strip()
                     if body.startswith("name:") and log.name is None:
                         log.name = body[5:].strip()
+                    elif body.startswith("units:") and log.time_unit is None:
+                        log.time_unit = time_unit_label(body[6:])
                     elif body.startswith("restart:"):
                         parts = body[8:].split()
                         try:
@@ -107,6 +111,22 @@ def read_log(path):
     if not log.time:
         usage_fail("%s: no data rows" % path)
     return log
+
+
+def time_unit_label(units):
+    """'0.978 Gyr = 3.09e+16 s' from the '# units:' line's 'time T s (NAME)', or
+    'N-body units' when the run has no physical scale; None when the line is not ours."""
+    units = units.strip()
+    if units.startswith("N-body"):
+        return "N-body units"
+    m = re.search(r"\btime ([-+0-9.eE]+) s(?: \(([^)]*)\))?", units)
+    if not m:
+        return None
+    try:
+        seconds = float(m.group(1))
+    except ValueError:
+        return None
+    return "%s = %.3g s" % (m.group(2), seconds) if m.group(2) else "%.3g s" % seconds
 
 
 def labels_for(logs):
@@ -155,7 +175,10 @@ def main():
     ax.set_yscale("log")
     if ymin == math.inf:
         ax.set_ylim(1e-17, 1)
-    ax.set_xlabel("time")
+    # the unit when every file states the same one
+    units = set(lg.time_unit for lg in logs)
+    unit = units.pop() if len(units) == 1 else None
+    ax.set_xlabel("time [%s]" % unit if unit else "time")
     ax.set_ylabel("|relative energy error|  |E - E0| / |E0|")
     ax.set_title(args.title if args.title is not None else
                  "energy conservation: " + ", ".join(dict.fromkeys(

@@ -49,6 +49,29 @@ def scalar(v):
         return v
 
 
+# lengths people name, for axis labels: GADGET's UnitLength_in_cm matched to 1e-6
+LENGTHS = (("kpc", 3.0856775814913673e21), ("Mpc", 3.0856775814913673e24),
+           ("pc", 3.0856775814913673e18), ("au", 1.495978707e13), ("km", 1e5), ("m", 1e2),
+           ("cm", 1.0))
+
+
+def length_unit(hdr):
+    """The length unit from /Header UnitLength_in_cm ('kpc', or '3.1e+20 cm'); None when
+    the snapshot is in N-body units (no unit attributes)."""
+    if "UnitLength_in_cm" not in hdr:
+        return None
+    try:
+        cm = float(scalar(hdr["UnitLength_in_cm"]))
+    except (TypeError, ValueError):
+        return None
+    if not (cm > 0 and math.isfinite(cm)):
+        return None
+    for name, value in LENGTHS:
+        if abs(cm - value) <= 1e-6 * value:
+            return name
+    return "%.4g cm" % cm
+
+
 def read_snapshot(np, h5py, path):
     if not os.path.exists(path):
         fail("%s: no such file" % path)
@@ -72,6 +95,7 @@ def read_snapshot(np, h5py, path):
             mass = f["PartType1/Masses"][...]
         hdr = f["Header"].attrs if "Header" in f else {}
         time = scalar(hdr["Time"]) if "Time" in hdr else None
+        unit = length_unit(hdr)
         n = len(pos)
         if "NumPart_Total" in hdr:
             total = np.asarray(hdr["NumPart_Total"], dtype=np.uint64)
@@ -87,7 +111,7 @@ def read_snapshot(np, h5py, path):
                 time = scalar(ia["time"])
     if not np.all(np.isfinite(pos)):
         fail("%s: /PartType1/Coordinates: non-finite values" % path)
-    return pos, mass, time, n, step
+    return pos, mass, time, n, step, unit
 
 
 def main():
@@ -117,7 +141,7 @@ def main():
         fail("--dpi: expected 10 .. 1200, got %d" % args.dpi)
 
     np, h5py, plt = import_modules()
-    pos, _, time, n, step = read_snapshot(np, h5py, args.snapshot)
+    pos, _, time, n, step, unit = read_snapshot(np, h5py, args.snapshot)
     a, b = "xyz".index(args.axes[0]), "xyz".index(args.axes[1])
     u, v = pos[:, a], pos[:, b]
 
@@ -142,8 +166,8 @@ def main():
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
-    ax.set_xlabel(args.axes[0])
-    ax.set_ylabel(args.axes[1])
+    ax.set_xlabel("%s [%s]" % (args.axes[0], unit) if unit else args.axes[0])
+    ax.set_ylabel("%s [%s]" % (args.axes[1], unit) if unit else args.axes[1])
     outside = int(np.count_nonzero((np.abs(u) > lim) | (np.abs(v) > lim)))
     if args.title is not None:
         title = args.title

@@ -22,7 +22,7 @@ static const char usage[] =
     "  nbody info SNAPSHOT\n"
     "  nbody check-config CONFIG [--set KEY=VALUE]...\n"
     "  nbody bench [--kernel NAME]... [--n N]... [--threads N]... [--repeats R]\n"
-    "  nbody --help | --version\n";
+    "  nbody --help | --version | COMMAND --help\n";
 
 static const char help_text[] =
     "\n"
@@ -47,8 +47,46 @@ static const char help_text[] =
     "  --config CONFIG          (restart) take settings from CONFIG instead of the snapshot\n"
     "\n"
     "exit status: 0 finished; 2 usage, configuration or input-file error (nothing written);\n"
-    "3 stopped by SIGINT/SIGTERM or run.max_wall_seconds after writing a restart snapshot;\n"
+    "3 stopped by SIGINT/SIGTERM/SIGHUP or run.max_wall_seconds after writing a restart\n"
+    "snapshot;"
     "1 any other failure.\n";
+
+/* Each command's own --help: its usage line and what it does. */
+static const char help_run[] =
+    "usage: nbody run CONFIG [--set KEY=VALUE]... [--threads N] [--quiet] [--overwrite]\n"
+    "\n"
+    "Start a run from a libconfig parameter file (see configs/ and nbody(1)). Writes\n"
+    "run.output_dir/energy.csv and snapshot_NNNN.h5 files; refuses a directory holding an\n"
+    "earlier run's files unless --overwrite.\n"
+    "\n"
+    "  --set SECTION.KEY=VALUE  override one setting (repeatable), e.g. --set gravity.softening=0.02\n"
+    "  --threads N              OpenMP threads (same as gravity.threads; 0 = all cores)\n"
+    "  --quiet                  no progress line on stderr\n"
+    "  --overwrite              replace an earlier run's files in run.output_dir\n";
+static const char help_restart[] =
+    "usage: nbody restart SNAPSHOT|RUNDIR [--config CONFIG] [--set KEY=VALUE]... [--threads N]\n"
+    "                     [--quiet] [--overwrite]\n"
+    "\n"
+    "Continue a run bit for bit from a snapshot, or from a run directory's newest complete\n"
+    "snapshot. The settings are the snapshot's own (/Parameters) unless --config is given;\n"
+    "a change of integrator.dt, units.G or gravity.softening must be given with --set.\n"
+    "\n"
+    "  --config CONFIG          take the settings from CONFIG instead of the snapshot\n"
+    "  --set SECTION.KEY=VALUE  override one setting (repeatable), e.g. --set integrator.t_end=2.0\n"
+    "  --threads N              OpenMP threads (same as gravity.threads; 0 = all cores)\n"
+    "  --quiet                  no progress line on stderr\n"
+    "  --overwrite              write into another run's directory, replacing its files\n";
+static const char help_info[] =
+    "usage: nbody info SNAPSHOT\n"
+    "\n"
+    "Describe a snapshot: N, step, time, kernel, energy and its error, the parameters.\n";
+static const char help_check_config[] =
+    "usage: nbody check-config CONFIG [--set KEY=VALUE]...\n"
+    "\n"
+    "Validate a parameter file (with its overrides) and print the effective configuration,\n"
+    "every key; exit 2 with one line naming file:line and key when something is wrong.\n"
+    "\n"
+    "  --set SECTION.KEY=VALUE  override one setting (repeatable)\n";
 
 typedef struct cli_args {
     const char *target;      /* CONFIG or SNAPSHOT|RUNDIR */
@@ -228,21 +266,33 @@ int nb_cli_main(int argc, char **argv)
         printf("nbody %s\n", NB_VERSION);
         return 0;
     }
-    if (!strcmp(cmd, "bench"))
+    if (!strcmp(cmd, "bench")) /* bench has its own --help */
         return nb_bench_main(argc - 1, argv + 1);
     /* the commands that take a file argument, and the options each accepts */
     static const struct {
         const char *name, *options;
         int (*fn)(cli_args *);
+        const char *help;
     } commands[] = {
-        {"run", "--set --threads --quiet --overwrite", cmd_run},
-        {"restart", "--set --threads --quiet --config --overwrite", cmd_restart},
-        {"info", "", cmd_info},
-        {"check-config", "--set", cmd_check_config},
+        {"run", "--set --threads --quiet --overwrite", cmd_run, help_run},
+        {"restart", "--set --threads --quiet --config --overwrite", cmd_restart, help_restart},
+        {"info", "", cmd_info, help_info},
+        {"check-config", "--set", cmd_check_config, help_check_config},
     };
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
         if (strcmp(cmd, commands[k].name))
             continue;
+        /* --help (or -h) anywhere among the options: the command's usage, nothing run;
+         * a value of another option ("--set --help") is not one */
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+                fputs(commands[k].help, stdout);
+                return 0;
+            }
+            if (!strcmp(argv[i], "--set") || !strcmp(argv[i], "--threads") ||
+                !strcmp(argv[i], "--config"))
+                i++;
+        }
         cli_args a;
         int rc = parse(argc, argv, commands[k].options, &a);
         return rc ? rc : commands[k].fn(&a);

@@ -73,11 +73,41 @@ static int check_memory(const nb_config *c, nb_error *err)
     return NB_OK;
 }
 
+/* t has reached the requested time T: t >= T, to within a millionth of a step, so that
+ * T = 0.3 is reached at step 30 of dt = 0.01 although 30 * 0.01 < 0.3 in doubles. */
+static int reached(double t, double T, double dt)
+{
+    return t >= T - 1e-6 * dt;
+}
+
+/* The regular schedule: every snapshot_every steps, and the first step whose time reaches
+ * each of snapshot_times and each multiple of snapshot_interval. A function of the step
+ * and the time line (time = time_origin + (step - step_origin) * dt) alone, nothing
+ * counted in memory, so a restart continues the same schedule. */
+static int on_schedule(const nb_config *c, long step, long step_origin, double time_origin,
+                       double dt)
+{
+    if (step == 0)
+        return 1;
+    if (c->snapshot_every > 0 && step % c->snapshot_every == 0)
+        return 1;
+    if (step <= step_origin) /* no previous step on this time line to compare with */
+        return 0;
+    double now = time_origin + (double)(step - step_origin) * dt;
+    double before = time_origin + (double)(step - 1 - step_origin) * dt;
+    for (int k = 0; k < c->snapshot_times.n; k++) {
+        double T = c->snapshot_times.t[k];
+        if (reached(now, T, dt) && !reached(before, T, dt))
+            return 1;
+    }
+    double iv = c->snapshot_interval, eps = 1e-6 * dt;
+    return iv > 0 && floor((now + eps) / iv) > floor((before + eps) / iv);
+}
+
 static int snapshot_due(const sim *s)
 {
-    if (s->step == s->end_step)
-        return 1;
-    return s->c.snapshot_every > 0 && s->step % s->c.snapshot_every == 0;
+    return s->step == s->end_step ||
+           on_schedule(&s->c, s->step, s->step_origin, s->time_origin, s->c.dt);
 }
 
 static int write_snapshot(sim *s, nb_error *err)
@@ -93,6 +123,9 @@ static int write_snapshot(sim *s, nb_error *err)
     meta.e0 = s->e0;
     meta.G = s->c.G;
     meta.softening = s->c.softening;
+    meta.unit_length_in_cm = s->c.length_in_cm;
+    meta.unit_mass_in_g = s->c.mass_in_g;
+    meta.unit_velocity_in_cm_per_s = s->c.velocity_in_cm_per_s;
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     meta.parameters = nb_config_format(&s->c);
@@ -229,15 +262,56 @@ static void sim_free(sim *s)
     nb_snapshot_meta_free(&s->meta);
 }
 
+static int same_scale(double a, double b)
+{
+    return fabs(a - b) <= 1e-9 * fabs(b);
+}
+
+/* One line on stderr naming what of an initial-conditions file the run does not use: its
+ * time (a new run starts at t = 0), unit attributes other than the run's (the numbers
+ * are taken as they are, not converted), missing velocities (the particles start at
+ * rest). A note, not an error. */
+static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
+{
+    char line[1024] = "", cm[32], g[32], cms[32];
+    size_t len = 0;
+    if (in->has_time && in->time != 0)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%s/Header Time = %.9g is not "
+                                "used (a new run starts at t = 0)", len ? "; " : "", in->time);
+    if (in->has_units && len < sizeof line &&
+        !(nb_config_has_units(c) && same_scale(in->unit_length_in_cm, c->length_in_cm) &&
+          same_scale(in->unit_mass_in_g, c->mass_in_g) &&
+          same_scale(in->unit_velocity_in_cm_per_s, c->velocity_in_cm_per_s)))
+        len += (size_t)snprintf(line + len, sizeof line - len, "%sits units (UnitLength_in_cm "
+                                "%s, UnitMass_in_g %s, UnitVelocity_in_cm_per_s %s) are not "
+                                "used: the numbers are taken as they are, in the run's units "
+                                "(%s)", len ? "; " : "",
+                                nb_config_format_double(cm, sizeof cm, in->unit_length_in_cm),
+                                nb_config_format_double(g, sizeof g, in->unit_mass_in_g),
+                                nb_config_format_double(cms, sizeof cms,
+                                                        in->unit_velocity_in_cm_per_s),
+                                nb_config_has_units(c) ? "the units section" : "N-body units");
+    if (!in->has_velocities && len < sizeof line)
+        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no "
+                                "/PartType1/Velocities (the particles start at rest)",
+                                len ? "; " : "");
+    if (len)
+        fprintf(stderr, "nbody: note: %s: initial_conditions.file %s: %s\n", c->source,
+                c->ic_file, line);
+}
+
 static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
 {
     if (!strcmp(c->ic_type, "file")) {
-        int rc = nb_snapshot_read_particles(c->ic_file, p, err);
+        nb_snapshot_ic_info info;
+        int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
         if (rc && err) { /* say which setting named the file */
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
             nb_fail(err, rc, "%s: initial_conditions.file: %s", c->source, why);
         }
+        if (!rc)
+            note_ignored(c, &info);
         return rc;
     }
     nb_ics_params ip = nb_config_ics_params(c);
@@ -497,8 +571,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
     }
     /* a checkpoint off the regular schedule is superseded by the next regular snapshot,
      * so the directory ends up as the uninterrupted run's would */
-    int on_schedule = s.c.snapshot_every > 0 ? s.step % s.c.snapshot_every == 0 : s.step == 0;
-    s.next_output = meta->output_index + (on_schedule ? 1 : 0);
+    /* (judged on the time line of the run that wrote it, in case dt changes here) */
+    s.next_output = meta->output_index + (on_schedule(&s.c, s.step, meta->step_origin,
+                                                      meta->time_origin, meta->dt) ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
     rc = start(&s, o, err);
 out:

@@ -18,7 +18,7 @@
 #include "gravity/kernels.h"
 #include "physics/ics.h"
 
-typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT } key_type;
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES } key_type;
 
 typedef struct key_spec {
     const char *section, *name;
@@ -43,6 +43,11 @@ static const key_spec schema[] = {
     INT("run", "seed", seed, 0, 9.2e18, "an integer from 0 to 9200000000000000000"),
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, HUGE_VAL, 0, "seconds >= 0 (0 = no limit)"),
     FLT("units", "G", G, 0, HUGE_VAL, 1, "a number > 0"),
+    STR("units", "system", unit_system, "one of nbody, kpc_msun_kms, au_msun_yr, cgs"),
+    FLT("units", "length_in_cm", length_in_cm, 0, HUGE_VAL, 1, "a length in cm > 0"),
+    FLT("units", "mass_in_g", mass_in_g, 0, HUGE_VAL, 1, "a mass in g > 0"),
+    FLT("units", "velocity_in_cm_per_s", velocity_in_cm_per_s, 0, HUGE_VAL, 1,
+        "a velocity in cm/s > 0"),
     STR("initial_conditions", "type", ic_type, NULL), /* expect: the registered types */
     INT("initial_conditions", "n", n, 1, NB_MAX_PARTICLES, "an integer from 1 to 1000000000"),
     STR("initial_conditions", "file", ic_file, "the path of an HDF5 snapshot"),
@@ -53,6 +58,10 @@ static const key_spec schema[] = {
     FLT("integrator", "t_end", t_end, 0, HUGE_VAL, 1, "a time > 0"),
     INT("output", "snapshot_every", snapshot_every, 0, 1e15,
         "steps >= 0 (0 = only first and last)"),
+    FLT("output", "snapshot_interval", snapshot_interval, 0, HUGE_VAL, 0,
+        "a time > 0 (0 = none)"),
+    {"output", "snapshot_times", KEY_TIMES, offsetof(nb_config, snapshot_times),
+     NB_MAX_SNAPSHOT_TIMES, 0, HUGE_VAL, 1, "an array of ascending times in (0, t_end]"},
     INT("output", "diagnostics_every", diagnostics_every, 1, 1e15, "steps >= 1"),
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
     STR("output", "potential", potential, "one of exact, tree, auto"),
@@ -113,6 +122,7 @@ void nb_config_defaults(nb_config *c)
     strcpy(c->output_dir, "outputs/nbody");
     c->seed = 42;
     c->G = 1.0;
+    strcpy(c->unit_system, "nbody");
     strcpy(c->ic_type, "plummer");
     c->n = 4096;
     nb_ics_params_defaults(&c->ic);
@@ -213,6 +223,40 @@ static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, co
             return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: too long (at most %zu characters)",
                            loc, ks->section, ks->name, ks->size - 1);
         strcpy(field, v);
+        return NB_OK;
+    }
+    if (ks->type == KEY_TIMES) {
+        if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s, e.g. [0.5, 1.0], got %s",
+                           loc, ks->section, ks->name, ks->expect, type_name(t));
+        nb_times *times = (nb_times *)field;
+        int n = config_setting_length(s);
+        if (n > (int)ks->size)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: %d times, expected at most %zu", loc,
+                           ks->section, ks->name, n, ks->size);
+        for (int k = 0; k < n; k++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
+            int et = config_setting_type(e);
+            double v;
+            if (et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64)
+                v = (double)config_setting_get_int64(e);
+            else if (et == CONFIG_TYPE_FLOAT)
+                v = config_setting_get_float(e);
+            else
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %s, expected a "
+                               "number (%s)", loc, ks->section, ks->name, k + 1, type_name(et),
+                               ks->expect);
+            if (!(v > 0) || !isfinite(v))
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %.17g, expected a "
+                               "time > 0 (%s)", loc, ks->section, ks->name, k + 1, v,
+                               ks->expect);
+            if (k > 0 && !(v > times->t[k - 1]))
+                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d (%.17g) is not after "
+                               "element %d (%.17g), expected %s", loc, ks->section, ks->name,
+                               k + 1, v, k, times->t[k - 1], ks->expect);
+            times->t[k] = v;
+        }
+        times->n = n;
         return NB_OK;
     }
     double v;
@@ -322,7 +366,7 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
     config_setting_t *src = config_lookup(&tmp, "v");
     int t = config_setting_type(src);
     if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 && t != CONFIG_TYPE_FLOAT &&
-        t != CONFIG_TYPE_STRING) {
+        t != CONFIG_TYPE_STRING && !(ks->type == KEY_TIMES && t == CONFIG_TYPE_ARRAY)) {
         config_destroy(&tmp);
         return nb_fail(err, NB_ERR_INPUT, "--set %s: expected %s, got %s", ov, ks->expect,
                        type_name(t));
@@ -344,7 +388,22 @@ static int apply_override(const schema_t *sch, config_t *cfg, const char *ov, co
         config_destroy(&tmp);
         return nb_fail(err, NB_ERR_RUNTIME, "--set %s: could not apply", ov);
     }
-    if (t == CONFIG_TYPE_STRING)
+    if (t == CONFIG_TYPE_ARRAY) {
+        /* element by element: libconfig has no copy */
+        for (int k = 0; k < config_setting_length(src); k++) {
+            const config_setting_t *e = config_setting_get_elem(src, (unsigned)k);
+            int et = config_setting_type(e);
+            config_setting_t *d = config_setting_add(dst, NULL, et);
+            if (!d)
+                break; /* only the type of the first element is allowed in an array */
+            if (et == CONFIG_TYPE_FLOAT)
+                config_setting_set_float(d, config_setting_get_float(e));
+            else if (et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64)
+                config_setting_set_int64(d, config_setting_get_int64(e));
+            else
+                config_setting_set_string(d, config_setting_get_string(e));
+        }
+    } else if (t == CONFIG_TYPE_STRING)
         config_setting_set_string(dst, config_setting_get_string(src));
     else if (t == CONFIG_TYPE_FLOAT)
         config_setting_set_float(dst, config_setting_get_float(src));
@@ -393,9 +452,142 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
     return NB_OK;
 }
 
+/* Named unit systems. The solar mass is the IAU 2015 nominal GM_sun / G, so that
+ * G_cgs * Msun is the measured GM_sun; velocity 0: derived (au_msun_yr's "yr" is the
+ * period of a circular orbit of 1 au around 1 Msun, 365.2569 days, which makes G = 4 pi^2
+ * in these units). */
+#define KPC_CM 3.0856775814913673e21
+#define MSUN_G 1.988409870698051e33
+#define AU_CM 1.495978707e13
+#define TWO_PI 6.283185307179586
+static const struct unit_system {
+    const char *name;
+    double length, mass, velocity;
+    const char *length_name, *mass_name, *velocity_name, *time_name;
+} unit_systems[] = {
+    {"nbody", 0, 0, 0, NULL, NULL, NULL, NULL},
+    {"kpc_msun_kms", KPC_CM, MSUN_G, 1e5, "kpc", "Msun", "km/s", "0.978 Gyr"},
+    {"au_msun_yr", AU_CM, MSUN_G, 0, "au", "Msun", "au/yr", "yr"},
+    {"cgs", 1, 1, 1, "cm", "g", "cm/s", "s"},
+};
+#define N_UNIT_SYSTEMS (sizeof unit_systems / sizeof unit_systems[0])
+
+static const struct unit_system *unit_system_find(const char *name)
+{
+    for (size_t k = 0; k < N_UNIT_SYSTEMS; k++)
+        if (!strcmp(unit_systems[k].name, name))
+            return &unit_systems[k];
+    return NULL;
+}
+
+/* Resolves units.system and the explicit scales into length, mass and velocity (each an
+ * explicit key overrides the system's), and G: with all three scales G = G_cgs M / (L V^2)
+ * unless units.G is given (it wins; a note says when it disagrees by more than 1e-6);
+ * with two, the third follows from G (given, or 1: N-body units with a physical scale);
+ * with none the run is in N-body units without a scale and G is as given (default 1). */
+static int resolve_units(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
+{
+    char loc[NB_PATH_MAX + 32];
+    const struct unit_system *us = unit_system_find(c->unit_system);
+    if (!us) {
+        key_where(loc, sizeof loc, sch, find_key(sch, "units", "system"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: units.system: unknown unit system '%s' (expected "
+                       "one of nbody, kpc_msun_kms, au_msun_yr, cgs)", loc, c->unit_system);
+    }
+    const char *names[3] = {"length_in_cm", "mass_in_g", "velocity_in_cm_per_s"};
+    double *v[3] = {&c->length_in_cm, &c->mass_in_g, &c->velocity_in_cm_per_s};
+    double sys[3] = {us->length, us->mass, us->velocity};
+    if (us->length > 0 && us->velocity == 0) /* au_msun_yr: au per Kepler year */
+        sys[2] = sqrt(NB_G_CGS * us->mass / us->length) / TWO_PI;
+    int known = 0, given = -1;
+    for (int k = 0; k < 3; k++) {
+        if (sch->line[find_key(sch, "units", names[k])] != 0)
+            given = k;
+        else
+            *v[k] = sys[k];
+        known += *v[k] > 0;
+    }
+    double L = c->length_in_cm, M = c->mass_in_g, V = c->velocity_in_cm_per_s;
+    int g_line = sch->line[find_key(sch, "units", "G")];
+    if (known == 3) {
+        double g = NB_G_CGS * M / (L * V * V);
+        if (!isfinite(g) || !(g > 0)) {
+            key_where(loc, sizeof loc, sch, find_key(sch, "units", names[given < 0 ? 0 : given]),
+                      source);
+            return nb_fail(err, NB_ERR_INPUT, "%s: units: G = G_cgs M / (L V^2) = %g is not a "
+                           "usable number (expected scales that give 0 < G < infinity)", loc, g);
+        }
+        if (!g_line)
+            c->G = g;
+        else if (fabs(c->G - g) > 1e-6 * g) {
+            key_where(loc, sizeof loc, sch, find_key(sch, "units", "G"), source);
+            fprintf(stderr, "nbody: note: %s: units.G = %.9g is used as given; the units say "
+                    "G = %.9g\n", loc, c->G, g);
+        }
+    } else if (known == 2) {
+        double G = c->G;
+        if (!(L > 0))
+            c->length_in_cm = NB_G_CGS * M / (G * V * V);
+        else if (!(M > 0))
+            c->mass_in_g = G * L * V * V / NB_G_CGS;
+        else
+            c->velocity_in_cm_per_s = sqrt(NB_G_CGS * M / (G * L));
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(*v[k]) || !(*v[k] > 0)) {
+                key_where(loc, sizeof loc, sch, find_key(sch, "units", names[k]), source);
+                return nb_fail(err, NB_ERR_INPUT, "%s: units.%s: derived from G and the other "
+                               "two scales as %g (expected a number > 0)", loc, names[k], *v[k]);
+            }
+    } else if (known == 1) {
+        key_where(loc, sizeof loc, sch, find_key(sch, "units", names[given]), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: units.%s: one scale alone does not fix the "
+                       "units (expected a second of length_in_cm, mass_in_g, "
+                       "velocity_in_cm_per_s, the third following from G, or all three)", loc,
+                       names[given]);
+    }
+    return NB_OK;
+}
+
+int nb_config_has_units(const nb_config *c)
+{
+    return c->length_in_cm > 0 && c->mass_in_g > 0 && c->velocity_in_cm_per_s > 0;
+}
+
+char *nb_config_units_line(const nb_config *c, char *buf, size_t size)
+{
+    char g[32];
+    nb_config_format_double(g, sizeof g, c->G);
+    if (!nb_config_has_units(c)) {
+        snprintf(buf, size, "N-body (no physical scale), G = %s", g);
+        return buf;
+    }
+    /* the system's names only when the scales are still the system's own */
+    const struct unit_system *us = unit_system_find(c->unit_system);
+    double v = us && us->length > 0 && us->velocity == 0
+                   ? sqrt(NB_G_CGS * us->mass / us->length) / TWO_PI
+                   : us ? us->velocity : 0;
+    int named = us && us->length_name && c->length_in_cm == us->length &&
+                c->mass_in_g == us->mass && c->velocity_in_cm_per_s == v;
+    char l[32], m[32], ve[32];
+    snprintf(buf, size, "length %s cm%s%s%s, mass %s g%s%s%s, velocity %s cm/s%s%s%s, "
+             "time %.9g s%s%s%s, G = %s",
+             nb_config_format_double(l, sizeof l, c->length_in_cm),
+             named ? " (" : "", named ? us->length_name : "", named ? ")" : "",
+             nb_config_format_double(m, sizeof m, c->mass_in_g),
+             named ? " (" : "", named ? us->mass_name : "", named ? ")" : "",
+             nb_config_format_double(ve, sizeof ve, c->velocity_in_cm_per_s),
+             named ? " (" : "", named ? us->velocity_name : "", named ? ")" : "",
+             c->length_in_cm / c->velocity_in_cm_per_s,
+             named ? " (" : "", named ? us->time_name : "", named ? ")" : "", g);
+    return buf;
+}
+
 /* Checks that need several keys at once. */
 static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb_error *err)
 {
+    int rc = resolve_units(c, sch, source, err);
+    if (rc)
+        return rc;
     int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
     const nb_ic_type *ic = nb_ics_find(c->ic_type);
     if (!ic && strcmp(c->ic_type, "file"))
@@ -438,6 +630,14 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: output.potential: unknown method '%s' (expected exact, tree or auto)",
                        loc, c->potential);
+    }
+    const nb_times *times = &c->snapshot_times;
+    if (times->n > 0 && times->t[times->n - 1] > c->t_end) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "output", "snapshot_times"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: output.snapshot_times: %.17g is after "
+                       "integrator.t_end = %.17g (expected times in (0, t_end])", loc,
+                       times->t[times->n - 1], c->t_end);
     }
     double steps = c->t_end / c->dt;
     if (steps > 1e15)
@@ -607,8 +807,12 @@ static int load(nb_config *c, config_t *cfg, int read_ok, const char *source,
 {
     if (!read_ok) {
         const char *file = config_error_file(cfg);
-        return nb_fail(err, NB_ERR_INPUT, "%s:%d: syntax error: %s", file ? file : source,
-                       config_error_line(cfg), config_error_text(cfg));
+        const char *text = config_error_text(cfg);
+        /* libconfig's text is often "syntax error" itself: say it once */
+        int said = text && !strncmp(text, "syntax error", 12);
+        return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s%s", file ? file : source,
+                       config_error_line(cfg), said ? "" : "syntax error: ",
+                       text ? text : "");
     }
     schema_t sch;
     schema_build(&sch);
@@ -795,11 +999,26 @@ char *nb_config_format(const nb_config *c)
             append(&buf, &len, &cap, "%s%s:\n{\n", k ? "};\n\n" : "", ks->section);
             section = ks->section;
         }
-        if (ks->type == KEY_STRING) {
+        if (ks->type == KEY_TIMES) {
+            const nb_times *times = (const nb_times *)field;
+            if (times->n == 0)
+                continue; /* none requested */
+            append(&buf, &len, &cap, "  %s = [", ks->name);
+            for (int j = 0; j < times->n; j++) {
+                char num[64];
+                nb_config_format_double(num, sizeof num, times->t[j]);
+                append(&buf, &len, &cap, "%s%s%s", j ? ", " : "", num,
+                       strpbrk(num, ".eEn") ? "" : ".0");
+            }
+            append(&buf, &len, &cap, "];\n");
+        } else if (ks->type == KEY_STRING) {
             append(&buf, &len, &cap, "  %s = \"", ks->name);
             for (const char *s = field; *s; s++)
                 append(&buf, &len, &cap, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
             append(&buf, &len, &cap, "\";\n");
+        } else if (ks->type == KEY_FLOAT && !strcmp(ks->section, "units") &&
+                   strcmp(ks->name, "G") && *(const double *)field == 0) {
+            continue; /* a unit scale left unset (N-body units): 0 is not a valid value */
         } else if (ks->type == KEY_FLOAT) {
             char num[64];
             nb_config_format_double(num, sizeof num, *(const double *)field);

@@ -17,14 +17,25 @@
 /* Upper bound on N: 1e9 particles already need ~100 GB. */
 #define NB_MAX_PARTICLES 1000000000L
 
+/* output.snapshot_times: at most this many requested times. */
+#define NB_MAX_SNAPSHOT_TIMES 1024
+typedef struct nb_times {
+    int n;
+    double t[NB_MAX_SNAPSHOT_TIMES]; /* ascending, in (0, t_end] */
+} nb_times;
+
 typedef struct nb_config {
     /* run */
     char name[NB_NAME_MAX];
     char output_dir[NB_PATH_MAX];
     uint64_t seed;
     double max_wall_seconds;  /* 0 = no limit */
-    /* units */
+    /* units (see nb_config_load: the scales are resolved there, 0 = no physical scale) */
     double G;
+    char unit_system[32];        /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */
+    double length_in_cm;         /* one length unit in cm; 0: N-body units, no scale */
+    double mass_in_g;            /* one mass unit in g */
+    double velocity_in_cm_per_s; /* one velocity unit in cm/s; time unit = length/velocity */
     /* initial_conditions */
     char ic_type[32];
     long n;
@@ -39,6 +50,8 @@ typedef struct nb_config {
     double dt, t_end;
     /* output */
     long snapshot_every;     /* 0 = only the first and last */
+    double snapshot_interval; /* time between snapshots, 0 = none */
+    nb_times snapshot_times;  /* snapshots at the first step with time >= each of these */
     long diagnostics_every;
     int compression;
     char potential[16];      /* energy.csv's potential: "exact", "tree" or "auto" */
@@ -83,6 +96,18 @@ nb_ics_params nb_config_ics_params(const nb_config *c);
 
 /* What the kernel is given: G, softening, threads and the kernel-owned keys. */
 nb_kernel_params nb_config_kernel_params(const nb_config *c);
+
+/* The gravitational constant in cgs (CODATA 2018), from which units.G is derived. */
+#define NB_G_CGS 6.67430e-8
+
+/* 1 when the run has physical units (length, mass and velocity scales), 0 for N-body
+ * units without a scale. */
+int nb_config_has_units(const nb_config *c);
+
+/* One line describing the units for people and for tools/plot_*.py, e.g.
+ * "length 3.0856775814913673e+21 cm (kpc), mass ... g (Msun), velocity 100000 cm/s (km/s),
+ * time ... s, G = 4.3009...e-06" or "N-body (no physical scale), G = 1". Returns buf. */
+char *nb_config_units_line(const nb_config *c, char *buf, size_t size);
 
 /* Number of steps the run takes: t_end / dt rounded to the nearest integer. */
 long nb_config_steps(const nb_config *c);

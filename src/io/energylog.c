@@ -47,7 +47,7 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
                         nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
-    char eps[32], dt[32], g[32];
+    char eps[32], dt[32], g[32], units[512];
     log->f = open_log(path, O_TRUNC);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
@@ -63,12 +63,14 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# softening: %s\n"
             "# dt: %s\n"
             "# G: %s\n"
+            "# units: %s\n"
             "# potential: %s\n"
             "%s\n",
             n, c->kernel,
             nb_config_format_double(eps, sizeof eps, c->softening),
             nb_config_format_double(dt, sizeof dt, c->dt),
             nb_config_format_double(g, sizeof g, c->G),
+            nb_config_units_line(c, units, sizeof units),
             nb_config_tree_potential(c, n)
                 ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
                 : "exact softened pairwise sum, whatever the force kernel",

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,9 @@
 #include <unistd.h>
 
 #define PATH_LEN 4400
+#ifndef HOST_NAME_MAX
+#define HOST_NAME_MAX 255
+#endif
 
 static int is_run_file(const char *name)
 {
@@ -54,6 +58,27 @@ int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err
     return NB_OK;
 }
 
+/* "PID 1234 on host NAME" from the lock file (written by its holder), or a phrase saying
+ * the holder did not (yet) say who it is. */
+static void lock_holder(int fd, char *buf, size_t size)
+{
+    char text[HOST_NAME_MAX + 32];
+    ssize_t k = pread(fd, text, sizeof text - 1, 0);
+    long pid = 0;
+    char host[256];
+    if (k > 0) {
+        text[k] = '\0';
+        if (sscanf(text, "%ld %255s", &pid, host) == 2 && pid > 0) {
+            for (char *h = host; *h; h++) /* printable in the message */
+                if ((unsigned char)*h < 0x21 || *h == 0x7f)
+                    *h = '?';
+            snprintf(buf, size, "PID %ld on host %s", pid, host);
+            return;
+        }
+    }
+    snprintf(buf, size, "a process that has not written its PID");
+}
+
 int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err)
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
@@ -66,11 +91,25 @@ int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot create the lock file %s: %s", key, path,
                        strerror(errno));
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        char holder[320];
+        lock_holder(fd, holder, sizeof holder);
         close(fd);
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: another nbody process is running in this directory (lock held on %s)",
-                       dir, path);
+                       "%s: another nbody process is running in this directory (lock held on %s "
+                       "by %s); wait for it to end, or stop it with SIGTERM, which makes it "
+                       "write a restart snapshot", dir, path, holder);
     }
+    /* who holds it, for the message of the next one to try; a file left by a process that
+     * died is harmless (flock ends with the process) and is overwritten here. A failed
+     * write only costs that message its PID. */
+    char host[HOST_NAME_MAX + 1] = "";
+    if (gethostname(host, sizeof host) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    char line[HOST_NAME_MAX + 32];
+    int len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), host);
+    if (ftruncate(fd, 0) == 0 && pwrite(fd, line, (size_t)len, 0) != len)
+        (void)ftruncate(fd, 0);
     *lock_fd = fd;
     return NB_OK;
 }

@@ -14,7 +14,8 @@
 int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err);
 
 /* Creates dir if missing and takes an exclusive lock on dir/.nbody.lock for the life of
- * the run (two runs never write into one directory at once); *lock_fd receives it. */
+ * the run (two runs never write into one directory at once); *lock_fd receives it. The
+ * file then holds "PID HOST"; a held lock is refused with a message naming them. */
 int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err);
 
 /* How many of a run's files dir holds (0 when dir is missing), or -1 with err set. */

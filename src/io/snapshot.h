@@ -19,6 +19,9 @@ typedef struct nb_snapshot_meta {
     long output_index;   /* NNNN of snapshot_NNNN.h5 */
     double e0;           /* total energy at step 0 of the original run */
     double G, softening;
+    /* one unit of length, mass, velocity in cgs: GADGET's /Header UnitLength_in_cm,
+     * UnitMass_in_g, UnitVelocity_in_cm_per_s; 0 (N-body units): not written */
+    double unit_length_in_cm, unit_mass_in_g, unit_velocity_in_cm_per_s;
     char kernel[32];
     char version[32];    /* program version that wrote it */
     char *parameters;    /* effective parameter-file text; malloc'd by nb_snapshot_read */
@@ -41,6 +44,20 @@ int nb_snapshot_read(const char *path, nb_particles *p, nb_snapshot_meta *meta,
  * /PartType1/Coordinates, optional Velocities (else zero), Masses or Header MassTable[1],
  * optional ParticleIDs (else 0..N-1). Same validation and errors as nb_snapshot_read. */
 int nb_snapshot_read_particles(const char *path, nb_particles *p, nb_error *err);
+
+/* What a file read as initial conditions says that the particles alone do not carry, so
+ * that the run can say what it ignores. */
+typedef struct nb_snapshot_ic_info {
+    int has_time;        /* /Header Time, finite */
+    double time;
+    int has_units;       /* /Header UnitLength_in_cm, UnitMass_in_g, UnitVelocity_in_cm_per_s */
+    double unit_length_in_cm, unit_mass_in_g, unit_velocity_in_cm_per_s;
+    int has_velocities;  /* /PartType1/Velocities (else the particles are at rest) */
+} nb_snapshot_ic_info;
+
+/* nb_snapshot_read_particles that also fills *info. */
+int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *info,
+                        nb_error *err);
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta);
 

@@ -27,6 +27,7 @@ typedef struct reader {
     hid_t open[MAX_OPEN]; /* groups and datasets, closed at the end */
     int n_open;
     long long file_size;
+    nb_snapshot_ic_info *info; /* filled for initial conditions when not NULL */
 } reader;
 
 /* Records "FILE: OBJ: what" (the first failure only) as NB_ERR_INPUT; returns -1. */
@@ -405,6 +406,30 @@ static int read_ids(reader *r, hid_t d, size_t n, int is_signed, uint64_t *id)
     return 0;
 }
 
+/* A scalar floating-point attribute's finite value, for what initial conditions merely
+ * report: 1 when read, 0 when missing or anything else (never a failure of the read). */
+static int peek_double(hid_t loc, const char *name, double *out)
+{
+    if (H5Aexists(loc, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a < 0)
+        return 0;
+    hid_t sp = H5Aget_space(a), t = H5Aget_type(a);
+    double v = 0;
+    int ok = sp >= 0 && t >= 0 && H5Sget_simple_extent_npoints(sp) == 1 &&
+             H5Tget_class(t) == H5T_FLOAT && H5Aread(a, H5T_NATIVE_DOUBLE, &v) >= 0 &&
+             isfinite(v);
+    if (t >= 0)
+        H5Tclose(t);
+    if (sp >= 0)
+        H5Sclose(sp);
+    H5Aclose(a);
+    if (ok)
+        *out = v;
+    return ok;
+}
+
 /* N from the Header, cross-checked with its totals; *mass1 = MassTable[1] if present. */
 static int read_header(reader *r, hid_t file, int strict, size_t *n, double *mass1)
 {
@@ -438,6 +463,14 @@ static int read_header(reader *r, hid_t file, int strict, size_t *n, double *mas
         return -1;
     *mass1 = got ? mt[1] : 0.0;
     *n = (size_t)np[1];
+    if (r->info) {
+        nb_snapshot_ic_info *in = r->info;
+        in->has_time = peek_double(h, "Time", &in->time);
+        in->has_units = peek_double(h, "UnitLength_in_cm", &in->unit_length_in_cm) &
+                        peek_double(h, "UnitMass_in_g", &in->unit_mass_in_g) &
+                        peek_double(h, "UnitVelocity_in_cm_per_s",
+                                    &in->unit_velocity_in_cm_per_s);
+    }
     return 0;
 }
 
@@ -531,6 +564,8 @@ static int read_file(reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *m
                                                          1, NULL);
     if (da < 0)
         return -1;
+    if (r->info)
+        r->info->has_velocities = dv != 0;
     if (!dm && !(mass1 > 0 && isfinite(mass1)))
         return rfail(r, "/PartType1/Masses", "missing, and /Header MassTable[1] is %g; expected "
                      "per-particle Masses or a positive MassTable[1]", mass1);
@@ -561,8 +596,10 @@ static int read_file(reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *m
 }
 
 static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *meta,
-                         nb_error *err)
+                         nb_snapshot_ic_info *info, nb_error *err)
 {
+    if (info)
+        memset(info, 0, sizeof *info);
     memset(p, 0, sizeof *p);
     if (meta)
         memset(meta, 0, sizeof *meta);
@@ -588,7 +625,7 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
                        "a socket" : "a device");
     nb_snapshot_quiet q;
     nb_snapshot_quiet_begin(&q);
-    reader r = {.path = path, .err = err, .file_size = size};
+    reader r = {.path = path, .err = err, .file_size = size, .info = info};
     hid_t file = -1, fapl = -1;
     if (H5Fis_hdf5(path) <= 0)
         rfail(&r, NULL, "not an HDF5 file (no HDF5 signature), expected an HDF5 snapshot");
@@ -616,10 +653,16 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
 
 int nb_snapshot_read(const char *path, nb_particles *p, nb_snapshot_meta *meta, nb_error *err)
 {
-    return read_snapshot(path, p, meta, err);
+    return read_snapshot(path, p, meta, NULL, err);
 }
 
 int nb_snapshot_read_particles(const char *path, nb_particles *p, nb_error *err)
 {
-    return read_snapshot(path, p, NULL, err);
+    return read_snapshot(path, p, NULL, NULL, err);
+}
+
+int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *info,
+                        nb_error *err)
+{
+    return read_snapshot(path, p, NULL, info, err);
 }

@@ -94,8 +94,9 @@ static int close_group(writer *w, hid_t g, const char *name, int rc)
     return rc;
 }
 
-static int write_header(writer *w, hid_t file, size_t n, double time)
+static int write_header(writer *w, hid_t file, size_t n, const nb_snapshot_meta *meta)
 {
+    double time = meta->time;
     hid_t g = new_group(w, file, "Header");
     if (g < 0)
         return -1;
@@ -131,6 +132,16 @@ static int write_header(writer *w, hid_t file, size_t n, double time)
         rc = put_int(w, g, flags[k], 0);
     if (!rc)
         rc = put_int(w, g, "Flag_DoublePrecision", 1);
+    /* GADGET-4's unit attributes, for yt and other readers; N-body units have no scale,
+     * and a made-up one (1 cm, 1 g) would be read as physical, so they are left out */
+    if (!rc && meta->unit_length_in_cm > 0 && meta->unit_mass_in_g > 0 &&
+        meta->unit_velocity_in_cm_per_s > 0) {
+        rc = put_double(w, g, "UnitLength_in_cm", meta->unit_length_in_cm);
+        if (!rc)
+            rc = put_double(w, g, "UnitMass_in_g", meta->unit_mass_in_g);
+        if (!rc)
+            rc = put_double(w, g, "UnitVelocity_in_cm_per_s", meta->unit_velocity_in_cm_per_s);
+    }
     return close_group(w, g, "Header", rc);
 }
 
@@ -279,7 +290,7 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
     H5Pclose(fapl);
     if (file < 0)
         return -1;
-    int rc = write_header(w, file, p->n, meta->time);
+    int rc = write_header(w, file, p->n, meta);
     if (!rc)
         rc = write_particles(w, file, p, compression);
     if (!rc)

@@ -132,7 +132,11 @@ check "first run started" [ -f "$TMP/long/snapshot_0000.h5" ]
 before=$(cd "$TMP/long" && cksum ./*)
 nb run "$TMP/long.cfg" --quiet --overwrite
 check "concurrent run with --overwrite refused with exit 2 (got $RC)" [ "$RC" -eq 2 ]
-check "... naming the lock: $(cat "$TMP/err")" grep -q "another nbody process is running in this directory (lock held on $TMP/long/.nbody.lock)" "$TMP/err"
+check "... naming the lock, its holder's PID and host: $(cat "$TMP/err")" grep -q "another nbody process is running in this directory (lock held on $TMP/long/.nbody.lock by PID $pid on host $(hostname)); wait for it to end, or stop it with SIGTERM" "$TMP/err"
+check "the lock file holds the PID and host" [ "$(cat "$TMP/long/.nbody.lock")" = "$pid $(hostname)" ]
+mkdir "$TMP/stale" && echo "2147483646 elsewhere" >"$TMP/stale/.nbody.lock"
+nb run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/stale\"" --set integrator.t_end=0.01
+check "a lock file left by a dead process is harmless (got $RC)" [ "$RC" -eq 0 ]
 nb restart "$TMP/long" --quiet
 check "concurrent restart refused with exit 2 (got $RC)" sh -c "[ $RC -eq 2 ] && grep -q 'lock held' '$TMP/err'"
 check "... and neither touched the running one's files" [ "$before" = "$(cd "$TMP/long" && cksum ./*)" ]

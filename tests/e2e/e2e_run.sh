@@ -65,9 +65,26 @@ check "check-config exits 0" [ "$RC" -eq 0 ]
 check "check-config prints the override" grep -q "softening = 0.25;" "$TMP/out"
 nb check-config "$TMP/bad.cfg"
 check "check-config rejects a bad file" [ "$RC" -eq 2 ]
+printf 'run: { name = "x" \n seed = ; };\n' >"$TMP/syntax.cfg"
+nb check-config "$TMP/syntax.cfg"
+check "a syntax error says 'syntax error' once: $(cat "$TMP/err")" \
+    sh -c "[ $RC -eq 2 ] && grep -q '^nbody: $TMP/syntax.cfg:2: syntax error$' '$TMP/err'"
+nb check-config "$TMP/no-such.cfg"
+check "a missing config names the reason" \
+    grep -q "no-such.cfg: cannot read the parameter file: No such file or directory" "$TMP/err"
 nb --help
 check "--help exits 0 and lists commands" sh -c "[ $RC -eq 0 ] && grep -q 'nbody restart' '$TMP/out'"
 nb --version
 check "--version" grep -q '^nbody [0-9]' "$TMP/out"
+
+# each command's own --help: its usage on stdout, exit 0, nothing run
+for cmd in run restart info check-config bench; do
+    nb "$cmd" --help
+    check "$cmd --help exits 0 with its usage" \
+        sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody $cmd' '$TMP/out' && [ ! -s '$TMP/err' ]"
+done
+nb run "$TMP/small.cfg" --quiet --set "run.output_dir=\"$TMP/helped\"" -h
+check "run CONFIG -h prints the usage and runs nothing" \
+    sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody run' '$TMP/out' && [ ! -e '$TMP/helped' ]"
 
 finish

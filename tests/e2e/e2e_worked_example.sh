@@ -1,0 +1,105 @@
+#!/bin/sh
+# End to end: docs/worked-example.md reproduces. Runs the document's commands (sections 1,
+# 3 and 4) from a scratch directory and compares what they print with what the document
+# quotes: energy.csv's header and first rows, nbody info, the restart comment, the final
+# dE/E, the "same rows" of the restart, and (with Python) the h5py and yt snippets' output.
+# On a CPU with AVX-512, as the document's, everything compares exactly; elsewhere numbers
+# compare to 1e-6 relative (the document allows another CPU to differ in the last digits).
+. "$SRCDIR/tests/e2e/e2e_lib.sh"
+DOC="$SRCDIR/docs/worked-example.md"
+TOL=1e-6
+grep -qw avx512f /proc/cpuinfo 2>/dev/null && TOL=0
+
+# same_text A B: the lines of A and B agree, numbers (split at , : = and spaces) to 1e-6
+# relative, other words exactly
+same_text() {
+    awk -v other="$2" -v tol="$TOL" '
+    function isnum(s) { return s ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/ }
+    {
+        if ((getline o < other) <= 0) { print "missing line: " $0; bad = 1; exit }
+        na = split($0, a, /[,:= ]+/); nb = split(o, b, /[,:= ]+/)
+        if (na != nb) { print "differs: " $0 " | " o; bad = 1; next }
+        for (k = 1; k <= na; k++) {
+            if (a[k] == b[k]) continue
+            if (isnum(a[k]) && isnum(b[k])) {
+                d = a[k] - b[k]; d = d < 0 ? -d : d
+                m = a[k] < 0 ? -a[k] : a[k]
+                if (d <= tol * m) continue
+            }
+            print "differs: " $0 " | " o; bad = 1; break
+        }
+    }
+    END { if ((getline o < other) > 0) { print "extra line: " o; bad = 1 } exit bad }' "$1"
+}
+
+cd "$TMP" || exit 1
+mkdir configs outputs && cp "$SRCDIR/configs/quickstart.cfg" configs/
+
+# 1. Run
+"$NBODY" run configs/quickstart.cfg --overwrite >"$TMP/out" 2>"$TMP/err"
+check "1. the run exits 0" [ $? -eq 0 ]
+want=$(sed -n 's/^step 1000\/1000 .*\(dE\/E=[-0-9.e]*\)$/\1/p' "$DOC" | head -1)
+check "1. the run ends with the document's $want" grep -q "^step 1000/1000 .*$want\$" "$TMP/err"
+check "1. and says where its output is" \
+    grep -qx "nbody: finished; output in outputs/quickstart" "$TMP/err"
+check "1. five snapshots" [ "$(ls outputs/quickstart | grep -c '^snapshot_000[0-4].h5$')" -eq 5 ]
+# the header the document quotes, from "# nbody ... energy log" to the column row
+sed -n '/^# nbody .* energy log$/,/^step,time,/p' "$DOC" >"$TMP/doc_header"
+sed -n '1,/^step,time,/p' outputs/quickstart/energy.csv >"$TMP/header"
+check "1. energy.csv's header is the document's" cmp -s "$TMP/doc_header" "$TMP/header"
+# the first two rows, up to the document's "..."
+grep -E '^(0|10),[-0-9.e]+,.*,\.\.\.$' "$DOC" | sed 's/,\.\.\.$//' >"$TMP/doc_rows"
+for r in 0 10; do
+    grep "^$r," outputs/quickstart/energy.csv | cut -d, -f1-6
+done >"$TMP/rows"
+check "1. energy.csv's first rows are the document's" same_text "$TMP/doc_rows" "$TMP/rows"
+cp outputs/quickstart/energy.csv uninterrupted.csv
+
+# 3. nbody info, the lines the document quotes (file: .. rel_energy_error:)
+"$NBODY" info outputs/quickstart/snapshot_0004.h5 >"$TMP/info"
+sed -n '/^file: /,/^rel_energy_error: /p' "$DOC" >"$TMP/doc_info"
+sed -n '/^file: /,/^rel_energy_error: /p' "$TMP/info" >"$TMP/info_part"
+check "3. nbody info prints what the document quotes" same_text "$TMP/doc_info" "$TMP/info_part"
+
+# 4. Stop at t = 0.5, restart to t = 1: the same rows
+"$NBODY" run configs/quickstart.cfg --overwrite --set integrator.t_end=0.5 >"$TMP/out" 2>"$TMP/err"
+check "4. the shortened run exits 0" [ $? -eq 0 ]
+want=$(sed -n 's/^step 500\/500 .*\(dE\/E=[-0-9.e]*\)$/\1/p' "$DOC" | head -1)
+check "4. it ends with the document's $want" grep -q "^step 500/500 .*$want\$" "$TMP/err"
+"$NBODY" restart outputs/quickstart --set integrator.t_end=1.0 >"$TMP/out" 2>"$TMP/err"
+check "4. the restart exits 0" [ $? -eq 0 ]
+last=$(grep -A8 '^\./nbody restart outputs/quickstart' "$DOC" | grep '^nbody: ' | head -1)
+check "4. the restart ends as the document shows ($last)" grep -qxF "$last" "$TMP/err"
+grep -v '^#' uninterrupted.csv | cut -d, -f1-13 >"$TMP/a"
+grep -v '^#' outputs/quickstart/energy.csv | cut -d, -f1-13 >"$TMP/b"
+check "4. same rows as the uninterrupted run" cmp -s "$TMP/a" "$TMP/b"
+line=$(grep '^# restart: step 500 ' "$DOC" | head -1)
+check "4. the restart comment is the document's ($line)" grep -qxF "$line" outputs/quickstart/energy.csv
+
+# 5. the h5py and yt snippets, run as they are, print what the document shows after them
+# block N OUT_PY OUT_TEXT: the document's Nth python block and the text block after it
+block() {
+    awk -v n="$1" -v py="$2" -v txt="$3" '
+        /^```python$/ { k++; inpy = (k == n); next }
+        inpy && /^```$/ { inpy = 0; want = 1; next }
+        inpy { print > py; next }
+        want && /^```$/ { if (intxt) { want = 0; intxt = 0 } else intxt = 1; next }
+        intxt { print > txt }' "$DOC"
+}
+if [ -n "${PYTHON:-}" ]; then
+    "$NBODY" run configs/quickstart.cfg --overwrite --quiet
+    block 1 "$TMP/snippet_h5py.py" "$TMP/h5py.want"
+    "$PYTHON" "$TMP/snippet_h5py.py" >"$TMP/h5py.got" 2>"$TMP/err"
+    check "5. the h5py snippet prints what the document shows" same_text "$TMP/h5py.want" "$TMP/h5py.got"
+    if "$PYTHON" -c "import yt" >/dev/null 2>&1; then
+        block 2 "$TMP/snippet_yt.py" "$TMP/yt.want"
+        "$PYTHON" "$TMP/snippet_yt.py" >"$TMP/yt.got" 2>"$TMP/err"
+        check "5. the yt snippet prints what the document shows" same_text "$TMP/yt.want" "$TMP/yt.got"
+        check "5. and saves its picture" [ -s quickstart-yt.png ]
+    else
+        pass "5. yt snippet (skipped: $PYTHON cannot import yt)"
+    fi
+else
+    pass "5. h5py and yt snippets (skipped: no Python with numpy and h5py)"
+fi
+finish
