@@ -91,3 +91,9 @@ clean-fuzz:
 # SIGKILL at arbitrary moments: no unreadable final-named snapshot, restart bit for bit
 dist_check_SCRIPTS += tests/e2e/e2e_crash.sh
 TESTS += tests/e2e/e2e_crash.sh
+
+check_PROGRAMS += tests/unit/check_tree
+TESTS += tests/unit/check_tree
+tests_unit_check_tree_SOURCES = tests/unit/check_tree.c tests/unit/kernel_reference.h
+tests_unit_check_tree_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_tree_LDADD = $(TEST_LIBS)

@@ -1,0 +1,473 @@
+/* Kernel "tree": Barnes-Hut forces from a kd-tree with monopole + quadrupole moments, one
+ * interaction list per leaf group, evaluated with vectorised loops.
+ *
+ * Why a kd-tree and not the classic octree: src/gravity/kdtree.c already builds a balanced
+ * tree in O(n log n) with tight bounding boxes, leaf buckets, points and masses copied into
+ * tree order, and a pre-order node array whose reverse sweep visits children before parents,
+ * which is all a Barnes-Hut walk needs. Its median splits keep every leaf between leaf_size/2
+ * and leaf_size points however clustered the particles are (an octree's leaves are emptier
+ * and its depth follows the density contrast), so leaves make even groups for the grouped
+ * walk, and the tight boxes give smaller node sizes than octree cubes for the opening test.
+ * One tree code, already tested and threaded, serves both knn and tree.
+ *
+ * Multipoles: each node keeps its mass M, centre of mass c, the traceless quadrupole
+ * Q = sum m (3 d d^T - |d|^2 I) (6 numbers, d = x - c) and the trace of the second moment
+ * tr = sum m |d|^2. The trace is the one number beyond the usual set: with Plummer softening
+ * the Taylor expansion of -1/sqrt(r^2 + eps^2) about c is
+ *   phi(R) = -M g1 + (eps^2 tr - R.Q.R) g5 / 2,   g_k = (R^2 + eps^2)^(-k/2), R = x - c,
+ * so the trace only drops out when eps = 0. We use that exact softened expansion:
+ *   a(R) = -R (M g3 + 5/2 g7 (R.Q.R - eps^2 tr)) + g5 Q R.
+ * Opening test (grouped): a node is accepted for a whole leaf group when the distance d from
+ * its centre of mass to the group's bounding box satisfies d > bmax / theta and d > bmax +
+ * eps, bmax being the largest distance from c to a corner of the node's tight box: every
+ * node that could hold a point within eps of a target (its extent overlapping the softening
+ * length) is opened. Leaves that are opened are summed particle by particle. */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gravity/kdtree.h"
+#include "gravity/kernels.h"
+#include "core/threads.h"
+
+/* Entries of each interaction list; a full list is evaluated and emptied, so a walk needs
+ * this much scratch per thread whatever N and theta are. */
+#define LIST_CAP 2048
+/* A walk's stack: the tree is at most ceil(log2 n) <= 32 deep, one pending sibling each. */
+#define STACK_CAP 80
+#define TREE_LEAF_DEFAULT 16
+
+/* The moments of one node: what an accepted node contributes, and its size. */
+typedef struct tree_moment {
+    double m, c[3];
+    double q[6];   /* Qxx Qyy Qzz Qxy Qxz Qyz, traceless */
+    double tr;     /* sum m |d|^2 */
+    double bmax;   /* largest distance from c to a corner of the node's box */
+} tree_moment;
+
+/* One thread's interaction lists, structure of arrays for the vector loops. */
+typedef struct walk_buf {
+    double *cx, *cy, *cz, *cm, *qxx, *qyy, *qzz, *qxy, *qxz, *qyz, *ctr; /* cells */
+    double *px, *py, *pz, *pm;                                          /* particles */
+    size_t nc, np;
+    uint32_t stack[STACK_CAP];
+    double sx[NB_KDTREE_LEAF_MAX], sy[NB_KDTREE_LEAF_MAX], sz[NB_KDTREE_LEAF_MAX],
+        sp[NB_KDTREE_LEAF_MAX]; /* the group's sums */
+} walk_buf;
+
+typedef struct tree_state {
+    nb_kdtree tree;
+    tree_moment *mom;   /* one per node of the tree's capacity */
+    uint32_t *leaves;   /* the leaf nodes of the current build, in node order */
+    size_t nleaves;
+    walk_buf *bufs;     /* one per thread */
+    double *arena;      /* the bufs' arrays */
+    int slots;
+} tree_state;
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+static void tree_destroy(void *state)
+{
+    tree_state *s = state;
+    if (!s)
+        return;
+    nb_kdtree_free(&s->tree);
+    free(s->mom);
+    free(s->leaves);
+    free(s->bufs);
+    free(s->arena);
+    free(s);
+}
+
+/* Tree storage for cap points: the kd-tree, the moments and the leaf list. */
+static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
+{
+    nb_kdtree_free(&s->tree);
+    free(s->mom);
+    free(s->leaves);
+    s->mom = NULL;
+    s->leaves = NULL;
+    int rc = nb_kdtree_init(&s->tree, cap, leaf, err);
+    if (rc)
+        return rc;
+    s->mom = malloc(s->tree.node_cap * sizeof *s->mom);
+    s->leaves = malloc(s->tree.node_cap * sizeof *s->leaves);
+    if (!s->mom || !s->leaves)
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
+    return NB_OK;
+}
+
+/* One walk_buf for each of `slots` threads, 15 arrays of LIST_CAP doubles each. */
+static int reserve_bufs(tree_state *s, int slots, nb_error *err)
+{
+    if (slots <= s->slots)
+        return NB_OK;
+    enum { ARRAYS = 15 };
+    walk_buf *b = calloc((size_t)slots, sizeof *b);
+    double *arena = malloc((size_t)slots * ARRAYS * LIST_CAP * sizeof *arena);
+    if (!b || !arena) {
+        free(b);
+        free(arena);
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %d threads", slots);
+    }
+    for (int k = 0; k < slots; k++) {
+        double *a = arena + (size_t)k * ARRAYS * LIST_CAP;
+        double **f[ARRAYS] = {&b[k].cx,  &b[k].cy,  &b[k].cz,  &b[k].cm,  &b[k].qxx,
+                              &b[k].qyy, &b[k].qzz, &b[k].qxy, &b[k].qxz, &b[k].qyz,
+                              &b[k].ctr, &b[k].px,  &b[k].py,  &b[k].pz,  &b[k].pm};
+        for (int j = 0; j < ARRAYS; j++)
+            *f[j] = a + (size_t)j * LIST_CAP;
+    }
+    free(s->bufs);
+    free(s->arena);
+    s->bufs = b;
+    s->arena = arena;
+    s->slots = slots;
+    return NB_OK;
+}
+
+static int tree_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
+{
+    *state = NULL;
+    if (!(kp->opening_angle > 0.0 && kp->opening_angle <= 1.5))
+        return nb_fail(err, NB_ERR_INPUT,
+                       "tree kernel: gravity.opening_angle = %g, expected 0 < theta <= 1.5",
+                       kp->opening_angle);
+    if (kp->leaf_size < 1 || kp->leaf_size > NB_KDTREE_LEAF_MAX)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "tree kernel: gravity.leaf_size = %d, expected 1 to %d", kp->leaf_size,
+                       NB_KDTREE_LEAF_MAX);
+    tree_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory");
+    int rc = reserve_tree(s, n, (size_t)kp->leaf_size, err);
+    if (!rc)
+        rc = reserve_bufs(s, nb_threads(kp->threads), err);
+    if (rc) {
+        tree_destroy(s);
+        return rc;
+    }
+    *state = s;
+    return NB_OK;
+}
+
+/* ---- moments: one sweep from the last node to the first, children before parents ---- */
+
+static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_moment *mo)
+{
+    size_t p0 = nd->start, p1 = p0 + nd->count;
+    double m = 0.0, sx = 0.0, sy = 0.0, sz = 0.0;
+    for (size_t p = p0; p < p1; p++) {
+        m += t->m[p];
+        sx += t->m[p] * t->x[p];
+        sy += t->m[p] * t->y[p];
+        sz += t->m[p] * t->z[p];
+    }
+    double c[3];
+    if (m > 0.0) {
+        c[0] = sx / m;
+        c[1] = sy / m;
+        c[2] = sz / m;
+    } else { /* massless points: any centre will do, the box's keeps bmax small */
+        for (int d = 0; d < 3; d++)
+            c[d] = 0.5 * (nd->lo[d] + nd->hi[d]);
+    }
+    double s[6] = {0, 0, 0, 0, 0, 0}; /* second moments xx yy zz xy xz yz about c */
+    for (size_t p = p0; p < p1; p++) {
+        double dx = t->x[p] - c[0], dy = t->y[p] - c[1], dz = t->z[p] - c[2], w = t->m[p];
+        s[0] += w * dx * dx;
+        s[1] += w * dy * dy;
+        s[2] += w * dz * dz;
+        s[3] += w * dx * dy;
+        s[4] += w * dx * dz;
+        s[5] += w * dy * dz;
+    }
+    double tr = s[0] + s[1] + s[2];
+    mo->m = m;
+    memcpy(mo->c, c, sizeof c);
+    for (int k = 0; k < 3; k++) {
+        mo->q[k] = 3.0 * s[k] - tr;
+        mo->q[k + 3] = 3.0 * s[k + 3];
+    }
+    mo->tr = tr;
+}
+
+/* Parallel-axis shift of child moments a and b to their common centre of mass. */
+static void merge_moment(const tree_moment *a, const tree_moment *b, const nb_kdtree_node *nd,
+                         tree_moment *mo)
+{
+    double m = a->m + b->m;
+    for (int d = 0; d < 3; d++)
+        mo->c[d] = m > 0.0 ? (a->m * a->c[d] + b->m * b->c[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
+    mo->m = m;
+    for (int k = 0; k < 6; k++)
+        mo->q[k] = a->q[k] + b->q[k];
+    mo->tr = a->tr + b->tr;
+    const tree_moment *ch[2] = {a, b};
+    for (int j = 0; j < 2; j++) {
+        double dx = ch[j]->c[0] - mo->c[0], dy = ch[j]->c[1] - mo->c[1];
+        double dz = ch[j]->c[2] - mo->c[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
+        mo->q[0] += w * (3.0 * dx * dx - d2);
+        mo->q[1] += w * (3.0 * dy * dy - d2);
+        mo->q[2] += w * (3.0 * dz * dz - d2);
+        mo->q[3] += w * 3.0 * dx * dy;
+        mo->q[4] += w * 3.0 * dx * dz;
+        mo->q[5] += w * 3.0 * dy * dz;
+        mo->tr += w * d2;
+    }
+}
+
+static void compute_moments(tree_state *s)
+{
+    const nb_kdtree *t = &s->tree;
+    s->nleaves = 0;
+    for (size_t k = t->nnodes; k-- > 0;) {
+        const nb_kdtree_node *nd = &t->nodes[k];
+        tree_moment *mo = &s->mom[k];
+        if (nd->left == 0)
+            leaf_moment(t, nd, mo);
+        else
+            merge_moment(&s->mom[nd->left], &s->mom[nd->right], nd, mo);
+        double b2 = 0.0;
+        for (int d = 0; d < 3; d++) {
+            double lo = mo->c[d] - nd->lo[d], hi = nd->hi[d] - mo->c[d];
+            double e = lo > hi ? lo : hi;
+            b2 += e * e;
+        }
+        mo->bmax = sqrt(b2);
+    }
+    for (size_t k = 0; k < t->nnodes; k++)
+        if (t->nodes[k].left == 0)
+            s->leaves[s->nleaves++] = (uint32_t)k;
+}
+
+/* ---- evaluation: the group's targets against the lists, vector loops over each list ---- */
+
+/* Adds the cell list to the group sums (without G). Every target's sum runs over the list
+ * in list order, in a reduction whose shape the compiler fixes: the same bits on any
+ * thread. */
+static void eval_cells(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
+{
+    const size_t nc = b->nc;
+    const double *restrict cx = b->cx, *restrict cy = b->cy, *restrict cz = b->cz;
+    const double *restrict cm = b->cm, *restrict ctr = b->ctr;
+    const double *restrict qxx = b->qxx, *restrict qyy = b->qyy, *restrict qzz = b->qzz;
+    const double *restrict qxy = b->qxy, *restrict qxz = b->qxz, *restrict qyz = b->qyz;
+    for (size_t r = 0; r < cnt; r++) {
+        const double xi = t->x[p0 + r], yi = t->y[p0 + r], zi = t->z[p0 + r];
+        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+        for (size_t k = 0; k < nc; k++) {
+            double dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
+            double r2 = dx * dx + dy * dy + dz * dz + eps2;
+            double g1 = 1.0 / sqrt(r2), g2 = g1 * g1;
+            double g3 = g1 * g2, g5 = g3 * g2, g7 = g5 * g2;
+            double qx = qxx[k] * dx + qxy[k] * dy + qxz[k] * dz;
+            double qy = qxy[k] * dx + qyy[k] * dy + qyz[k] * dz;
+            double qz = qxz[k] * dx + qyz[k] * dy + qzz[k] * dz;
+            double rqr = dx * qx + dy * qy + dz * qz;
+            double et = eps2 * ctr[k];
+            double w = cm[k] * g3 + 2.5 * g7 * (rqr - et);
+            ax += g5 * qx - w * dx;
+            ay += g5 * qy - w * dy;
+            az += g5 * qz - w * dz;
+            ph += 0.5 * g5 * (et - rqr) - cm[k] * g1;
+        }
+        b->sx[r] += ax;
+        b->sy[r] += ay;
+        b->sz[r] += az;
+        b->sp[r] += ph;
+    }
+    b->nc = 0;
+}
+
+/* Adds the particle list to the group sums (without G); r = 0 pairs (eps = 0) skipped. */
+static void eval_parts(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
+{
+    const size_t np = b->np;
+    const double *restrict px = b->px, *restrict py = b->py, *restrict pz = b->pz;
+    const double *restrict pm = b->pm;
+    for (size_t r = 0; r < cnt; r++) {
+        const double xi = t->x[p0 + r], yi = t->y[p0 + r], zi = t->z[p0 + r];
+        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+        for (size_t k = 0; k < np; k++) {
+            double dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+            double r2 = dx * dx + dy * dy + dz * dz + eps2;
+            double g1 = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+            double mg1 = pm[k] * g1, w = mg1 * g1 * g1;
+            ax += w * dx;
+            ay += w * dy;
+            az += w * dz;
+            ph -= mg1;
+        }
+        b->sx[r] += ax;
+        b->sy[r] += ay;
+        b->sz[r] += az;
+        b->sp[r] += ph;
+    }
+    b->np = 0;
+}
+
+/* The group's own leaf: every pair but a target with itself. */
+static void eval_self(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
+{
+    const double *restrict x = t->x + p0, *restrict y = t->y + p0, *restrict z = t->z + p0;
+    const double *restrict m = t->m + p0;
+    for (size_t r = 0; r < cnt; r++) {
+        const double xi = x[r], yi = y[r], zi = z[r];
+        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+        for (size_t k = 0; k < cnt; k++) {
+            double dx = x[k] - xi, dy = y[k] - yi, dz = z[k] - zi;
+            double r2 = dx * dx + dy * dy + dz * dz + eps2;
+            double g1 = (r2 > 0.0 && k != r) ? 1.0 / sqrt(r2) : 0.0;
+            double mg1 = m[k] * g1, w = mg1 * g1 * g1;
+            ax += w * dx;
+            ay += w * dy;
+            az += w * dz;
+            ph -= mg1;
+        }
+        b->sx[r] += ax;
+        b->sy[r] += ay;
+        b->sz[r] += az;
+        b->sp[r] += ph;
+    }
+}
+
+/* Squared distance from point c to the box [lo, hi] (0 inside). */
+static inline double box_dist2(const double *c, const double *lo, const double *hi)
+{
+    double d2 = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double e = lo[d] - c[d] > 0.0 ? lo[d] - c[d] : (c[d] - hi[d] > 0.0 ? c[d] - hi[d] : 0.0);
+        d2 += e * e;
+    }
+    return d2;
+}
+
+/* Walks the tree for the leaf group `leaf`, evaluating the lists whenever one fills, and
+ * writes the group's results. The walk order (depth first, left before right) and the
+ * flush points depend only on the tree, so each target's sum has one fixed order. */
+static void walk_group(const tree_state *s, walk_buf *b, uint32_t leaf, double theta2,
+                       double eps, double G, nb_particles *p, double *pot)
+{
+    const nb_kdtree *t = &s->tree;
+    const nb_kdtree_node *g = &t->nodes[leaf];
+    const size_t p0 = g->start, cnt = g->count;
+    const double eps2 = eps * eps;
+    for (size_t r = 0; r < cnt; r++)
+        b->sx[r] = b->sy[r] = b->sz[r] = b->sp[r] = 0.0;
+    b->nc = b->np = 0;
+    size_t sp = 0;
+    b->stack[sp++] = 0;
+    while (sp > 0) {
+        uint32_t k = b->stack[--sp];
+        if (k == leaf)
+            continue; /* summed pair by pair in eval_self */
+        const nb_kdtree_node *nd = &t->nodes[k];
+        const tree_moment *mo = &s->mom[k];
+        double d2 = box_dist2(mo->c, g->lo, g->hi), bm = mo->bmax;
+        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps)) {
+            if (b->nc == LIST_CAP)
+                eval_cells(b, t, p0, cnt, eps2);
+            size_t c = b->nc++;
+            b->cx[c] = mo->c[0];
+            b->cy[c] = mo->c[1];
+            b->cz[c] = mo->c[2];
+            b->cm[c] = mo->m;
+            b->qxx[c] = mo->q[0];
+            b->qyy[c] = mo->q[1];
+            b->qzz[c] = mo->q[2];
+            b->qxy[c] = mo->q[3];
+            b->qxz[c] = mo->q[4];
+            b->qyz[c] = mo->q[5];
+            b->ctr[c] = mo->tr;
+        } else if (nd->left == 0) {
+            if (b->np + nd->count > LIST_CAP)
+                eval_parts(b, t, p0, cnt, eps2);
+            size_t q0 = nd->start, n = nd->count, c = b->np;
+            memcpy(b->px + c, t->x + q0, n * sizeof(double));
+            memcpy(b->py + c, t->y + q0, n * sizeof(double));
+            memcpy(b->pz + c, t->z + q0, n * sizeof(double));
+            memcpy(b->pm + c, t->m + q0, n * sizeof(double));
+            b->np += n;
+        } else {
+            b->stack[sp++] = nd->right;
+            b->stack[sp++] = nd->left;
+        }
+    }
+    eval_cells(b, t, p0, cnt, eps2);
+    eval_parts(b, t, p0, cnt, eps2);
+    eval_self(b, t, p0, cnt, eps2);
+    for (size_t r = 0; r < cnt; r++) {
+        size_t i = t->index[p0 + r];
+        p->ax[i] = G * b->sx[r];
+        p->ay[i] = G * b->sy[r];
+        p->az[i] = G * b->sz[r];
+        if (pot)
+            pot[i] = G * b->sp[r];
+    }
+}
+
+static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
+                      nb_error *err)
+{
+    tree_state *s = state;
+    size_t n = p->n;
+    int rc;
+    if (n > s->tree.cap && (rc = reserve_tree(s, n, s->tree.leaf_size, err)))
+        return rc; /* more particles than at create(): grow rather than fail */
+    int nt = nb_threads(kp->threads);
+    if ((rc = reserve_bufs(s, nt, err)))
+        return rc;
+    /* rebuilt from scratch every call: the tree depends only on the positions */
+    if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
+        return rc;
+    if (n == 0)
+        return NB_OK;
+    compute_moments(s);
+
+    const tree_state *cs = s;
+    const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
+    const size_t nleaves = s->nleaves;
+    walk_buf *bufs = s->bufs;
+    /* Groups in any order, on any thread: each target's sum is one thread's, in the fixed
+     * order of its group's walk, so the bits do not depend on the thread count. */
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) default(none) \
+    shared(cs, bufs, p, pot) firstprivate(nleaves, theta2, eps, G)
+    for (size_t l = 0; l < nleaves; l++)
+        walk_group(cs, &bufs[thread_id()], cs->leaves[l], theta2, eps, G, p, pot);
+    return NB_OK;
+}
+
+static const nb_kernel_key tree_keys[] = {
+    {"opening_angle", 0, offsetof(nb_kernel_params, opening_angle), 0.5, 0.0, 1.5, 1,
+     "a number with 0 < theta <= 1.5"},
+    {"leaf_size", 1, offsetof(nb_kernel_params, leaf_size), TREE_LEAF_DEFAULT, 1,
+     NB_KDTREE_LEAF_MAX, 0, "an integer from 1 to 64"},
+};
+
+const nb_kernel nb_kernel_tree = {
+    .name = "tree",
+    .summary = "Barnes-Hut kd-tree, monopole + quadrupole, grouped walk "
+               "(gravity.opening_angle = theta, gravity.leaf_size)",
+    .keys = tree_keys,
+    .nkeys = sizeof tree_keys / sizeof tree_keys[0],
+    .check = NULL,
+    .interactions = NULL,
+    .threaded = 1,
+    .create = tree_create,
+    .destroy = tree_destroy,
+    .accel = tree_accel,
+};
