@@ -30,14 +30,13 @@
 
 #include "gravity/kdtree.h"
 #include "gravity/kernels.h"
+#include "gravity/tree.h"
 #include "core/threads.h"
 
-/* Entries of each interaction list; a full list is evaluated and emptied, so a walk needs
- * this much scratch per thread whatever N and theta are. */
-#define LIST_CAP 2048
 /* A walk's stack: the tree is at most ceil(log2 n) <= 32 deep, one pending sibling each. */
 #define STACK_CAP 80
 #define TREE_LEAF_DEFAULT 16
+_Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
 
 /* The moments of one node: what an accepted node contributes, and its size. */
 typedef struct tree_moment {
@@ -47,14 +46,11 @@ typedef struct tree_moment {
     double bmax;   /* largest distance from c to a corner of the node's box */
 } tree_moment;
 
-/* One thread's interaction lists, structure of arrays for the vector loops. */
+/* One thread's walk: its interaction lists, its group's sums, its stack. */
 typedef struct walk_buf {
-    double *cx, *cy, *cz, *cm, *qxx, *qyy, *qzz, *qxy, *qxz, *qyz, *ctr; /* cells */
-    double *px, *py, *pz, *pm;                                          /* particles */
-    size_t nc, np;
+    nb_tree_lists l;
+    nb_tree_group g;
     uint32_t stack[STACK_CAP];
-    double sx[NB_KDTREE_LEAF_MAX], sy[NB_KDTREE_LEAF_MAX], sz[NB_KDTREE_LEAF_MAX],
-        sp[NB_KDTREE_LEAF_MAX]; /* the group's sums */
 } walk_buf;
 
 typedef struct tree_state {
@@ -107,26 +103,27 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     return NB_OK;
 }
 
-/* One walk_buf for each of `slots` threads, 15 arrays of LIST_CAP doubles each. */
+/* One walk_buf for each of `slots` threads, 15 list arrays of LIST_LEN doubles each. */
 static int reserve_bufs(tree_state *s, int slots, nb_error *err)
 {
     if (slots <= s->slots)
         return NB_OK;
-    enum { ARRAYS = 15 };
+    enum { ARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP };
     walk_buf *b = calloc((size_t)slots, sizeof *b);
-    double *arena = malloc((size_t)slots * ARRAYS * LIST_CAP * sizeof *arena);
+    double *arena = malloc((size_t)slots * ARRAYS * LIST_LEN * sizeof *arena);
     if (!b || !arena) {
         free(b);
         free(arena);
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %d threads", slots);
     }
     for (int k = 0; k < slots; k++) {
-        double *a = arena + (size_t)k * ARRAYS * LIST_CAP;
-        double **f[ARRAYS] = {&b[k].cx,  &b[k].cy,  &b[k].cz,  &b[k].cm,  &b[k].qxx,
-                              &b[k].qyy, &b[k].qzz, &b[k].qxy, &b[k].qxz, &b[k].qyz,
-                              &b[k].ctr, &b[k].px,  &b[k].py,  &b[k].pz,  &b[k].pm};
+        double *a = arena + (size_t)k * ARRAYS * LIST_LEN;
+        nb_tree_lists *l = &b[k].l;
+        double **f[ARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx,
+                              &l->qyy, &l->qzz, &l->qxy, &l->qxz, &l->qyz,
+                              &l->ctr, &l->px,  &l->py,  &l->pz,  &l->pm};
         for (int j = 0; j < ARRAYS; j++)
-            *f[j] = a + (size_t)j * LIST_CAP;
+            *f[j] = a + (size_t)j * LIST_LEN;
     }
     free(s->bufs);
     free(s->arena);
@@ -251,100 +248,6 @@ static void compute_moments(tree_state *s)
             s->leaves[s->nleaves++] = (uint32_t)k;
 }
 
-/* ---- evaluation: the group's targets against the lists, vector loops over each list ---- */
-
-/* Adds the cell list to the group sums (without G). Every target's sum runs over the list
- * in list order, in a reduction whose shape the compiler fixes: the same bits on any
- * thread. */
-static void eval_cells(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
-{
-    const size_t nc = b->nc;
-    const double *restrict cx = b->cx, *restrict cy = b->cy, *restrict cz = b->cz;
-    const double *restrict cm = b->cm, *restrict ctr = b->ctr;
-    const double *restrict qxx = b->qxx, *restrict qyy = b->qyy, *restrict qzz = b->qzz;
-    const double *restrict qxy = b->qxy, *restrict qxz = b->qxz, *restrict qyz = b->qyz;
-    for (size_t r = 0; r < cnt; r++) {
-        const double xi = t->x[p0 + r], yi = t->y[p0 + r], zi = t->z[p0 + r];
-        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
-#pragma omp simd reduction(+ : ax, ay, az, ph)
-        for (size_t k = 0; k < nc; k++) {
-            double dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
-            double r2 = dx * dx + dy * dy + dz * dz + eps2;
-            double g1 = 1.0 / sqrt(r2), g2 = g1 * g1;
-            double g3 = g1 * g2, g5 = g3 * g2, g7 = g5 * g2;
-            double qx = qxx[k] * dx + qxy[k] * dy + qxz[k] * dz;
-            double qy = qxy[k] * dx + qyy[k] * dy + qyz[k] * dz;
-            double qz = qxz[k] * dx + qyz[k] * dy + qzz[k] * dz;
-            double rqr = dx * qx + dy * qy + dz * qz;
-            double et = eps2 * ctr[k];
-            double w = cm[k] * g3 + 2.5 * g7 * (rqr - et);
-            ax += g5 * qx - w * dx;
-            ay += g5 * qy - w * dy;
-            az += g5 * qz - w * dz;
-            ph += 0.5 * g5 * (et - rqr) - cm[k] * g1;
-        }
-        b->sx[r] += ax;
-        b->sy[r] += ay;
-        b->sz[r] += az;
-        b->sp[r] += ph;
-    }
-    b->nc = 0;
-}
-
-/* Adds the particle list to the group sums (without G); r = 0 pairs (eps = 0) skipped. */
-static void eval_parts(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
-{
-    const size_t np = b->np;
-    const double *restrict px = b->px, *restrict py = b->py, *restrict pz = b->pz;
-    const double *restrict pm = b->pm;
-    for (size_t r = 0; r < cnt; r++) {
-        const double xi = t->x[p0 + r], yi = t->y[p0 + r], zi = t->z[p0 + r];
-        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
-#pragma omp simd reduction(+ : ax, ay, az, ph)
-        for (size_t k = 0; k < np; k++) {
-            double dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
-            double r2 = dx * dx + dy * dy + dz * dz + eps2;
-            double g1 = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
-            double mg1 = pm[k] * g1, w = mg1 * g1 * g1;
-            ax += w * dx;
-            ay += w * dy;
-            az += w * dz;
-            ph -= mg1;
-        }
-        b->sx[r] += ax;
-        b->sy[r] += ay;
-        b->sz[r] += az;
-        b->sp[r] += ph;
-    }
-    b->np = 0;
-}
-
-/* The group's own leaf: every pair but a target with itself. */
-static void eval_self(walk_buf *b, const nb_kdtree *t, size_t p0, size_t cnt, double eps2)
-{
-    const double *restrict x = t->x + p0, *restrict y = t->y + p0, *restrict z = t->z + p0;
-    const double *restrict m = t->m + p0;
-    for (size_t r = 0; r < cnt; r++) {
-        const double xi = x[r], yi = y[r], zi = z[r];
-        double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
-#pragma omp simd reduction(+ : ax, ay, az, ph)
-        for (size_t k = 0; k < cnt; k++) {
-            double dx = x[k] - xi, dy = y[k] - yi, dz = z[k] - zi;
-            double r2 = dx * dx + dy * dy + dz * dz + eps2;
-            double g1 = (r2 > 0.0 && k != r) ? 1.0 / sqrt(r2) : 0.0;
-            double mg1 = m[k] * g1, w = mg1 * g1 * g1;
-            ax += w * dx;
-            ay += w * dy;
-            az += w * dz;
-            ph -= mg1;
-        }
-        b->sx[r] += ax;
-        b->sy[r] += ay;
-        b->sz[r] += az;
-        b->sp[r] += ph;
-    }
-}
-
 /* Squared distance from point c to the box [lo, hi] (0 inside). */
 static inline double box_dist2(const double *c, const double *lo, const double *hi)
 {
@@ -359,64 +262,71 @@ static inline double box_dist2(const double *c, const double *lo, const double *
 /* Walks the tree for the leaf group `leaf`, evaluating the lists whenever one fills, and
  * writes the group's results. The walk order (depth first, left before right) and the
  * flush points depend only on the tree, so each target's sum has one fixed order. */
-static void walk_group(const tree_state *s, walk_buf *b, uint32_t leaf, double theta2,
-                       double eps, double G, nb_particles *p, double *pot)
+static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t leaf,
+                       double theta2, double eps, double G, nb_particles *p, double *pot)
 {
     const nb_kdtree *t = &s->tree;
-    const nb_kdtree_node *g = &t->nodes[leaf];
-    const size_t p0 = g->start, cnt = g->count;
+    const nb_kdtree_node *gn = &t->nodes[leaf];
+    const size_t p0 = gn->start, cnt = gn->count;
     const double eps2 = eps * eps;
+    nb_tree_lists *l = &b->l;
+    nb_tree_group *g = &b->g;
+    g->x = t->x + p0;
+    g->y = t->y + p0;
+    g->z = t->z + p0;
+    g->m = t->m + p0;
+    g->cnt = cnt;
     for (size_t r = 0; r < cnt; r++)
-        b->sx[r] = b->sy[r] = b->sz[r] = b->sp[r] = 0.0;
-    b->nc = b->np = 0;
+        g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
+    l->nc = l->np = 0;
     size_t sp = 0;
     b->stack[sp++] = 0;
     while (sp > 0) {
         uint32_t k = b->stack[--sp];
         if (k == leaf)
-            continue; /* summed pair by pair in eval_self */
+            continue; /* the group's own pairs: nb_tree_eval_self */
         const nb_kdtree_node *nd = &t->nodes[k];
         const tree_moment *mo = &s->mom[k];
-        double d2 = box_dist2(mo->c, g->lo, g->hi), bm = mo->bmax;
+        double d2 = box_dist2(mo->c, gn->lo, gn->hi), bm = mo->bmax;
         if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps)) {
-            if (b->nc == LIST_CAP)
-                eval_cells(b, t, p0, cnt, eps2);
-            size_t c = b->nc++;
-            b->cx[c] = mo->c[0];
-            b->cy[c] = mo->c[1];
-            b->cz[c] = mo->c[2];
-            b->cm[c] = mo->m;
-            b->qxx[c] = mo->q[0];
-            b->qyy[c] = mo->q[1];
-            b->qzz[c] = mo->q[2];
-            b->qxy[c] = mo->q[3];
-            b->qxz[c] = mo->q[4];
-            b->qyz[c] = mo->q[5];
-            b->ctr[c] = mo->tr;
+            if (l->nc == NB_TREE_LIST_CAP)
+                nb_tree_eval_cells(simd, l, g, eps2);
+            size_t c = l->nc++;
+            l->cx[c] = mo->c[0];
+            l->cy[c] = mo->c[1];
+            l->cz[c] = mo->c[2];
+            l->cm[c] = mo->m;
+            l->qxx[c] = mo->q[0];
+            l->qyy[c] = mo->q[1];
+            l->qzz[c] = mo->q[2];
+            l->qxy[c] = mo->q[3];
+            l->qxz[c] = mo->q[4];
+            l->qyz[c] = mo->q[5];
+            l->ctr[c] = mo->tr;
         } else if (nd->left == 0) {
-            if (b->np + nd->count > LIST_CAP)
-                eval_parts(b, t, p0, cnt, eps2);
-            size_t q0 = nd->start, n = nd->count, c = b->np;
-            memcpy(b->px + c, t->x + q0, n * sizeof(double));
-            memcpy(b->py + c, t->y + q0, n * sizeof(double));
-            memcpy(b->pz + c, t->z + q0, n * sizeof(double));
-            memcpy(b->pm + c, t->m + q0, n * sizeof(double));
-            b->np += n;
+            if (l->np + nd->count > NB_TREE_LIST_CAP)
+                nb_tree_eval_parts(simd, l, g, eps2);
+            size_t q0 = nd->start, n = nd->count, c = l->np;
+            memcpy(l->px + c, t->x + q0, n * sizeof(double));
+            memcpy(l->py + c, t->y + q0, n * sizeof(double));
+            memcpy(l->pz + c, t->z + q0, n * sizeof(double));
+            memcpy(l->pm + c, t->m + q0, n * sizeof(double));
+            l->np += n;
         } else {
             b->stack[sp++] = nd->right;
             b->stack[sp++] = nd->left;
         }
     }
-    eval_cells(b, t, p0, cnt, eps2);
-    eval_parts(b, t, p0, cnt, eps2);
-    eval_self(b, t, p0, cnt, eps2);
+    nb_tree_eval_cells(simd, l, g, eps2);
+    nb_tree_eval_parts(simd, l, g, eps2);
+    nb_tree_eval_self(g, eps2);
     for (size_t r = 0; r < cnt; r++) {
         size_t i = t->index[p0 + r];
-        p->ax[i] = G * b->sx[r];
-        p->ay[i] = G * b->sy[r];
-        p->az[i] = G * b->sz[r];
+        p->ax[i] = G * g->sx[r];
+        p->ay[i] = G * g->sy[r];
+        p->az[i] = G * g->sz[r];
         if (pot)
-            pot[i] = G * b->sp[r];
+            pot[i] = G * g->sp[r];
     }
 }
 
@@ -442,12 +352,13 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
     const size_t nleaves = s->nleaves;
     walk_buf *bufs = s->bufs;
+    const nb_simd simd = nb_simd_best();
     /* Groups in any order, on any thread: each target's sum is one thread's, in the fixed
      * order of its group's walk, so the bits do not depend on the thread count. */
 #pragma omp parallel for schedule(dynamic, 4) num_threads(nt) default(none) \
-    shared(cs, bufs, p, pot) firstprivate(nleaves, theta2, eps, G)
+    shared(cs, bufs, p, pot) firstprivate(nleaves, simd, theta2, eps, G)
     for (size_t l = 0; l < nleaves; l++)
-        walk_group(cs, &bufs[thread_id()], cs->leaves[l], theta2, eps, G, p, pot);
+        walk_group(cs, &bufs[thread_id()], simd, cs->leaves[l], theta2, eps, G, p, pot);
     return NB_OK;
 }
 
