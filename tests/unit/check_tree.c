@@ -299,7 +299,7 @@ START_TEST(test_keys_and_registry)
     memset(&kp, 0, sizeof kp);
     nb_kernel_params_defaults(&kp);
     ck_assert(kp.opening_angle == 0.5);
-    ck_assert(nb_kernel_key_find("leaf_size", &owner) && kp.leaf_size == 16);
+    ck_assert(nb_kernel_key_find("leaf_size", &owner) && kp.leaf_size == 8);
     nb_particles p;
     make_gaussian(10, 3, &p);
     nb_error err;
