@@ -236,7 +236,7 @@ int nb_bench_main(int argc, char **argv)
     if (o.help) {
         printf("usage: " USAGE "\n"
                "Times each kernel (default: all of %s) on the gaussian (or --ics plummer)\n"
-               "set-up for each N"
+               "set-up for each N "
                "(default 4096) and thread count (default 1 and the OpenMP default): one\n"
                "warm-up, then the best of R evaluations (default 5), or of as many as fill\n"
                "half a second when they are quick. One line per case:\n"
