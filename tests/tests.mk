@@ -117,3 +117,13 @@ TESTS += tests/e2e/e2e_schedule.sh
 # docs/worked-example.md: its commands run and print what it quotes
 dist_check_SCRIPTS += tests/e2e/e2e_worked_example.sh
 TESTS += tests/e2e/e2e_worked_example.sh
+
+check_PROGRAMS += tests/unit/check_tree
+TESTS += tests/unit/check_tree
+tests_unit_check_tree_SOURCES = tests/unit/check_tree.c tests/unit/kernel_reference.h
+tests_unit_check_tree_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_tree_LDADD = $(TEST_LIBS)
+
+# tree kernel: key errors, thread-count independence and restart bit for bit, end to end
+dist_check_SCRIPTS += tests/e2e/e2e_tree.sh
+TESTS += tests/e2e/e2e_tree.sh

@@ -1,12 +1,14 @@
-/* `nbody bench`: times registered force kernels (and, with --potential, the exact potential
- * energy the diagnostics log) on the seed's gaussian set-up, best of several repeats after
- * a warm-up, one output line per (kernel, N, threads) case. */
+/* `nbody bench`: times registered force kernels on the seed's gaussian set-up (or a Plummer
+ * sphere), best of several repeats after a warm-up, one output line per (kernel, N, threads)
+ * case, per opening angle for the tree kernel with its force error, and with --potential the
+ * exact potential energy the diagnostics log. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #endif
 #include "app/bench.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,9 @@ typedef struct bench_opts {
     size_t nthreads;
     int repeats;
     int neighbours;
+    double theta[MAX_CASES]; /* tree: opening angles, one case each */
+    size_t ntheta;
+    const char *ics;         /* "gaussian" or "plummer" */
     int help;
     int potential; /* --potential: also time nb_potential_energy */
 } bench_opts;
@@ -44,7 +49,8 @@ static double now_seconds(void)
 }
 
 #define USAGE                                                                              \
-    "nbody bench [--kernel NAME]... [--n N]... [--threads T]... [--repeats R] [--neighbours K]"
+    "nbody bench [--kernel NAME]... [--n N]... [--threads T]... [--repeats R] [--neighbours K]" \
+    " [--ics gaussian|plummer] [--opening-angle THETA]..."
 
 static int usage(const char *fmt, const char *arg)
 {
@@ -72,6 +78,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
     memset(o, 0, sizeof *o);
     o->repeats = 5;
     o->neighbours = 16;
+    o->ics = "gaussian";
     for (int a = 1; a < argc; a++) {
         const char *opt = argv[a];
         if (!strcmp(opt, "--help") || !strcmp(opt, "-h")) {
@@ -84,7 +91,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         }
         int known = !strcmp(opt, "--kernel") || !strcmp(opt, "--n") ||
                     !strcmp(opt, "--threads") || !strcmp(opt, "--repeats") ||
-                    !strcmp(opt, "--neighbours");
+                    !strcmp(opt, "--neighbours") || !strcmp(opt, "--ics") ||
+                    !strcmp(opt, "--opening-angle");
         if (!known)
             return usage("unknown argument '%s'", opt);
         if (a + 1 >= argc)
@@ -117,6 +125,19 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             if ((v = parse_count(val, 1, 1000000)) < 0)
                 return usage("--repeats wants a whole number from 1 to 1000000, not '%s'", val);
             o->repeats = (int)v;
+        } else if (!strcmp(opt, "--ics")) {
+            if (strcmp(val, "gaussian") && strcmp(val, "plummer"))
+                return usage("--ics wants gaussian or plummer, not '%s'", val);
+            o->ics = val;
+        } else if (!strcmp(opt, "--opening-angle")) {
+            char *end;
+            double th = strtod(val, &end);
+            if (*end || end == val || !(th > 0.0 && th <= 1.5))
+                return usage("--opening-angle wants a number with 0 < theta <= 1.5, not '%s'",
+                             val);
+            if (o->ntheta == MAX_CASES)
+                return usage("too many values for %s", opt);
+            o->theta[o->ntheta++] = th;
         } else {
             if ((v = parse_count(val, 1, 1000000)) < 0)
                 return usage("--neighbours wants a whole number from 1 to 1000000, not '%s'",
@@ -133,6 +154,11 @@ static int parse_args(int argc, char **argv, bench_opts *o)
     }
     if (!o->nn)
         o->n[o->nn++] = 4096;
+    if (!o->ntheta) {
+        nb_kernel_params kp;
+        nb_kernel_params_defaults(&kp);
+        o->theta[o->ntheta++] = kp.opening_angle;
+    }
     if (!o->nthreads) {
         o->threads[o->nthreads++] = 1;
         if (nb_threads(0) > 1)
@@ -145,6 +171,44 @@ static int parse_args(int argc, char **argv, bench_opts *o)
  * (at most MAX_REPEATS times): a best-of over many runs shrugs off other processes. */
 #define MIN_TIMED_SECONDS 0.5
 #define MAX_REPEATS 1000
+
+/* Targets of the error estimate: this many, evenly strided over the particle indices
+ * (which the set-ups fill in random order), each summed exactly over all N sources. */
+#define ERR_TARGETS 1000
+
+/* Median over the strided targets of |a - a_exact| / |a_exact| (G = 1, eps = 0). */
+static double median_force_error(const nb_particles *p)
+{
+    size_t n = p->n, nt = n < ERR_TARGETS ? n : ERR_TARGETS;
+    double *e = malloc(nt * sizeof *e);
+    if (!e)
+        return NAN;
+#pragma omp parallel for schedule(dynamic, 8)
+    for (size_t k = 0; k < nt; k++) {
+        size_t i = k * n / nt;
+        double xi = p->x[i], yi = p->y[i], zi = p->z[i], ax = 0.0, ay = 0.0, az = 0.0;
+#pragma omp simd reduction(+ : ax, ay, az)
+        for (size_t j = 0; j < n; j++) {
+            double dx = p->x[j] - xi, dy = p->y[j] - yi, dz = p->z[j] - zi;
+            double r2 = dx * dx + dy * dy + dz * dz;
+            double ri = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0, w = p->m[j] * ri * ri * ri;
+            ax += w * dx;
+            ay += w * dy;
+            az += w * dz;
+        }
+        double ex = p->ax[i] - ax, ey = p->ay[i] - ay, ez = p->az[i] - az;
+        e[k] = sqrt((ex * ex + ey * ey + ez * ez) / (ax * ax + ay * ay + az * az));
+    }
+    for (size_t a = 1; a < nt; a++) /* insertion sort: 1000 values */
+        for (size_t b = a; b > 0 && e[b - 1] > e[b]; b--) {
+            double t = e[b];
+            e[b] = e[b - 1];
+            e[b - 1] = t;
+        }
+    double med = e[nt / 2];
+    free(e);
+    return med;
+}
 
 /* Best wall time of the timed force evaluations after one untimed warm-up. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
@@ -195,7 +259,8 @@ int nb_bench_main(int argc, char **argv)
         return rc;
     if (o.help) {
         printf("usage: " USAGE "\n"
-               "Times each kernel (default: all of %s) on the gaussian set-up for each N\n"
+               "Times each kernel (default: all of %s) on the gaussian (or --ics plummer)\n"
+               "set-up for each N "
                "(default 4096) and thread count (default 1 and the OpenMP default): one\n"
                "warm-up, then the best of R evaluations (default 5), or of as many as fill\n"
                "half a second when they are quick. One line per case:\n"
@@ -204,20 +269,23 @@ int nb_bench_main(int argc, char **argv)
                "--potential (no value) adds, per N and thread count, the exact potential energy\n"
                "the energy log computes (the same tiles, potential only):\n"
                "kernel=potential n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n"
-               "pairs_per_second=N*(N-1)/2/S\n",
+               "pairs_per_second=N*(N-1)/2/S\n"
+               "The tree kernel runs once per --opening-angle (default 0.5) and adds\n"
+               "theta=THETA median_rel_error=E: the median over 1000 strided targets of\n"
+               "|a - a_exact| / |a_exact|, a_exact summed directly over all N sources.\n",
                nb_kernel_names());
         return NB_OK;
     }
-    printf("# nbody bench: gaussian set-up, seed %d, G = 1, eps = 0, double precision, "
+    printf("# nbody bench: %s set-up, seed %d, G = 1, eps = 0, double precision, "
            "simd path %s, best of >= %d after a warm-up\n",
-           BENCH_SEED, nb_simd_name(nb_simd_best()), o.repeats);
+           o.ics, BENCH_SEED, nb_simd_name(nb_simd_best()), o.repeats);
     fflush(stdout);
     for (size_t in = 0; in < o.nn; in++) {
         size_t n = o.n[in];
         nb_error err;
         nb_error_clear(&err);
         nb_particles p;
-        nb_ics_params ip = {.type = "gaussian", .n = n, .seed = BENCH_SEED, .G = 1.0};
+        nb_ics_params ip = {.type = o.ics, .n = n, .seed = BENCH_SEED, .G = 1.0};
         if ((rc = nb_ics_generate(&ip, &p, &err))) {
             fprintf(stderr, "nbody bench: %s\n", err.msg);
             return rc;
@@ -225,11 +293,18 @@ int nb_bench_main(int argc, char **argv)
         for (size_t ik = 0; ik < o.nkernels; ik++) {
             const nb_kernel *kernel = o.kernels[ik];
             /* a one-thread kernel is timed once, as threads=1 */
-            int serial = !kernel->threaded;
-            for (size_t it = 0; it < (serial ? 1 : o.nthreads); it++) {
-                int threads = serial ? 1 : o.threads[it];
-                nb_kernel_params kp = {
-                    .G = 1.0, .eps = 0.0, .neighbours = o.neighbours, .threads = threads};
+            int serial = !kernel->threaded, tree = !strcmp(kernel->name, "tree");
+            size_t cases = (serial ? 1 : o.nthreads) * (tree ? o.ntheta : 1);
+            for (size_t ic = 0; ic < cases; ic++) {
+                int threads = serial ? 1 : o.threads[ic % o.nthreads];
+                nb_kernel_params kp;
+                nb_kernel_params_defaults(&kp);
+                kp.G = 1.0;
+                kp.eps = 0.0;
+                kp.neighbours = o.neighbours;
+                kp.threads = threads;
+                if (tree)
+                    kp.opening_angle = o.theta[ic / o.nthreads];
                 double best;
                 if ((rc = time_case(kernel, &p, &kp, o.repeats, &best, &err))) {
                     fprintf(stderr, "nbody bench: kernel %s, n = %zu: %s\n", kernel->name, n,
@@ -245,6 +320,9 @@ int nb_bench_main(int argc, char **argv)
                 if (kernel->interactions) /* what the kernel really computes */
                     printf(" computed_interactions_per_second=%.4e",
                            kernel->interactions(&kp, n) / best);
+                if (tree) /* p holds this case's accelerations */
+                    printf(" theta=%g median_rel_error=%.3e", kp.opening_angle,
+                           median_force_error(&p));
                 putchar('\n');
                 fflush(stdout);
             }

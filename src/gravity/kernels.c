@@ -9,11 +9,13 @@
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
 extern const nb_kernel nb_kernel_knn;
+extern const nb_kernel nb_kernel_tree;
 
 static const nb_kernel *const registry[] = {
     &nb_kernel_direct,
     &nb_kernel_parallel,
     &nb_kernel_knn,
+    &nb_kernel_tree,
 };
 
 #define REGISTRY_LEN (sizeof registry / sizeof registry[0])

@@ -18,6 +18,8 @@ typedef struct nb_kernel_params {
     double eps;      /* Plummer softening length; 0 = unsoftened, coincident points skipped */
     int threads;     /* OpenMP threads; 0 = the OpenMP default */
     int neighbours;  /* knn: k, the neighbours summed per particle */
+    double opening_angle; /* tree: theta of the Barnes-Hut opening test */
+    int leaf_size;   /* tree: points per leaf, which is also the group sharing one walk */
 } nb_kernel_params;
 
 /* One kernel-owned key of the parameter file's gravity section, stored in
@@ -55,7 +57,7 @@ typedef struct nb_kernel {
 const nb_kernel *nb_kernel_find(const char *name);
 /* The registry table and its length. */
 const nb_kernel *const *nb_kernel_list(size_t *count);
-/* "direct, parallel, knn": the registered names, for error messages and --help. */
+/* "direct, parallel, knn, tree": the registered names, for error messages and --help. */
 const char *nb_kernel_names(void);
 /* Every kernel's own parameters at their defaults (G, eps, threads untouched). */
 void nb_kernel_params_defaults(nb_kernel_params *kp);

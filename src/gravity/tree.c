@@ -1,0 +1,431 @@
+/* Kernel "tree": Barnes-Hut forces from a kd-tree with monopole + quadrupole moments, one
+ * walk and one pair of interaction lists per group of nearby targets (tree_eval.c sums them).
+ *
+ * Why a kd-tree and not the classic octree: src/gravity/kdtree.c already builds a balanced
+ * tree in O(n log n) with tight bounding boxes, leaf buckets, points and masses copied into
+ * tree order, and a pre-order node array whose reverse sweep visits children before parents,
+ * which is all a Barnes-Hut walk needs. Its median splits keep every node at half its
+ * parent's points however clustered the particles are (an octree's leaves are emptier and
+ * its depth follows the density contrast), so nodes of 32 to 64 points make even groups for
+ * the grouped walk, and the tight boxes give smaller node sizes than octree cubes.
+ * One tree code, already tested and threaded, serves both knn and tree.
+ *
+ * Multipoles: each node keeps its mass M, centre of mass c, the traceless quadrupole
+ * Q = sum m (3 d d^T - |d|^2 I) (6 numbers, d = x - c) and the trace of the second moment
+ * tr = sum m |d|^2. The trace is the one number beyond the usual set: with Plummer softening
+ * the Taylor expansion of -1/sqrt(r^2 + eps^2) about c is
+ *   phi(R) = -M g1 + (eps^2 tr - R.Q.R) g5 / 2,   g_k = (R^2 + eps^2)^(-k/2), R = x - c,
+ * so the trace only drops out when eps = 0. We use that exact softened expansion:
+ *   a(R) = -R (M g3 + 5/2 g7 (R.Q.R - eps^2 tr)) + g5 Q R.
+ * Opening test (grouped): a node is accepted for a whole group when the distance d from
+ * its centre of mass to the group's bounding box satisfies d > bmax / theta and d > bmax +
+ * eps, bmax being the largest distance from c to a corner of the node's tight box: every
+ * node that could hold a point within eps of a target (its extent overlapping the softening
+ * length) is opened. Leaves that are opened are summed particle by particle, and the group's
+ * own points pair by pair. */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gravity/kdtree.h"
+#include "gravity/kernels.h"
+#include "gravity/tree.h"
+#include "core/threads.h"
+
+/* A walk's stack: the tree is at most ceil(log2 n) <= 32 deep, one pending sibling each. */
+#define STACK_CAP 80
+/* Leaves of 4 to 8 points and groups of up to 64 (32 to 64): on a 1e5 Plummer sphere at
+ * theta = 0.7 the fastest of leaves 4/8/16 x groups 16/32/64 (1.5x faster than leaf =
+ * group = 16). Small leaves keep the particle lists short (an opened leaf is summed point
+ * by point); big groups share one walk among many targets. */
+#define TREE_LEAF_DEFAULT 8
+#define GROUP_SIZE NB_TREE_GROUP_MAX
+_Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
+
+
+/* A node as the walk sees it: one 64-byte line holds everything read for a visited node.
+ * The walk is bound by memory latency (perf: a third of an evaluation at N = 1e5, nearly all
+ * of it waiting for node data), and reading the kd-tree node and the moments separately
+ * cost two misses per visit. The quadrupole, read only for accepted nodes, is apart. */
+typedef struct tree_node {
+    double c[3];   /* centre of mass */
+    double bmax;   /* largest distance from c to a corner of the node's box */
+    double m;      /* mass */
+    double tr;     /* sum m |d|^2, d = x - c */
+    uint32_t start, count, left, right; /* as in nb_kdtree_node */
+} tree_node;
+_Static_assert(sizeof(tree_node) == 64, "one cache line per node");
+
+typedef struct tree_quad {
+    double q[6];   /* Qxx Qyy Qzz Qxy Qxz Qyz, traceless */
+} tree_quad;
+
+/* One thread's walk: its interaction lists, its group's sums, its stack. */
+typedef struct walk_buf {
+    nb_tree_lists l;
+    nb_tree_group g;
+    uint32_t stack[STACK_CAP];
+} walk_buf;
+
+typedef struct tree_state {
+    nb_kdtree tree;
+    tree_node *wn;      /* one per node of the tree's capacity */
+    tree_quad *quad;    /* likewise */
+    uint32_t *groups;   /* the group nodes of the current build, in node order */
+    size_t ngroups;
+    size_t group_size;  /* a group is a largest node of at most this many points */
+    walk_buf *bufs;     /* one per thread */
+    double *arena;      /* the bufs' arrays */
+    int slots;
+} tree_state;
+
+static int thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+static void tree_destroy(void *state)
+{
+    tree_state *s = state;
+    if (!s)
+        return;
+    nb_kdtree_free(&s->tree);
+    free(s->wn);
+    free(s->quad);
+    free(s->groups);
+    free(s->bufs);
+    free(s->arena);
+    free(s);
+}
+
+/* Tree storage for cap points: the kd-tree, the moments and the leaf list. */
+static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
+{
+    nb_kdtree_free(&s->tree);
+    free(s->wn);
+    free(s->quad);
+    free(s->groups);
+    s->wn = NULL;
+    s->quad = NULL;
+    s->groups = NULL;
+    int rc = nb_kdtree_init(&s->tree, cap, leaf, err);
+    if (rc)
+        return rc;
+    s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
+    s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
+    s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
+    if (!s->wn || !s->quad || !s->groups)
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
+    return NB_OK;
+}
+
+/* One walk_buf for each of `slots` threads, 15 list arrays of LIST_LEN doubles each. */
+static int reserve_bufs(tree_state *s, int slots, nb_error *err)
+{
+    if (slots <= s->slots)
+        return NB_OK;
+    enum { ARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP };
+    walk_buf *b = calloc((size_t)slots, sizeof *b);
+    double *arena = malloc((size_t)slots * ARRAYS * LIST_LEN * sizeof *arena);
+    if (!b || !arena) {
+        free(b);
+        free(arena);
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %d threads", slots);
+    }
+    for (int k = 0; k < slots; k++) {
+        double *a = arena + (size_t)k * ARRAYS * LIST_LEN;
+        nb_tree_lists *l = &b[k].l;
+        double **f[ARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx,
+                              &l->qyy, &l->qzz, &l->qxy, &l->qxz, &l->qyz,
+                              &l->ctr, &l->px,  &l->py,  &l->pz,  &l->pm};
+        for (int j = 0; j < ARRAYS; j++)
+            *f[j] = a + (size_t)j * LIST_LEN;
+    }
+    free(s->bufs);
+    free(s->arena);
+    s->bufs = b;
+    s->arena = arena;
+    s->slots = slots;
+    return NB_OK;
+}
+
+static int tree_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
+{
+    *state = NULL;
+    if (!(kp->opening_angle > 0.0 && kp->opening_angle <= 1.5))
+        return nb_fail(err, NB_ERR_INPUT,
+                       "tree kernel: gravity.opening_angle = %g, expected 0 < theta <= 1.5",
+                       kp->opening_angle);
+    if (kp->leaf_size < 1 || kp->leaf_size > NB_KDTREE_LEAF_MAX)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "tree kernel: gravity.leaf_size = %d, expected 1 to %d", kp->leaf_size,
+                       NB_KDTREE_LEAF_MAX);
+    tree_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory");
+    s->group_size = GROUP_SIZE;
+    int rc = reserve_tree(s, n, (size_t)kp->leaf_size, err);
+    if (!rc)
+        rc = reserve_bufs(s, nb_threads(kp->threads), err);
+    if (rc) {
+        tree_destroy(s);
+        return rc;
+    }
+    *state = s;
+    return NB_OK;
+}
+
+/* ---- moments: one sweep from the last node to the first, children before parents ---- */
+
+static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node *mo,
+                        tree_quad *qo)
+{
+    size_t p0 = nd->start, p1 = p0 + nd->count;
+    double m = 0.0, sx = 0.0, sy = 0.0, sz = 0.0;
+    for (size_t p = p0; p < p1; p++) {
+        m += t->m[p];
+        sx += t->m[p] * t->x[p];
+        sy += t->m[p] * t->y[p];
+        sz += t->m[p] * t->z[p];
+    }
+    double c[3];
+    if (m > 0.0) {
+        c[0] = sx / m;
+        c[1] = sy / m;
+        c[2] = sz / m;
+    } else { /* massless points: any centre will do, the box's keeps bmax small */
+        for (int d = 0; d < 3; d++)
+            c[d] = 0.5 * (nd->lo[d] + nd->hi[d]);
+    }
+    double s[6] = {0, 0, 0, 0, 0, 0}; /* second moments xx yy zz xy xz yz about c */
+    for (size_t p = p0; p < p1; p++) {
+        double dx = t->x[p] - c[0], dy = t->y[p] - c[1], dz = t->z[p] - c[2], w = t->m[p];
+        s[0] += w * dx * dx;
+        s[1] += w * dy * dy;
+        s[2] += w * dz * dz;
+        s[3] += w * dx * dy;
+        s[4] += w * dx * dz;
+        s[5] += w * dy * dz;
+    }
+    double tr = s[0] + s[1] + s[2];
+    mo->m = m;
+    memcpy(mo->c, c, sizeof c);
+    for (int k = 0; k < 3; k++) {
+        qo->q[k] = 3.0 * s[k] - tr;
+        qo->q[k + 3] = 3.0 * s[k + 3];
+    }
+    mo->tr = tr;
+}
+
+/* Parallel-axis shift of child moments a and b to their common centre of mass. */
+static void merge_moment(const tree_node *a, const tree_quad *qa, const tree_node *b,
+                         const tree_quad *qb, const nb_kdtree_node *nd, tree_node *mo,
+                         tree_quad *qo)
+{
+    double m = a->m + b->m;
+    for (int d = 0; d < 3; d++)
+        mo->c[d] = m > 0.0 ? (a->m * a->c[d] + b->m * b->c[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
+    mo->m = m;
+    for (int k = 0; k < 6; k++)
+        qo->q[k] = qa->q[k] + qb->q[k];
+    mo->tr = a->tr + b->tr;
+    const tree_node *ch[2] = {a, b};
+    for (int j = 0; j < 2; j++) {
+        double dx = ch[j]->c[0] - mo->c[0], dy = ch[j]->c[1] - mo->c[1];
+        double dz = ch[j]->c[2] - mo->c[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
+        qo->q[0] += w * (3.0 * dx * dx - d2);
+        qo->q[1] += w * (3.0 * dy * dy - d2);
+        qo->q[2] += w * (3.0 * dz * dz - d2);
+        qo->q[3] += w * 3.0 * dx * dy;
+        qo->q[4] += w * 3.0 * dx * dz;
+        qo->q[5] += w * 3.0 * dy * dz;
+        mo->tr += w * d2;
+    }
+}
+
+static void compute_moments(tree_state *s)
+{
+    const nb_kdtree *t = &s->tree;
+    for (size_t k = t->nnodes; k-- > 0;) {
+        const nb_kdtree_node *nd = &t->nodes[k];
+        tree_node *mo = &s->wn[k];
+        if (nd->left == 0)
+            leaf_moment(t, nd, mo, &s->quad[k]);
+        else
+            merge_moment(&s->wn[nd->left], &s->quad[nd->left], &s->wn[nd->right],
+                         &s->quad[nd->right], nd, mo, &s->quad[k]);
+        mo->start = nd->start;
+        mo->count = nd->count;
+        mo->left = nd->left;
+        mo->right = nd->right;
+        double b2 = 0.0;
+        for (int d = 0; d < 3; d++) {
+            double lo = mo->c[d] - nd->lo[d], hi = nd->hi[d] - mo->c[d];
+            double e = lo > hi ? lo : hi;
+            b2 += e * e;
+        }
+        mo->bmax = sqrt(b2);
+    }
+    /* the groups: nodes of at most group_size points whose parent has more, in pre-order */
+    s->ngroups = 0;
+    uint32_t stack[STACK_CAP];
+    size_t sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+        uint32_t k = stack[--sp];
+        const nb_kdtree_node *nd = &t->nodes[k];
+        if (nd->count <= s->group_size || nd->left == 0) {
+            s->groups[s->ngroups++] = k;
+        } else {
+            stack[sp++] = nd->right;
+            stack[sp++] = nd->left;
+        }
+    }
+}
+
+/* Squared distance from point c to the box [lo, hi] (0 inside). */
+static inline double box_dist2(const double *c, const double *lo, const double *hi)
+{
+    double d2 = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double e = lo[d] - c[d] > 0.0 ? lo[d] - c[d] : (c[d] - hi[d] > 0.0 ? c[d] - hi[d] : 0.0);
+        d2 += e * e;
+    }
+    return d2;
+}
+
+/* Walks the tree for the group `group`, evaluating the lists whenever one fills, and
+ * writes the group's results. The walk order (depth first, left before right) and the
+ * flush points depend only on the tree, so each target's sum has one fixed order. */
+static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
+                       double theta2, double eps, double G, nb_particles *p, double *pot)
+{
+    const nb_kdtree *t = &s->tree;
+    const nb_kdtree_node *gn = &t->nodes[group];
+    const size_t p0 = gn->start, cnt = gn->count;
+    const double eps2 = eps * eps;
+    double glo[3], ghi[3];
+    memcpy(glo, gn->lo, sizeof glo);
+    memcpy(ghi, gn->hi, sizeof ghi);
+    nb_tree_lists *l = &b->l;
+    nb_tree_group *g = &b->g;
+    g->x = t->x + p0;
+    g->y = t->y + p0;
+    g->z = t->z + p0;
+    g->m = t->m + p0;
+    g->cnt = cnt;
+    for (size_t r = 0; r < cnt; r++)
+        g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
+    l->nc = l->np = 0;
+    size_t sp = 0;
+    b->stack[sp++] = 0;
+    while (sp > 0) {
+        uint32_t k = b->stack[--sp];
+        if (k == group)
+            continue; /* the group's own pairs, its whole subtree: nb_tree_eval_self */
+        const tree_node *mo = &s->wn[k];
+        double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
+        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps)) {
+            if (l->nc == NB_TREE_LIST_CAP)
+                nb_tree_eval_cells(simd, l, g, eps2);
+            size_t c = l->nc++;
+            l->cx[c] = mo->c[0];
+            l->cy[c] = mo->c[1];
+            l->cz[c] = mo->c[2];
+            l->cm[c] = mo->m;
+            const double *q = s->quad[k].q;
+            l->qxx[c] = q[0];
+            l->qyy[c] = q[1];
+            l->qzz[c] = q[2];
+            l->qxy[c] = q[3];
+            l->qxz[c] = q[4];
+            l->qyz[c] = q[5];
+            l->ctr[c] = mo->tr;
+        } else if (mo->left == 0) {
+            if (l->np + mo->count > NB_TREE_LIST_CAP)
+                nb_tree_eval_parts(simd, l, g, eps2);
+            size_t q0 = mo->start, n = mo->count, c = l->np;
+            memcpy(l->px + c, t->x + q0, n * sizeof(double));
+            memcpy(l->py + c, t->y + q0, n * sizeof(double));
+            memcpy(l->pz + c, t->z + q0, n * sizeof(double));
+            memcpy(l->pm + c, t->m + q0, n * sizeof(double));
+            l->np += n;
+        } else {
+            /* the right child is far away in the array: fetch it while the left
+             * subtree is walked */
+            __builtin_prefetch(&s->wn[mo->right]);
+            b->stack[sp++] = mo->right;
+            b->stack[sp++] = mo->left;
+        }
+    }
+    nb_tree_eval_cells(simd, l, g, eps2);
+    nb_tree_eval_parts(simd, l, g, eps2);
+    nb_tree_eval_self(g, eps2);
+    for (size_t r = 0; r < cnt; r++) {
+        size_t i = t->index[p0 + r];
+        p->ax[i] = G * g->sx[r];
+        p->ay[i] = G * g->sy[r];
+        p->az[i] = G * g->sz[r];
+        if (pot)
+            pot[i] = G * g->sp[r];
+    }
+}
+
+static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
+                      nb_error *err)
+{
+    tree_state *s = state;
+    size_t n = p->n;
+    int rc;
+    if (n > s->tree.cap && (rc = reserve_tree(s, n, s->tree.leaf_size, err)))
+        return rc; /* more particles than at create(): grow rather than fail */
+    int nt = nb_threads(kp->threads);
+    if ((rc = reserve_bufs(s, nt, err)))
+        return rc;
+    /* rebuilt from scratch every call: the tree depends only on the positions */
+    if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
+        return rc;
+    if (n == 0)
+        return NB_OK;
+    compute_moments(s);
+
+    const tree_state *cs = s;
+    const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
+    const size_t ngroups = s->ngroups;
+    walk_buf *bufs = s->bufs;
+    const nb_simd simd = nb_simd_best();
+    /* Groups in any order, on any thread: each target's sum is one thread's, in the fixed
+     * order of its group's walk, so the bits do not depend on the thread count. */
+#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) default(none) \
+    shared(cs, bufs, p, pot) firstprivate(ngroups, simd, theta2, eps, G)
+    for (size_t k = 0; k < ngroups; k++)
+        walk_group(cs, &bufs[thread_id()], simd, cs->groups[k], theta2, eps, G, p, pot);
+    return NB_OK;
+}
+
+static const nb_kernel_key tree_keys[] = {
+    {"opening_angle", 0, offsetof(nb_kernel_params, opening_angle), 0.5, 0.0, 1.5, 1,
+     "a number with 0 < theta <= 1.5"},
+    {"leaf_size", 1, offsetof(nb_kernel_params, leaf_size), TREE_LEAF_DEFAULT, 1,
+     NB_KDTREE_LEAF_MAX, 0, "an integer from 1 to 64"},
+};
+
+const nb_kernel nb_kernel_tree = {
+    .name = "tree",
+    .summary = "Barnes-Hut kd-tree, monopole + quadrupole, grouped walk "
+               "(gravity.opening_angle = theta, gravity.leaf_size)",
+    .keys = tree_keys,
+    .nkeys = sizeof tree_keys / sizeof tree_keys[0],
+    .check = NULL,
+    .interactions = NULL,
+    .threaded = 1,
+    .create = tree_create,
+    .destroy = tree_destroy,
+    .accel = tree_accel,
+};
