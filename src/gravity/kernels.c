@@ -53,6 +53,18 @@ void nb_kernel_params_defaults(nb_kernel_params *kp)
         nb_param_defaults(kp, registry[k]->keys, registry[k]->nkeys);
 }
 
+const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner)
+{
+    for (size_t k = 0; k < REGISTRY_LEN; k++)
+        for (size_t j = 0; j < registry[k]->nkeys; j++)
+            if (!strcmp(registry[k]->keys[j].name, name)) {
+                if (owner)
+                    *owner = registry[k];
+                return &registry[k]->keys[j];
+            }
+    return NULL;
+}
+
 int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
                     const char **key, nb_error *err)
 {

@@ -59,6 +59,9 @@ const nb_kernel *nb_kernel_find(const char *name);
 const nb_kernel *const *nb_kernel_list(size_t *count);
 /* "direct, parallel, knn, tree": the registered names, for error messages and --help. */
 const char *nb_kernel_names(void);
+/* The kernel-owned key called name, and in *owner (when not NULL) the kernel that owns
+ * it; or NULL. */
+const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner);
 /* Every kernel's own parameters at their defaults (G, eps, threads untouched). */
 void nb_kernel_params_defaults(nb_kernel_params *kp);
 /* The kernel's check hook for n particles, or NB_OK when it has none. */
