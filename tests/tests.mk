@@ -99,3 +99,7 @@ TESTS += tests/e2e/e2e_rundir.sh
 # FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
 TESTS += tests/e2e/e2e_hostile.sh
+
+# MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
+dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
+TESTS += tests/e2e/e2e_mpi.sh

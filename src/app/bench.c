@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/comm.h"
 #include "core/error.h"
 #include "physics/ics.h"
 #include "gravity/kernels.h"
@@ -139,19 +140,27 @@ static int parse_args(int argc, char **argv, bench_opts *o)
 #define MIN_TIMED_SECONDS 0.5
 #define MAX_REPEATS 1000
 
-/* Best wall time of the timed force evaluations after one untimed warm-up. */
+/* Best wall time of the timed force evaluations after one untimed warm-up. Under MPI
+ * (mpirun -np P nbody bench) every evaluation is the distributed one, rank 0's clock
+ * decides how many run (every rank must run as many), and *bytes is what rank 0 sent
+ * and received per evaluation. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
-                     int repeats, double *best, nb_error *err)
+                     int repeats, double *best, double *bytes, nb_error *err)
 {
     nb_force f;
     int rc = nb_force_init(&f, kernel->name, kp, p->n, err);
     if (rc)
         return rc;
+    double b0 = nb_comm_bytes();
     rc = nb_force_compute(&f, p, NULL, err);
+    *bytes = nb_comm_bytes() - b0;
     *best = -1.0;
     double timed = 0.0;
-    for (int r = 0; !rc && (r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS));
-         r++) {
+    for (int r = 0; !rc; r++) {
+        int more = r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS);
+        nb_comm_bcast(&more, sizeof more);
+        if (!more)
+            break;
         double t0 = now_seconds();
         rc = nb_force_compute(&f, p, NULL, err);
         double t = now_seconds() - t0;
@@ -175,7 +184,10 @@ int nb_bench_main(int argc, char **argv)
                "(default 4096) and thread count (default 1 and the OpenMP default): one\n"
                "warm-up, then the best of R evaluations (default 5), or of as many as fill\n"
                "half a second when they are quick. One line per case:\n"
-               "kernel=NAME n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n",
+               "kernel=NAME n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n"
+               "Under mpirun (MPI build) each evaluation is spread over the P ranks and\n"
+               "the line adds ranks=P comm_bytes=B (bytes rank 0 sends and receives per\n"
+               "evaluation); threads are per rank.\n",
                nb_kernel_names());
         return NB_OK;
     }
@@ -201,8 +213,8 @@ int nb_bench_main(int argc, char **argv)
                 int threads = serial ? 1 : o.threads[it];
                 nb_kernel_params kp = {
                     .G = 1.0, .eps = 0.0, .neighbours = o.neighbours, .threads = threads};
-                double best;
-                if ((rc = time_case(kernel, &p, &kp, o.repeats, &best, &err))) {
+                double best, bytes;
+                if ((rc = time_case(kernel, &p, &kp, o.repeats, &best, &bytes, &err))) {
                     fprintf(stderr, "nbody bench: kernel %s, n = %zu: %s\n", kernel->name, n,
                             err.msg);
                     nb_particles_free(&p);
@@ -216,6 +228,8 @@ int nb_bench_main(int argc, char **argv)
                 if (kernel->interactions) /* what the kernel really computes */
                     printf(" computed_interactions_per_second=%.4e",
                            kernel->interactions(&kp, n) / best);
+                if (nb_comm_active())
+                    printf(" ranks=%d comm_bytes=%.0f", nb_comm_size(), bytes);
                 putchar('\n');
                 fflush(stdout);
             }

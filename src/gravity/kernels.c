@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+#include <stdio.h>
+
 #include "gravity/pairwise.h"
+#include "core/comm.h"
 #include "core/threads.h"
 
 extern const nb_kernel nb_kernel_direct;
@@ -75,7 +79,19 @@ int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, siz
 
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err)
 {
-    return f->kernel->accel(f->state, &f->params, p, pot, err);
+    if (!nb_comm_active() || !f->kernel->accel_range)
+        return f->kernel->accel(f->state, &f->params, p, pot, err);
+    /* every rank its block of targets, then everyone's blocks to everyone; a failure on
+     * any rank is agreed on first, so no rank waits in the exchange for one that left */
+    size_t i0, i1;
+    nb_comm_block(p->n, &i0, &i1);
+    int rc = f->kernel->accel_range(f->state, &f->params, p, i0, i1, pot, err);
+    if ((rc = nb_comm_agree(rc, err)))
+        return rc;
+    double *cols[4] = {p->ax, p->ay, p->az, pot};
+    for (int c = 0; c < (pot ? 4 : 3) && !rc; c++)
+        rc = nb_comm_allgather(cols[c], p->n, i0, i1, err);
+    return nb_comm_agree(rc, err);
 }
 
 void nb_force_free(nb_force *f)
@@ -85,6 +101,16 @@ void nb_force_free(nb_force *f)
     memset(f, 0, sizeof *f);
 }
 
+/* A distributed run's share of the upper triangle's rows: row i costs n - i - 1 pairs, so
+ * rank r takes rows from n (1 - sqrt(1 - r/P)), for equal shares of the pairs. */
+static size_t row_split(size_t n, int r, int size)
+{
+    if (r >= size)
+        return n;
+    size_t b = (size_t)((double)n * (1.0 - sqrt(1.0 - (double)r / size)));
+    return b < n ? b : n;
+}
+
 double nb_potential_energy(const nb_particles *p, double G, double eps, int threads)
 {
     size_t n = p->n;
@@ -92,6 +118,28 @@ double nb_potential_energy(const nb_particles *p, double G, double eps, int thre
     nb_simd s = nb_simd_best();
     double *row = malloc((n ? n : 1) * sizeof *row);
     double w = 0.0;
+    if (nb_comm_active()) {
+        if (nb_comm_any(row == NULL)) { /* every rank stops, none waits for the others */
+            fprintf(stderr, "nbody: out of memory for the potential energy's rows\n");
+            nb_comm_abort(NB_ERR_RUNTIME);
+        }
+        /* each row's value does not depend on who computes it; the rows are then added in
+         * index order on every rank, as below, so the bits are the serial ones */
+        int r = nb_comm_rank(), size = nb_comm_size(), ok;
+        size_t i0 = row_split(n, r, size), i1 = row_split(n, r + 1, size);
+#pragma omp parallel for schedule(dynamic, 32) num_threads(nb_threads(threads))
+        for (size_t i = i0; i < i1; i++)
+            row[i] = nb_pair_pot_upper(s, p, i, eps2);
+        ok = nb_comm_allgather(row, n, i0, i1, NULL) == NB_OK;
+        if (nb_comm_any(!ok)) { /* cannot happen short of a broken MPI: stop every rank */
+            free(row);
+            nb_comm_abort(NB_ERR_RUNTIME);
+        }
+        for (size_t i = 0; i < n; i++)
+            w += row[i];
+        free(row);
+        return G * w;
+    }
     if (!row) {
         /* no scratch: the same rows, one at a time, added in the same order */
         for (size_t i = 0; i < n; i++)
