@@ -105,9 +105,12 @@ static int write_snapshot(sim *s, nb_error *err)
     nb_snapshot_path(path, sizeof path, s->c.output_dir, s->next_output);
     int rc = meta.parameters ? NB_OK
                              : nb_fail(err, NB_ERR_RUNTIME, "out of memory formatting the parameters");
-    if (!rc && nb_comm_root())
-        rc = nb_snapshot_write(path, &s->p, &meta, s->c.compression, err);
-    rc = nb_comm_agree(rc, err);
+    size_t r0, r1;
+    nb_comm_block(s->p.n, &r0, &r1);
+    if (!nb_comm_active())
+        rc = rc ? rc : nb_snapshot_write(path, &s->p, &meta, s->c.compression, err);
+    else if (!(rc = nb_comm_agree(rc, err))) /* every rank its rows, one file */
+        rc = nb_snapshot_write_rows(path, &s->p, r0, r1, &meta, s->c.compression, err);
     free(meta.parameters);
     if (rc == NB_OK)
         s->next_output++;
