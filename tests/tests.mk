@@ -127,3 +127,7 @@ tests_unit_check_tree_LDADD = $(TEST_LIBS)
 # tree kernel: key errors, thread-count independence and restart bit for bit, end to end
 dist_check_SCRIPTS += tests/e2e/e2e_tree.sh
 TESTS += tests/e2e/e2e_tree.sh
+
+# MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
+dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
+TESTS += tests/e2e/e2e_mpi.sh

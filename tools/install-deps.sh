@@ -1,6 +1,9 @@
 #!/bin/sh
 # Installs what nbody needs to build, test and plot on Debian/Ubuntu (uses sudo when not root).
+#   tools/install-deps.sh [--mpi]   --mpi: also Open MPI and parallel HDF5 (./configure --with-mpi)
 set -e
+MPI_PKGS=""
+[ "${1:-}" = "--mpi" ] && MPI_PKGS="libopenmpi-dev openmpi-bin libhdf5-openmpi-dev"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
@@ -9,5 +12,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libconfig-dev libhdf5-dev check hdf5-tools \
     python3 python3-numpy python3-h5py python3-matplotlib gnuplot-nox \
-    clang libclang-rt-14-dev >/dev/null
+    clang libclang-rt-14-dev $MPI_PKGS >/dev/null
 echo "install-deps: done"

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/bench.h"
+#include "core/comm.h"
 #include "io/config.h"
 #include "app/info.h"
 #include "gravity/kernels.h"
@@ -223,7 +224,9 @@ static int cmd_run(cli_args *a)
     nb_config c;
     nb_error err;
     nb_error_clear(&err);
-    int rc = nb_config_load(&c, a->target, a->overrides, a->n_overrides, &err);
+    /* every rank reads the file; a rank that cannot refuses for all (core/comm.h) */
+    int rc = nb_comm_agree(nb_config_load(&c, a->target, a->overrides, a->n_overrides, &err),
+                           &err);
     if (rc)
         return finish(rc, &err);
     nb_run_options o = {.overwrite = a->overwrite, .quiet = a->quiet};

@@ -1,7 +1,25 @@
-/* nbody: the program's entry point; everything else lives in the libraries. */
+/* nbody: the program's entry point; everything else lives in the libraries. Under an MPI
+ * launcher every rank runs the same command (core/comm.h); rank 0 alone speaks. */
+#include <stdio.h>
+
 #include "app/cli.h"
+#include "core/comm.h"
 
 int main(int argc, char **argv)
 {
-    return nb_cli_main(argc, argv);
+    nb_comm_init(&argc, &argv);
+    /* one voice: the ranks agree on every status and message, and rank 0 prints it */
+    if (!nb_comm_root()) {
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) {
+            /* nothing to do: the rank then speaks too */
+        }
+    }
+    int rc = nb_cli_main(argc, argv);
+    /* A failed run (every rank agreed on it) leaves without MPI_Finalize: parallel HDF5
+     * 1.10 shuts itself down inside MPI_Finalize and crashes there on a file whose close
+     * failed (a full disk). mpirun still reports the ranks' status. */
+    if (nb_comm_active() && rc == NB_ERR_RUNTIME)
+        return rc;
+    nb_comm_finalize();
+    return rc;
 }

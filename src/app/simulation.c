@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/comm.h"
 #include "physics/diagnostics.h"
 #include "io/energylog.h"
 #include "physics/ics.h"
@@ -22,6 +23,11 @@
 #include "app/progress.h"
 #include "io/rundir.h"
 #include "io/snapshot.h"
+
+/* In a distributed run (core/comm.h) every rank holds all particles and runs this same
+ * loop; rank 0 alone owns the run directory (lock, energy log, snapshots) and its status
+ * goes to every rank, so all ranks stop together. */
+#define ROOT_ONLY(expr) nb_comm_agree(nb_comm_root() ? (expr) : NB_OK, err)
 
 /* Set by the signal handler, read once per step: the one piece of process-wide state
  * the loop needs, since a handler cannot be handed a context. */
@@ -129,11 +135,16 @@ static int write_snapshot(sim *s, nb_error *err)
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     meta.parameters = nb_config_format(&s->c);
-    if (!meta.parameters)
-        return nb_fail(err, NB_ERR_RUNTIME, "out of memory formatting the parameters");
     char path[NB_PATH_MAX + 64];
     nb_snapshot_path(path, sizeof path, s->c.output_dir, s->next_output);
-    int rc = nb_snapshot_write(path, &s->p, &meta, s->c.compression, err);
+    int rc = meta.parameters ? NB_OK
+                             : nb_fail(err, NB_ERR_RUNTIME, "out of memory formatting the parameters");
+    size_t r0, r1;
+    nb_comm_block(s->p.n, &r0, &r1);
+    if (!nb_comm_active())
+        rc = rc ? rc : nb_snapshot_write(path, &s->p, &meta, s->c.compression, err);
+    else if (!(rc = nb_comm_agree(rc, err))) /* every rank its rows, one file */
+        rc = nb_snapshot_write_rows(path, &s->p, r0, r1, &meta, s->c.compression, err);
     free(meta.parameters);
     if (rc == NB_OK)
         s->next_output++;
@@ -175,8 +186,8 @@ static int log_energy(sim *s, nb_error *err)
     if (s->step == 0 && s->e0 == 0.0)
         s->e0 = d.total;
     s->last_rel_error = nb_diagnostics_rel_error(d.total, s->e0);
-    return nb_energylog_append(&s->log, s->step, s->time, &d, s->e0,
-                               nb_wall_seconds() - s->wall0, err);
+    return ROOT_ONLY(nb_energylog_append(&s->log, s->step, s->time, &d, s->e0,
+                                         nb_wall_seconds() - s->wall0, err));
 }
 
 static int loop(sim *s, nb_error *err)
@@ -206,7 +217,8 @@ static int loop(sim *s, nb_error *err)
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 0);
         int out_of_time = c->max_wall_seconds > 0 &&
                           nb_wall_seconds() - s->wall0 >= c->max_wall_seconds;
-        if ((stop_signal || out_of_time) && s->step < s->end_step) {
+        /* any rank's signal or clock stops every rank at this same step */
+        if (nb_comm_any(stop_signal || out_of_time) && s->step < s->end_step) {
             if (!snapshot_due(s) && (rc = write_snapshot(s, err)))
                 break;
             nb_progress_done(&s->progress);
@@ -413,43 +425,46 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     int exists, rc;
     /* everything that can be wrong with the input is found before anything is written */
     if ((rc = nb_config_check_kernel(c, s->p.n, err)) ||
-        (rc = nb_rundir_check(c->output_dir, key, &exists, err)) ||
-        (rc = check_dir_contents(s, o, err)))
+        (rc = ROOT_ONLY(nb_rundir_check(c->output_dir, key, &exists, err) ||
+                        check_dir_contents(s, o, err) ? err->code : NB_OK)))
         return rc;
     nb_kernel_params kp = nb_config_kernel_params(c);
-    if ((rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err)))
-        return rc;
-    if (nb_config_tree_potential(c, s->p.n) &&
-        ((rc = nb_force_init(&s->pot_force, "tree", &kp, s->p.n, err)) ||
-         (rc = nb_particles_alloc(&s->scratch, s->p.n, err))))
+    rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
+    if (!rc && nb_config_tree_potential(c, s->p.n) &&
+        !(rc = nb_force_init(&s->pot_force, "tree", &kp, s->p.n, err)))
+        rc = nb_particles_alloc(&s->scratch, s->p.n, err);
+    if ((rc = nb_comm_agree(rc, err)))
         return rc;
     /* another run may have written there between the check and the lock: check again */
-    if ((rc = nb_rundir_lock(c->output_dir, key, &s->lock_fd, err)) ||
-        (rc = check_dir_contents(s, o, err)))
-        return rc;
     int own_dir = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
-    if (o->overwrite && !own_dir && (rc = nb_rundir_clear(c->output_dir, err)))
+    if ((rc = ROOT_ONLY(nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
+                        check_dir_contents(s, o, err) ||
+                        (o->overwrite && !own_dir && nb_rundir_clear(c->output_dir, err))
+                        ? err->code : NB_OK)))
         return rc;
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
     if (s->restart) {
         /* the log is checked (and its old rows kept) before any snapshot is moved */
         superseded sup;
         memset(&sup, 0, sizeof sup);
-        if (own_dir)
-            rc = superseded_find(s, &sup, err);
-        if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
-            rmdir(sup.dir); /* empty: nothing was moved yet */
-        if (!rc && sup.count)
-            rc = superseded_move(c->output_dir, &sup, err);
-        nb_rundir_free_names(sup.names, sup.count);
-        if (rc || (rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+        if (nb_comm_root()) {
+            if (own_dir)
+                rc = superseded_find(s, &sup, err);
+            if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
+                rmdir(sup.dir); /* empty: nothing was moved yet */
+            if (!rc && sup.count)
+                rc = superseded_move(c->output_dir, &sup, err);
+            nb_rundir_free_names(sup.names, sup.count);
+        }
+        if ((rc = nb_comm_agree(rc, err)) ||
+            (rc = nb_force_compute(&s->force, &s->p, NULL, err)))
             return rc;
     } else if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)) ||
-               (rc = nb_energylog_create(&s->log, path, c, s->p.n, err)) ||
+               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, err))) ||
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
-    if (stop_signal) /* during set-up: the run is restartable from here */
+    if (nb_comm_any(stop_signal)) /* during set-up: the run is restartable from here */
         return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
                        "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
     nb_progress_init(&s->progress, o->quiet, s->step);
@@ -467,7 +482,9 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     saved_signals saved;
     signals_catch(&saved);
     int rc = check_memory(c, err);
-    if (!rc && !(rc = make_particles(c, &s.p, err)))
+    if (!rc)
+        rc = make_particles(c, &s.p, err);
+    if (!(rc = nb_comm_agree(rc, err)))
         rc = start(&s, o, err);
     signals_restore(&saved);
     sim_free(&s);
@@ -575,8 +592,13 @@ int nb_simulation_restart(const char *target, const char *config_path,
     s.next_output = meta->output_index + (on_schedule(&s.c, s.step, meta->step_origin,
                                                       meta->time_origin, meta->dt) ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
-    rc = start(&s, o, err);
+    /* every rank refuses or starts together (each read the same files) */
+    if (!(rc = nb_comm_agree(NB_OK, err)))
+        rc = start(&s, o, err);
+    goto done;
 out:
+    rc = nb_comm_agree(rc, err);
+done:
     signals_restore(&saved);
     sim_free(&s);
     return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/comm.h"
 
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
@@ -87,7 +88,19 @@ int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, siz
 
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err)
 {
-    return f->kernel->accel(f->state, &f->params, p, pot, err);
+    if (!nb_comm_active() || !f->kernel->accel_range)
+        return f->kernel->accel(f->state, &f->params, p, pot, err);
+    /* every rank its block of targets, then everyone's blocks to everyone; a failure on
+     * any rank is agreed on first, so no rank waits in the exchange for one that left */
+    size_t i0, i1;
+    nb_comm_block(p->n, &i0, &i1);
+    int rc = f->kernel->accel_range(f->state, &f->params, p, i0, i1, pot, err);
+    if ((rc = nb_comm_agree(rc, err)))
+        return rc;
+    double *cols[4] = {p->ax, p->ay, p->az, pot};
+    for (int c = 0; c < (pot ? 4 : 3) && !rc; c++)
+        rc = nb_comm_allgather(cols[c], p->n, i0, i1, err);
+    return nb_comm_agree(rc, err);
 }
 
 void nb_force_free(nb_force *f)

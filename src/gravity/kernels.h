@@ -51,6 +51,14 @@ typedef struct nb_kernel {
      * thread count or scheduling. */
     int (*accel)(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
                  nb_error *err);
+    /* Distributed runs (core/comm.h): fills ax, ay, az (and pot) of the targets
+     * i0 .. i1-1 only, from all n sources; other entries are left alone. A target's result
+     * must be the same bits whichever range it is computed in (so any rank count gives
+     * the same run): kernels that sum each target alone (knn, tree) run their accel's
+     * per-target code on the range; the pair-symmetric ones (direct, parallel) take a
+     * one-sided sum (pairwise_onesided.c). NULL: every rank runs accel on all n. */
+    int (*accel_range)(void *state, const nb_kernel_params *kp, nb_particles *p, size_t i0,
+                       size_t i1, double *pot, nb_error *err);
 } nb_kernel;
 
 /* The kernel called name, or NULL. */
@@ -77,6 +85,8 @@ typedef struct nb_force {
 
 int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, size_t n,
                   nb_error *err);
+/* In a distributed run (nb_comm_active) each rank computes its block of targets with
+ * accel_range and the blocks are exchanged, so every rank ends with all accelerations. */
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err);
 void nb_force_free(nb_force *f);
 

@@ -93,16 +93,24 @@ static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_err
     return NB_OK;
 }
 
-/* Forces on the particles of one leaf, `width` at a time. Each particle's sum is one
- * thread's, over its neighbours in ascending (distance, index) order. */
+/* Forces on the particles of one leaf whose index is in [i0, i1) (a distributed run's
+ * targets; all of them otherwise), runs of up to `width` at a time. Each particle's sum is
+ * one thread's, over its neighbours in ascending (distance, index) order: the same bits in
+ * whatever run it is found. */
 static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
                         size_t width, double G, double eps2, nb_kdtree_neighbour *nb,
-                        double *ax, double *ay, double *az, double *pot)
+                        double *ax, double *ay, double *az, double *pot, size_t i0, size_t i1)
 {
     size_t found[NB_KDTREE_LANES];
     size_t p1 = (size_t)leaf->start + leaf->count;
-    for (size_t b = leaf->start; b < p1; b += width) {
-        size_t c = nb_kdtree_knn_block(t, b, p1 - b < width ? p1 - b : width, k, nb, found);
+    for (size_t b = leaf->start, e; b < p1; b = e) {
+        if (t->index[b] < i0 || t->index[b] >= i1) {
+            e = b + 1;
+            continue;
+        }
+        for (e = b + 1; e < p1 && e - b < width && t->index[e] >= i0 && t->index[e] < i1; e++)
+            ;
+        size_t c = nb_kdtree_knn_block(t, b, e - b, k, nb, found);
         for (size_t r = 0; r < c; r++) {
             size_t q = b + r, i = t->index[q];
             const nb_kdtree_neighbour *nr = nb + r * k;
@@ -129,8 +137,8 @@ static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k
     }
 }
 
-static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
-                     nb_error *err)
+static int knn_accel_range(void *state, const nb_kernel_params *kp, nb_particles *p,
+                           size_t i0, size_t i1, double *pot, nb_error *err)
 {
     knn_state *s = state;
     size_t n = p->n;
@@ -158,12 +166,18 @@ static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, d
     /* Leaves in any order, on any thread: every particle's result is computed alone, so
      * the bits depend neither on the thread count nor on the schedule. */
 #pragma omp parallel for schedule(dynamic, 16) num_threads(nt) default(none) \
-    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, width, G, eps2, stride)
+    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, width, G, eps2, stride, i0, i1)
     for (size_t node = 0; node < nnodes; node++)
         if (t->nodes[node].left == 0)
             leaf_forces(t, &t->nodes[node], k, width, G, eps2,
-                        scratch + (size_t)thread_id() * stride, ax, ay, az, pot);
+                        scratch + (size_t)thread_id() * stride, ax, ay, az, pot, i0, i1);
     return NB_OK;
+}
+
+static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
+                     nb_error *err)
+{
+    return knn_accel_range(state, kp, p, 0, p->n, pot, err);
 }
 
 static const nb_kernel_key knn_keys[] = {
@@ -200,4 +214,5 @@ const nb_kernel nb_kernel_knn = {
     .create = knn_create,
     .destroy = knn_destroy,
     .accel = knn_accel,
+    .accel_range = knn_accel_range,
 };

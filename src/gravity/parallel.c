@@ -5,6 +5,7 @@
  * the same order as in "direct": the same bits for any thread count. */
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
+#include "gravity/pairwise_onesided.h"
 #include "core/threads.h"
 
 static int parallel_accel(void *state, const nb_kernel_params *kp, nb_particles *p,
@@ -40,6 +41,16 @@ static int parallel_accel(void *state, const nb_kernel_params *kp, nb_particles 
     return NB_OK;
 }
 
+/* distributed runs: one-sided, targets shared among threads (pairwise_onesided.c) */
+static int parallel_accel_range(void *state, const nb_kernel_params *kp, nb_particles *p,
+                                size_t i0, size_t i1, double *pot, nb_error *err)
+{
+    (void)state;
+    (void)err;
+    nb_pair_accel_range(p, i0, i1, kp->G, kp->eps * kp->eps, pot, nb_threads(kp->threads));
+    return NB_OK;
+}
+
 const nb_kernel nb_kernel_parallel = {
     .name = "parallel",
     .summary = "exact pairwise sum, OpenMP tasks over tiles of particle pairs, SIMD inside",
@@ -47,4 +58,5 @@ const nb_kernel nb_kernel_parallel = {
     .create = NULL,
     .destroy = NULL,
     .accel = parallel_accel,
+    .accel_range = parallel_accel_range,
 };

@@ -34,6 +34,15 @@ typedef struct nb_snapshot_meta {
 int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
                       int compression, nb_error *err);
 
+/* The distributed run's write (docs/mpi.md), called by every rank with the same arguments:
+ * rank 0 writes every row with nb_snapshot_write (the default), or, with parallel HDF5 and
+ * NBODY_COLLECTIVE_IO=1 in the environment, a collective write into one file, each rank its
+ * own rows [r0, r1) of every dataset (the rows tile [0, n) in rank order), then rank 0
+ * renames it into place. The same file as nb_snapshot_write's, the same atomicity; the
+ * ranks agree on the status (one message, every rank's return value). */
+int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, size_t r1,
+                           const nb_snapshot_meta *meta, int compression, nb_error *err);
+
 /* Reads one of our snapshots: particles (allocated here) and meta. Validates groups,
  * datasets, shapes, types, Header/dataset N agreement, checksums and finiteness; each
  * problem is NB_ERR_INPUT with "FILE: DATASET: what was wrong, what was expected". */

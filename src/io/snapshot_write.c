@@ -1,7 +1,9 @@
 /* Writes HDF5 snapshots in the GADGET-compatible layout of docs/DESIGN.md atomically (temporary
- * file, fsync, rename). */
+ * file, fsync, rename); in the MPI build also collectively, each rank its own rows. */
 #include "io/snapshot.h"
 #include "io/snapshot_h5.h"
+
+#include "core/comm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +18,14 @@ typedef struct writer {
     char what[128];    /* the object being written when it failed */
     char detail[512];  /* why */
     int failed;
+    /* A collective write (MPI build, docs/mpi.md): every rank makes the same HDF5 calls in
+     * the same order, with its own rows [r0, r1) of every dataset; dxpl asks for
+     * collective transfers. Plain writes: rows [0, n), dxpl H5P_DEFAULT. */
+    int collective;
+    size_t r0, r1;
+    hid_t dxpl;
 } writer;
+
 
 /* Records the first failure (with HDF5's reason when detail is NULL); returns -1. */
 static int wfail(writer *w, const char *what, const char *detail)
@@ -30,6 +39,20 @@ static int wfail(writer *w, const char *what, const char *detail)
             nb_snapshot_h5_detail(w->detail, sizeof w->detail);
     }
     return -1;
+}
+
+/* A collective write's ranks go on together or stop together: the first failure on any
+ * rank stops all of them before the next collective call (the failing rank's message is
+ * the one the caller reports). */
+static int wagree(writer *w, int rc)
+{
+    if (!w->collective)
+        return rc;
+    if (nb_comm_any(rc != 0)) {
+        wfail(w, "another rank's part", "failed");
+        return -1;
+    }
+    return 0;
 }
 
 /* Attribute name of loc: a scalar when n == 0, else n values. */
@@ -183,18 +206,28 @@ static int write_vec3(writer *w, hid_t g, const char *name, const double *a, con
         rc = wfail(w, name, "out of memory");
     else if (fspace < 0)
         rc = wfail(w, name, NULL);
-    for (size_t s = 0; s < n && !rc; s += rows) {
+    /* a collective write makes every piece's H5Dwrite on every rank, with an empty
+     * selection where the piece holds none of its rows, even after a local failure */
+    int go = !wagree(w, rc);
+    for (size_t s = 0; s < n && go && (!rc || w->collective); s += rows) {
         size_t cnt = n - s < rows ? n - s : rows;
-        for (size_t i = 0; i < cnt; i++) {
-            buf[3 * i] = a[s + i];
-            buf[3 * i + 1] = b[s + i];
-            buf[3 * i + 2] = c[s + i];
+        size_t lo = s > w->r0 ? s : w->r0, hi = s + cnt < w->r1 ? s + cnt : w->r1;
+        if (hi < lo)
+            hi = lo;
+        for (size_t i = 0; i < hi - lo; i++) {
+            buf[3 * i] = a[lo + i];
+            buf[3 * i + 1] = b[lo + i];
+            buf[3 * i + 2] = c[lo + i];
         }
-        hsize_t start[2] = {s, 0}, count[2] = {cnt, 3};
-        hid_t mspace = H5Screate_simple(2, count, NULL);
-        if (mspace < 0 ||
-            H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf) < 0)
+        hsize_t start[2] = {lo, 0}, count[2] = {hi - lo, 3}, one[2] = {1, 3};
+        hid_t mspace = H5Screate_simple(2, hi > lo ? count : one, NULL);
+        int sel;
+        if (hi > lo)
+            sel = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
+        else
+            sel = mspace < 0 || H5Sselect_none(mspace) < 0 ? -1 : H5Sselect_none(fspace);
+        if ((H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, buf) < 0 || mspace < 0 ||
+             sel < 0) && !rc)
             rc = wfail(w, name, NULL);
         if (mspace >= 0)
             H5Sclose(mspace);
@@ -214,8 +247,26 @@ static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t
     if (d < 0)
         return -1;
     int rc = 0;
-    if (H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-        rc = wfail(w, name, NULL);
+    if (!w->collective) {
+        if (H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+            rc = wfail(w, name, NULL);
+    } else {
+        /* this rank's rows [r0, r1) (maybe none) */
+        hsize_t start = w->r0, count = w->r1 - w->r0, one = 1;
+        hid_t fspace = H5Dget_space(d), mspace = H5Screate_simple(1, count ? &count : &one, NULL);
+        int sel = -1;
+        if (fspace >= 0 && mspace >= 0 && count)
+            sel = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL);
+        else if (fspace >= 0 && mspace >= 0)
+            sel = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
+        const char *rows = (const char *)data + (size_t)w->r0 * H5Tget_size(mtype);
+        if (H5Dwrite(d, mtype, mspace, fspace, w->dxpl, rows) < 0 || sel < 0)
+            rc = wfail(w, name, NULL);
+        if (mspace >= 0)
+            H5Sclose(mspace);
+        if (fspace >= 0)
+            H5Sclose(fspace);
+    }
     if (H5Dclose(d) < 0 && !rc)
         rc = wfail(w, name, NULL);
     return rc;
@@ -227,16 +278,17 @@ static int write_particles(writer *w, hid_t file, const nb_particles *p, int com
     if (g < 0)
         return -1;
     size_t n = p->n;
-    int rc = write_vec3(w, g, "Coordinates", p->x, p->y, p->z, n, compression);
+    int rc = wagree(w, write_vec3(w, g, "Coordinates", p->x, p->y, p->z, n, compression));
     if (!rc)
-        rc = write_vec3(w, g, "Velocities", p->vx, p->vy, p->vz, n, compression);
+        rc = wagree(w, write_vec3(w, g, "Velocities", p->vx, p->vy, p->vz, n, compression));
     if (!rc)
-        rc = write_column(w, g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p->m, n, compression);
+        rc = wagree(w, write_column(w, g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p->m, n,
+                                    compression));
     if (!rc)
-        rc = write_column(w, g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_UINT64, p->id, n,
-                          compression);
+        rc = wagree(w, write_column(w, g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_UINT64,
+                                    p->id, n, compression));
     if (!rc)
-        rc = write_vec3(w, g, "Acceleration", p->ax, p->ay, p->az, n, compression);
+        rc = wagree(w, write_vec3(w, g, "Acceleration", p->ax, p->ay, p->az, n, compression));
     return close_group(w, g, "PartType1", rc);
 }
 
@@ -281,20 +333,36 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
                       const nb_snapshot_meta *meta, int compression)
 {
     hid_t fapl = nb_snapshot_fapl(1);
-    if (fapl < 0)
+#ifdef H5_HAVE_PARALLEL
+    /* MPI-IO on every rank; HDF5's MPI-IO driver closes files "semi" (no open objects
+     * may remain), which the writer guarantees anyway */
+    if (fapl >= 0 && w->collective &&
+        (H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL) < 0 ||
+         H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI) < 0)) {
+        H5Pclose(fapl);
+        fapl = -1;
+    }
+#endif
+    if (wagree(w, fapl < 0 ? -1 : 0)) {
+        if (fapl >= 0)
+            H5Pclose(fapl);
         return wfail(w, "file access properties", NULL);
+    }
     /* EXCL: never through a link or onto a file someone put there since we unlinked it */
     hid_t file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (file < 0)
         wfail(w, "creating the file", NULL);
     H5Pclose(fapl);
-    if (file < 0)
+    if (wagree(w, file < 0 ? -1 : 0)) {
+        if (file >= 0)
+            H5Fclose(file);
         return -1;
-    int rc = write_header(w, file, p->n, meta);
+    }
+    int rc = wagree(w, write_header(w, file, p->n, meta));
     if (!rc)
         rc = write_particles(w, file, p, compression);
     if (!rc)
-        rc = write_meta(w, file, meta);
+        rc = wagree(w, write_meta(w, file, meta));
     /* Closing flushes the caches: a full disk often shows up only here. */
     if (H5Fclose(file) < 0 && !rc)
         rc = wfail(w, "closing the file", NULL);
@@ -398,6 +466,8 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
     }
     writer w;
     memset(&w, 0, sizeof w);
+    w.r1 = p->n;
+    w.dxpl = H5P_DEFAULT;
     if (write_file(&w, tmp, p, meta, compression))
         rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s: %s", path, w.what,
                      w.detail);
@@ -408,4 +478,76 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
         unlink(tmp);
     free(tmp);
     return rc;
+}
+
+int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, size_t r1,
+                           const nb_snapshot_meta *meta, int compression, nb_error *err)
+{
+    /* By default rank 0 writes every row (every rank holds them all) with the serial
+     * writer: every failure is then rank 0's alone, and agreed on afterwards. The
+     * collective write (NBODY_COLLECTIVE_IO=1) spreads the rows, but parallel HDF5 1.10's
+     * filtered collective write can hang the other ranks when one rank's write fails (a
+     * full disk under one process): docs/mpi.md. */
+    const char *coll = getenv("NBODY_COLLECTIVE_IO");
+    if (!coll || strcmp(coll, "1") != 0)
+        return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, err)
+                                            : NB_OK, err);
+#ifndef H5_HAVE_PARALLEL
+    (void)r0;
+    (void)r1;
+    return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, err)
+                                        : NB_OK, err);
+#else
+    nb_snapshot_quiet q;
+    nb_snapshot_quiet_begin(&q);
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 5);
+    int rc = tmp ? NB_OK
+                 : nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: out of memory", path);
+    if (tmp) {
+        memcpy(tmp, path, len);
+        memcpy(tmp + len, ".tmp", 5);
+    }
+    /* rank 0 checks and clears the temporary name exactly as the serial writer does */
+    if (!rc && nb_comm_root()) {
+        rc = check_writable(path, p, meta, compression, err);
+        if (!rc && unlink(tmp) != 0 && errno != ENOENT)
+            rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: cannot remove the "
+                         "stale %s: %s", path, tmp, strerror(errno));
+        int fd = rc ? -1 : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0)
+            close(fd);
+        if (!rc && (fd < 0 || unlink(tmp) != 0))
+            rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: cannot create %s: %s",
+                         path, tmp, strerror(errno));
+    }
+    if ((rc = nb_comm_agree(rc, err))) {
+        free(tmp);
+        nb_snapshot_quiet_end(&q);
+        return rc;
+    }
+    writer w;
+    memset(&w, 0, sizeof w);
+    w.collective = 1;
+    w.r0 = r0;
+    w.r1 = r1;
+    w.dxpl = H5Pcreate(H5P_DATASET_XFER);
+    if (w.dxpl < 0 || H5Pset_dxpl_mpio(w.dxpl, H5FD_MPIO_COLLECTIVE) < 0)
+        wfail(&w, "transfer properties", NULL);
+    if (write_file(&w, tmp, p, meta, compression) || w.failed)
+        rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s: %s", path, w.what,
+                     w.detail);
+    if (w.dxpl >= 0)
+        H5Pclose(w.dxpl);
+    nb_snapshot_quiet_end(&q);
+    /* the failing rank's message; then rank 0 makes the complete file durable and renames */
+    rc = nb_comm_agree(rc, err);
+    if (!rc && nb_comm_root())
+        rc = sync_and_rename(tmp, path, err);
+    rc = nb_comm_agree(rc, err);
+    if (rc && nb_comm_root())
+        unlink(tmp);
+    free(tmp);
+    return rc;
+#endif
 }

@@ -26,8 +26,8 @@ if ! "$CLANG" $SAN "$TMP/probe.c" -o "$TMP/probe" >"$TMP/probe.log" 2>&1; then
     head -3 "$TMP/probe.log"
     exit 77
 fi
-PKGS="libconfig hdf5"
-pkg-config --exists hdf5 2>/dev/null || PKGS="libconfig hdf5-serial"
+PKGS="libconfig hdf5-serial" # not hdf5: with parallel HDF5 installed it is the MPI one
+pkg-config --exists hdf5-serial 2>/dev/null || PKGS="libconfig hdf5"
 if ! DEPS_CFLAGS=$(pkg-config --cflags $PKGS) || ! DEPS_LIBS=$(pkg-config --libs $PKGS); then
     echo "pkg-config knows no $PKGS"
     exit 1
@@ -71,7 +71,7 @@ fuzz() { # fuzz NAME CORPUS: runs, saves any crash input where it outlives $TMP
 LIB_SRC=$(sed -n '/^libnbody_la_SOURCES *=/,/^[^	]*$/p' "$SRCDIR/Makefile.am" |
           tr ' \t\\' '\n\n\n' | grep '\.c$' | tr '\n' ' ')
 CONFIG_SRC="src/io/config.c src/io/config_lint.c $LIB_SRC"
-SNAP_SRC="src/io/snapshot_h5.c src/io/snapshot_write.c src/io/snapshot_read.c src/io/snapshot_find.c src/core/error.c src/core/particles.c"
+SNAP_SRC="src/io/snapshot_h5.c src/io/snapshot_write.c src/io/snapshot_read.c src/io/snapshot_find.c src/core/error.c src/core/particles.c src/core/comm_serial.c"
 # shellcheck disable=SC2086
 if build fuzz_config $CONFIG_SRC; then pass "fuzz_config builds"; else fail "fuzz_config builds"; cat "$TMP/fuzz_config.build"; fi
 # shellcheck disable=SC2086

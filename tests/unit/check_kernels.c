@@ -244,6 +244,92 @@ START_TEST(test_schedule)
 }
 END_TEST
 
+/* accel_range (distributed runs, docs/mpi.md): each kernel's targets i0 .. i1-1 only, other
+ * entries untouched, and a target's bits the same in any range and on any thread count;
+ * the one-sided exact sum agrees with the long-double reference like the tiles do.
+ * _i: kernel x softening x size */
+static const char *const range_kernels[] = {"direct", "parallel", "knn"};
+static const size_t range_sizes[] = {2, 9, 100, 1029};
+#define NRANGE_SIZES (sizeof range_sizes / sizeof range_sizes[0])
+
+static void run_range(const char *name, int threads, double eps, nb_particles *p, size_t i0,
+                      size_t i1, double *pot)
+{
+    nb_kernel_params kp = {.G = 0.7, .eps = eps, .neighbours = 4, .threads = threads};
+    nb_force f;
+    nb_error err;
+    nb_error_clear(&err);
+    ck_assert_msg(nb_force_init(&f, name, &kp, p->n, &err) == NB_OK, "%s", err.msg);
+    ck_assert(f.kernel->accel_range);
+    ck_assert_msg(f.kernel->accel_range(f.state, &f.params, p, i0, i1, pot, &err) == NB_OK,
+                  "%s", err.msg);
+    nb_force_free(&f);
+}
+
+START_TEST(test_accel_range)
+{
+    int k = _i / (2 * (int)NRANGE_SIZES), soft = (_i / (int)NRANGE_SIZES) % 2;
+    size_t n = range_sizes[_i % NRANGE_SIZES];
+    double eps = soft ? 0.05 : 0.0;
+    const char *name = range_kernels[k];
+    nb_particles whole, part;
+    make_gaussian(n, 77 + (unsigned)n, &whole);
+    make_gaussian(n, 77 + (unsigned)n, &part);
+    double *pw = nb_alloc_doubles(n), *pp = nb_alloc_doubles(n);
+    ck_assert(pw && pp);
+    run_range(name, 1, eps, &whole, 0, n, pw);
+    /* three ranges as three ranks would take them, on 3, 1 and 2 threads; a sentinel shows
+     * what each call wrote */
+    size_t cut[4] = {0, n / 3, 2 * n / 3, n};
+    const int threads[3] = {3, 1, 2};
+    for (int r = 0; r < 3; r++) {
+        for (size_t i = 0; i < n; i++)
+            if (i < cut[r] || i >= cut[r + 1])
+                part.ax[i] = part.ay[i] = part.az[i] = pp[i] = 12345.0;
+        run_range(name, threads[r], eps, &part, cut[r], cut[r + 1], pp);
+        for (size_t i = 0; i < n; i++) {
+            int in = i >= cut[r] && i < cut[r + 1];
+            if (in)
+                ck_assert_msg(part.ax[i] == whole.ax[i] && part.ay[i] == whole.ay[i] &&
+                                  part.az[i] == whole.az[i] && pp[i] == pw[i],
+                              "%s n=%zu eps=%g: target %zu differs in range %d", name, n, eps,
+                              i, r);
+            else
+                ck_assert_msg(part.ax[i] == 12345.0 && pp[i] == 12345.0,
+                              "%s n=%zu: range %d wrote outside itself at %zu", name, n, r, i);
+        }
+    }
+    if (k < 2) { /* the exact sums: against the reference, as the tiles are */
+        ref r;
+        ref_compute(&whole, 0.7, eps, &r);
+        char what[64];
+        snprintf(what, sizeof what, "%s one-sided eps=%g", name, eps);
+        check_against_ref(what, &whole, pw, &r);
+        ref_free(&r);
+    } else { /* knn: the range path is its accel, bit for bit */
+        double *pa = nb_alloc_doubles(n);
+        ck_assert(pa);
+        run_kernel(name, 2, 0.7, eps, &part, pa); /* k = 16 there: compare with k = 16 */
+        nb_particles again;
+        make_gaussian(n, 77 + (unsigned)n, &again);
+        nb_kernel_params kp = {.G = 0.7, .eps = eps, .neighbours = 16, .threads = 1};
+        nb_force f;
+        nb_error err;
+        ck_assert(nb_force_init(&f, name, &kp, n, &err) == NB_OK);
+        ck_assert(f.kernel->accel_range(f.state, &f.params, &again, 0, n, pw, &err) == NB_OK);
+        nb_force_free(&f);
+        for (size_t i = 0; i < n; i++)
+            ck_assert(again.ax[i] == part.ax[i] && again.az[i] == part.az[i] && pw[i] == pa[i]);
+        nb_particles_free(&again);
+        free(pa);
+    }
+    free(pw);
+    free(pp);
+    nb_particles_free(&whole);
+    nb_particles_free(&part);
+}
+END_TEST
+
 static Suite *kernels_suite(void)
 {
     Suite *s = suite_create("kernels");
@@ -259,6 +345,7 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_bitwise_agreement);
     tcase_add_test(tc, test_schedule);
+    tcase_add_loop_test(tc, test_accel_range, 0, (int)(3 * 2 * NRANGE_SIZES));
     suite_add_tcase(s, tc);
     return s;
 }

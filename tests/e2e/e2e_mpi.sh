@@ -1,0 +1,186 @@
+#!/bin/sh
+# End to end, MPI build only (skipped otherwise): one run across 1, 2 and 3 ranks gives the
+# same bits, knn the plain build's too; restarts change the rank count bit for bit; a bad
+# config is refused once by every rank; a failure on one rank (a full disk under rank 0)
+# stops all with exit 1; a killed rank leaves none hanging; SIGTERM checkpoints.
+. "$SRCDIR/tests/e2e/e2e_lib.sh"
+if [ -z "${MPIRUN:-}" ]; then
+    echo "SKIP: not built with --with-mpi"
+    exit 77
+fi
+SNAPDIFF=${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}
+FSIZE=$(dirname "$NBODY")/tests/e2e/fsize_exec
+# root in containers and CI; more ranks than cores on small machines
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
+# ranks that wait give their core away: more ranks than cores must not spin
+export OMPI_MCA_mpi_yield_when_idle=1
+H5DIFF=$(command -v h5diff || true)
+# mpirun -np P nbody ARGS..., with a time limit so a hung rank fails the test, not CI
+mp() {
+    np=$1; shift
+    timeout 120 "$MPIRUN" -np "$np" "$NBODY" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
+}
+
+for kernel in direct parallel knn; do
+    cat >"$TMP/$kernel.cfg" <<CFG
+run: { name = "m"; output_dir = "$TMP/$kernel-1"; seed = 3; };
+initial_conditions: { type = "plummer"; n = 301; };
+gravity: { kernel = "$kernel"; softening = 0.02; neighbours = 8; };
+integrator: { dt = 2.0e-3; t_end = 0.1; };
+output: { snapshot_every = 25; diagnostics_every = 5; compression = 1; };
+CFG
+    OMP_NUM_THREADS=2 mp 1 run "$TMP/$kernel.cfg" --quiet
+    check "$kernel: -np 1 exits 0 ($RC)" [ "$RC" -eq 0 ]
+    for np in 2 3; do
+        OMP_NUM_THREADS=1 mp $np run "$TMP/$kernel.cfg" --quiet --set "run.output_dir=\"$TMP/$kernel-$np\""
+        check "$kernel: -np $np exits 0 ($RC)" [ "$RC" -eq 0 ]
+        check "$kernel: -np $np final snapshot = -np 1's, bit for bit" \
+            "$SNAPDIFF" "$TMP/$kernel-1/snapshot_0002.h5" "$TMP/$kernel-$np/snapshot_0002.h5"
+        check "$kernel: -np $np energy rows = -np 1's" \
+            [ "$(rows "$TMP/$kernel-1/energy.csv")" = "$(rows "$TMP/$kernel-$np/energy.csv")" ]
+    done
+    # the plain program (this binary started without a launcher runs as the plain build)
+    nb run "$TMP/$kernel.cfg" --quiet --set "run.output_dir=\"$TMP/$kernel-serial\""
+    check "$kernel: serial run exits 0" [ "$RC" -eq 0 ]
+    if [ -n "$H5DIFF" ]; then
+        # every group but /Parameters (its text names the other output_dir)
+        for obj in /Header /PartType1 /Integrator; do
+            if [ "$kernel" = knn ]; then
+                check "knn: h5diff finds no difference in $obj against the serial run" \
+                    "$H5DIFF" "$TMP/knn-serial/snapshot_0002.h5" "$TMP/knn-3/snapshot_0002.h5" $obj
+            else
+                # one-sided sums (docs/mpi.md): the same layout, values within round-off
+                check "$kernel: $obj as the serial run's, values within 1e-9 relative" \
+                    "$H5DIFF" -p 1e-9 "$TMP/$kernel-serial/snapshot_0002.h5" "$TMP/$kernel-3/snapshot_0002.h5" $obj
+            fi
+        done
+    fi
+done
+
+# the collective parallel-HDF5 write (NBODY_COLLECTIVE_IO=1): the same files
+for np in 2 3; do
+    NBODY_COLLECTIVE_IO=1 OMP_NUM_THREADS=1 mp $np run "$TMP/knn.cfg" --quiet --set "run.output_dir=\"$TMP/coll-$np\""
+    check "collective write on $np ranks exits 0 ($RC)" [ "$RC" -eq 0 ]
+    check "... the same snapshot as one rank's, bit for bit" \
+        "$SNAPDIFF" "$TMP/knn-1/snapshot_0002.h5" "$TMP/coll-$np/snapshot_0002.h5"
+    if [ -n "$H5DIFF" ]; then
+        for obj in /Header /PartType1 /Integrator; do
+            check "... h5diff finds no difference in $obj against the serial run" \
+                "$H5DIFF" "$TMP/knn-serial/snapshot_0002.h5" "$TMP/coll-$np/snapshot_0002.h5" $obj
+        done
+    fi
+done
+mp 3 run "$TMP/knn.cfg" --quiet --set "run.output_dir=\"$TMP/coll-big\"" --set initial_conditions.n=33001 \
+    --set integrator.t_end=0.002 --set 'output.potential="exact"'
+NBODY_COLLECTIVE_IO=1 mp 3 run "$TMP/knn.cfg" --quiet --set "run.output_dir=\"$TMP/coll-big2\"" \
+    --set initial_conditions.n=33001 --set integrator.t_end=0.002 --set 'output.potential="exact"'
+check "collective write of 33001 rows (2 pieces of the writer's 32768) on 3 ranks: the same file" \
+    "$SNAPDIFF" "$TMP/coll-big/snapshot_0001.h5" "$TMP/coll-big2/snapshot_0001.h5"
+
+# restart with another rank count: 2 ranks to t = 0.06, then 3 ranks to t_end
+mp 2 run "$TMP/direct.cfg" --quiet --set "run.output_dir=\"$TMP/rs\"" --set integrator.t_end=0.06
+mp 3 restart "$TMP/rs" --quiet --set integrator.t_end=0.1
+check "restart on 3 ranks of a 2-rank run exits 0 ($RC)" [ "$RC" -eq 0 ]
+check "... final snapshot = the uninterrupted 1-rank run's" \
+    "$SNAPDIFF" "$TMP/direct-1/snapshot_0002.h5" "$TMP/rs/snapshot_0002.h5"
+check "... energy rows too" [ "$(rows "$TMP/direct-1/energy.csv")" = "$(rows "$TMP/rs/energy.csv")" ]
+
+# a bad config: every rank refuses, one message, exit 2, nothing written
+sed 's/n = 301/n = -4/' "$TMP/direct.cfg" >"$TMP/bad.cfg"
+mp 3 run "$TMP/bad.cfg" --quiet --set "run.output_dir=\"$TMP/bad\""
+check "bad config on 3 ranks: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... one message: $(grep '^nbody:' "$TMP/err" | head -3)" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
+check "... nothing written" [ ! -e "$TMP/bad" ]
+# a bad snapshot: the same
+echo "not HDF5" >"$TMP/junk.h5"
+mp 3 restart "$TMP/junk.h5" --quiet
+check "bad snapshot on 3 ranks: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... one message" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
+
+# a failure on rank 0 only (a directory where its temporary snapshot goes, planted before
+# a restart): every rank stops with exit 1, the earlier snapshots intact
+cat >"$TMP/fs.cfg" <<CFG
+run: { name = "fs"; output_dir = "$TMP/fs"; seed = 5; };
+initial_conditions: { type = "gaussian"; n = 2000; };
+gravity: { kernel = "direct"; softening = 0.05; };
+integrator: { dt = 0.001; t_end = 0.01; };
+output: { snapshot_every = 10; diagnostics_every = 1; compression = 1; };
+CFG
+mp 2 run "$TMP/fs.cfg" --quiet
+mkdir -p "$TMP/fs/snapshot_0002.h5.tmp/blocked"
+mp 3 restart "$TMP/fs" --quiet --set integrator.t_end=0.03
+check "a failure on rank 0 of 3: exit 1, no rank left hanging ($RC)" [ "$RC" -eq 1 ]
+check "... one message: $(grep '^nbody:' "$TMP/err")" \
+    [ "$(grep -c '^nbody: cannot write snapshot' "$TMP/err")" -eq 1 ]
+check "... the earlier snapshots intact" "$SNAPDIFF" "$TMP/fs/snapshot_0001.h5" "$TMP/fs/snapshot_0001.h5"
+check "... no later one" [ ! -e "$TMP/fs/snapshot_0002.h5" ]
+# a full disk under rank 0 only (a file-size limit): the same, whichever write hits it
+limit=$(($(wc -c <"$TMP/fs/snapshot_0001.h5") / 3))
+timeout 120 "$MPIRUN" -np 1 "$FSIZE" "$limit" "$NBODY" run "$TMP/fs.cfg" --quiet \
+    --set "run.output_dir=\"$TMP/full\"" : -np 2 "$NBODY" run "$TMP/fs.cfg" --quiet \
+    --set "run.output_dir=\"$TMP/full\"" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+check "disk full on rank 0 of 3: exit 1, no rank left hanging ($RC)" [ "$RC" -eq 1 ]
+check "... one message: $(grep '^nbody:' "$TMP/err")" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
+check "... every snapshot there reads back" sh -c "for f in '$TMP'/full/snapshot_*.h5; do
+    [ -e \"\$f\" ] || continue; '$SNAPDIFF' \"\$f\" \"\$f\" || exit 1; done"
+
+# a rank killed outright: mpirun stops the others (no hang), earlier snapshots intact
+sed -e 's/t_end = 0.01/t_end = 100.0/' -e 's/snapshot_every = 10/snapshot_every = 5/' -e 's/n = 2000/n = 1000/' \
+    "$TMP/fs.cfg" >"$TMP/long.cfg"
+# mpirun in the background, its ranks its children; a watchdog kills it if it hangs
+bg_mpirun() {
+    OMP_NUM_THREADS=1 "$MPIRUN" "$@" >"$TMP/out" 2>"$TMP/err" &
+    mpid=$!
+    (sleep 120; kill -KILL $mpid) 2>/dev/null &
+    dog=$!
+}
+bg_wait() {
+    wait $mpid
+    RC=$?
+    kill $dog 2>/dev/null
+}
+bg_mpirun -np 3 "$NBODY" run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/kill\""
+i=0
+while [ ! -e "$TMP/kill/snapshot_0002.h5" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+victim=$(pgrep -P $mpid | tail -1)
+[ -n "$victim" ] && kill -KILL "$victim"
+bg_wait
+check "a killed rank: mpirun exits non-zero without hanging ($RC)" [ "$RC" -ne 0 ] && [ "$RC" -ne 137 ]
+check "... no rank left" [ -z "$(pgrep -f "$TMP/long.cfg")" ]
+check "... the earlier snapshots read back" "$SNAPDIFF" "$TMP/kill/snapshot_0001.h5" "$TMP/kill/snapshot_0001.h5"
+
+# SIGTERM to mpirun: every rank stops at the same step and a checkpoint is written;
+# Open MPI's mpirun reports its own status (1) when signalled, the ranks exit 3
+# (docs/mpi.md); SIGTERM to the ranks themselves (what scancel/srun do) gives mpirun 3.
+for target in mpirun ranks; do
+    bg_mpirun -np 2 "$NBODY" run "$TMP/long.cfg" --quiet --set "run.output_dir=\"$TMP/term-$target\""
+    i=0
+    while [ ! -e "$TMP/term-$target/snapshot_0001.h5" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+    if [ $target = mpirun ]; then
+        kill -TERM $mpid
+    else
+        pkill -TERM -P $mpid
+    fi
+    bg_wait
+    if [ $target = mpirun ]; then
+        check "SIGTERM to mpirun: stopped, not killed ($RC)" [ "$RC" -eq 1 ] || [ "$RC" -eq 3 ]
+    else
+        check "SIGTERM to the ranks: mpirun exits 3 ($RC)" [ "$RC" -eq 3 ]
+    fi
+    check "... a checkpoint: $(cat "$TMP/err" | grep '^nbody:')" grep -q 'wrote a restart snapshot' "$TMP/err"
+    last=$(ls "$TMP/term-$target" | grep '^snapshot_.*\.h5$' | tail -1)
+    # continue on 3 ranks to a fixed end and compare with an uninterrupted run
+    mp 3 restart "$TMP/term-$target/$last" --quiet --set integrator.t_end=1.0 \
+        --set "run.output_dir=\"$TMP/term-$target-cont\""
+    check "... restart from the checkpoint on 3 ranks exits 0 ($RC)" [ "$RC" -eq 0 ]
+done
+mp 1 run "$TMP/long.cfg" --quiet --set integrator.t_end=1.0 --set "run.output_dir=\"$TMP/term-ref\""
+ref=$(ls "$TMP/term-ref" | grep '^snapshot_.*\.h5$' | tail -1)
+for target in mpirun ranks; do
+    got=$(ls "$TMP/term-$target-cont" | grep '^snapshot_.*\.h5$' | tail -1)
+    check "SIGTERM via $target, restarted: the final snapshot bit for bit" \
+        "$SNAPDIFF" --particles "$TMP/term-ref/$ref" "$TMP/term-$target-cont/$got"
+done
+finish
