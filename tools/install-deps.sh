@@ -11,6 +11,6 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libconfig-dev libhdf5-dev check hdf5-tools \
-    python3 python3-numpy python3-h5py python3-matplotlib gnuplot-nox \
+    python3 python3-numpy python3-h5py python3-matplotlib python3-yt gnuplot-nox \
     clang libclang-rt-14-dev $MPI_PKGS >/dev/null
 echo "install-deps: done"
