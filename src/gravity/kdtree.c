@@ -1,5 +1,6 @@
 /* kd-tree construction: median splits into one pre-order node array, OpenMP tasks over
- * subtrees, the same tree for any thread count. Queries are in kdtree_query.c. */
+ * subtrees, the same tree for any thread count; or midpoint splits (the tree kernel's), built
+ * on one thread. Queries are in kdtree_query.c. */
 #include "gravity/kdtree.h"
 
 #include <math.h>
@@ -53,7 +54,14 @@ static size_t tree_nodes(size_t n, size_t leaf)
 
 int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err)
 {
+    return nb_kdtree_init_split(t, cap, leaf_size, NB_KDTREE_SPLIT_MEDIAN, err);
+}
+
+int nb_kdtree_init_split(nb_kdtree *t, size_t cap, size_t leaf_size, nb_kdtree_split split,
+                         nb_error *err)
+{
     memset(t, 0, sizeof *t);
+    t->split = split;
     if (leaf_size > NB_KDTREE_LEAF_MAX)
         return nb_fail(err, NB_ERR_INPUT, "kd-tree: leaf size %zu, at most %d supported",
                        leaf_size, NB_KDTREE_LEAF_MAX);
@@ -62,7 +70,11 @@ int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err)
                        cap, (unsigned)(UINT32_MAX - NB_KDTREE_LANES));
     t->leaf_size = leaf_size ? leaf_size : NB_KDTREE_LEAF_SIZE;
     t->cap = cap;
-    t->node_cap = cap ? tree_nodes(cap, t->leaf_size) : 1;
+    /* a midpoint tree has at most one leaf per point: 2 cap - 1 nodes */
+    if (split == NB_KDTREE_SPLIT_MIDPOINT)
+        t->node_cap = cap ? 2 * cap - 1 : 1;
+    else
+        t->node_cap = cap ? tree_nodes(cap, t->leaf_size) : 1;
     if (t->node_cap > UINT32_MAX)
         return nb_fail(err, NB_ERR_INPUT, "kd-tree: %zu points need more than 2^32 nodes "
                        "with leaves of %zu", cap, t->leaf_size);
@@ -301,6 +313,68 @@ static void build_node(const build_ctx *bc, size_t node, size_t start, size_t co
     }
 }
 
+/* ceil(log2(n)) for n >= 1. */
+static int ceil_log2(size_t n)
+{
+    int k = 0;
+    while (((size_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+typedef struct mid_ctx {
+    nb_kdtree *t;
+    span s;
+    size_t next; /* the next free node: nodes are numbered in the order they are made */
+} mid_ctx;
+
+/* Builds the subtree over positions [start, start + count) at depth `depth` as node
+ * c->next and those after it, in pre-order; returns the node. */
+static uint32_t build_mid(mid_ctx *c, int depth, size_t start, size_t count)
+{
+    nb_kdtree *t = c->t;
+    const rec *a = c->s.a;
+    uint32_t node = (uint32_t)c->next++;
+    double lo[3], hi[3];
+    for (int d = 0; d < 3; d++)
+        lo[d] = hi[d] = a[start].c[d];
+    for (size_t i = start + 1; i < start + count; i++)
+        for (int d = 0; d < 3; d++) {
+            lo[d] = a[i].c[d] < lo[d] ? a[i].c[d] : lo[d];
+            hi[d] = a[i].c[d] > hi[d] ? a[i].c[d] : hi[d];
+        }
+    nb_kdtree_node *nd = &t->nodes[node];
+    for (int d = 0; d < 3; d++) {
+        nd->lo[d] = lo[d];
+        nd->hi[d] = hi[d];
+    }
+    nd->start = (uint32_t)start;
+    nd->count = (uint32_t)count;
+    nd->left = nd->right = 0;
+    if (count <= t->leaf_size)
+        return node;
+    int dim = 0;
+    for (int d = 1; d < 3; d++)
+        if (hi[d] - lo[d] > hi[dim] - lo[dim])
+            dim = d;
+    size_t half = 0;
+    /* median splits from here on still end by NB_KDTREE_DEPTH_MAX */
+    if (depth + 1 + ceil_log2(count) <= NB_KDTREE_DEPTH_MAX) {
+        const rec p = {{0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])},
+                       0.0};
+        half = block_partition(&c->s, start, start + count, &p, 0, dim) - start;
+    }
+    if (half == 0 || half == count) { /* no midpoint split: the median, by (coordinate, index) */
+        half = count / 2;
+        select_kth(&c->s, start, start + count, start + half, dim);
+    }
+    uint32_t left = build_mid(c, depth + 1, start, half);
+    uint32_t right = build_mid(c, depth + 1, start + half, count - half);
+    t->nodes[node].left = left;
+    t->nodes[node].right = right;
+    return node;
+}
+
 int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double *z,
                     const double *m, size_t n, int threads, nb_error *err)
 {
@@ -318,7 +392,11 @@ int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double
     t->nnodes = tree_nodes(n, t->leaf_size);
     int nt = n > TASK_MIN_POINTS ? nb_threads(threads) : 1;
     (void)nt; /* only the OpenMP pragmas read it */
-    if (n > 0) {
+    if (n > 0 && t->split == NB_KDTREE_SPLIT_MIDPOINT) {
+        mid_ctx c = {t, {a, t->index}, 0};
+        build_mid(&c, 0, 0, n);
+        t->nnodes = c.next;
+    } else if (n > 0) {
         double lo[3], hi[3];
         for (int d = 0; d < 3; d++) {
             lo[d] = a[0].c[d];

@@ -30,6 +30,12 @@ typedef struct nb_tree_group {
         sp[NB_TREE_GROUP_MAX];
 } nb_tree_group;
 
+/* Interactions of the last evaluation of a tree kernel state (nb_force.state of a "tree"
+ * force): target-node pairs (quadrupole), target-particle pairs (opened leaves and the
+ * group's own pairs). Counted per group, so the figures do not depend on the machine's load
+ * and cost nothing measurable; benchmarks and tests report them. */
+void nb_tree_interactions(const void *state, double *cells, double *parts);
+
 /* Adds the cell list (softened monopole + quadrupole) to every target's sums and empties
  * it. Each target's sum runs over the list in list order with one fixed reduction shape
  * per path s (NB_SIMD_AVX2 or better: the loops built for AVX2+FMA; else for the build's
