@@ -82,6 +82,7 @@ typedef struct tree_state {
     walk_buf *bufs;     /* one per thread */
     double *arena;      /* the bufs' arrays */
     int slots;
+    double lscale, mscale; /* powers of two bringing the system to about unit size, mass */
     double ncell, npart; /* interactions of the last evaluation, all threads */
 } tree_state;
 
@@ -129,27 +130,35 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     return NB_OK;
 }
 
-/* One walk_buf for each of `slots` threads, 15 list arrays of LIST_LEN doubles each. */
+/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones and 4
+ * double particle arrays, each with room for the cell list's padding. */
 static int reserve_bufs(tree_state *s, int slots, nb_error *err)
 {
     if (slots <= s->slots)
         return NB_OK;
-    enum { ARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP };
+    enum { FARRAYS = 11, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES };
+    /* one block per thread: doubles first, then floats (LIST_LEN is even, so 8-aligned) */
+    const size_t per = DARRAYS * LIST_LEN * sizeof(double) + FARRAYS * LIST_LEN * sizeof(float);
     walk_buf *b = calloc((size_t)slots, sizeof *b);
-    double *arena = malloc((size_t)slots * ARRAYS * LIST_LEN * sizeof *arena);
+    double *arena = malloc((size_t)slots * per);
     if (!b || !arena) {
         free(b);
         free(arena);
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %d threads", slots);
     }
     for (int k = 0; k < slots; k++) {
-        double *a = arena + (size_t)k * ARRAYS * LIST_LEN;
+        double *a = (double *)((char *)arena + (size_t)k * per);
+        float *f = (float *)(a + DARRAYS * LIST_LEN);
         nb_tree_lists *l = &b[k].l;
-        double **f[ARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx,
-                              &l->qyy, &l->qzz, &l->qxy, &l->qxz, &l->qyz,
-                              &l->ctr, &l->px,  &l->py,  &l->pz,  &l->pm};
-        for (int j = 0; j < ARRAYS; j++)
-            *f[j] = a + (size_t)j * LIST_LEN;
+        double **d[DARRAYS] = {&l->px,   &l->py,   &l->pz,   &l->pm,   &l->dcx,
+                               &l->dcy,  &l->dcz,  &l->dcm,  &l->dqxx, &l->dqyy,
+                               &l->dqzz, &l->dqxy, &l->dqxz, &l->dqyz, &l->dctr};
+        float **c[FARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx, &l->qyy,
+                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr};
+        for (int j = 0; j < DARRAYS; j++)
+            *d[j] = a + (size_t)j * LIST_LEN;
+        for (int j = 0; j < FARRAYS; j++)
+            *c[j] = f + (size_t)j * LIST_LEN;
     }
     free(s->bufs);
     free(s->arena);
@@ -310,6 +319,7 @@ static inline double box_dist2(const double *c, const double *lo, const double *
 static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
                        double theta2, double eps, double G, nb_particles *p, double *pot)
 {
+    const double S = s->lscale, MS = s->mscale, QS = MS * S * S;
     const nb_kdtree *t = &s->tree;
     const nb_kdtree_node *gn = &t->nodes[group];
     const size_t p0 = gn->start, cnt = gn->count;
@@ -324,9 +334,28 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->z = t->z + p0;
     g->m = t->m + p0;
     g->cnt = cnt;
-    for (size_t r = 0; r < cnt; r++)
+    /* the cells' float frame: origin at the box centre, scaled */
+    double o[3], gd2 = 0.0;
+    for (int d = 0; d < 3; d++) {
+        o[d] = 0.5 * (glo[d] + ghi[d]);
+        gd2 += (ghi[d] - glo[d]) * (ghi[d] - glo[d]);
+    }
+    for (size_t r = 0; r < cnt; r++) {
         g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
+        g->fx[r] = (float)((g->x[r] - o[0]) * S);
+        g->fy[r] = (float)((g->y[r] - o[1]) * S);
+        g->fz[r] = (float)((g->z[r] - o[2]) * S);
+    }
+    g->feps2 = (float)(eps2 * S * S);
+    g->ascale = S * S / MS;
+    g->pscale = S / MS;
+    /* Cells closer than this are opened rather than summed in float: their distance would
+     * be below float's resolution of the group's coordinates (2^-16 of the group's size
+     * leaves 2^-8 to spare) or so small that g1^4 could overflow (2^-30 of the system). */
+    double dmin2 = ldexp(gd2, -32), dabs2 = ldexp(1.0, -60) / (S * S);
+    dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
     l->nc = l->np = 0;
+    l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
     size_t sp = 0;
     b->stack[sp++] = 0;
     while (sp > 0) {
@@ -335,24 +364,40 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             continue; /* the group's own pairs, its whole subtree: nb_tree_eval_self */
         const tree_node *mo = &s->wn[k];
         double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
-        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps)) {
+        /* bm = 0 (one point, or coincident ones) is no approximation: summed exactly, in
+         * double, as particles rather than as a float cell */
+        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps) && d2 > dmin2 && bm > 0.0) {
             if (l->nc == NB_TREE_LIST_CAP) {
                 b->ncell += (double)(l->nc * cnt);
                 nb_tree_eval_cells(simd, l, g, eps2);
             }
             size_t c = l->nc++;
-            l->cx[c] = mo->c[0];
-            l->cy[c] = mo->c[1];
-            l->cz[c] = mo->c[2];
-            l->cm[c] = mo->m;
             const double *q = s->quad[k].q;
-            l->qxx[c] = q[0];
-            l->qyy[c] = q[1];
-            l->qzz[c] = q[2];
-            l->qxy[c] = q[3];
-            l->qxz[c] = q[4];
-            l->qyz[c] = q[5];
-            l->ctr[c] = mo->tr;
+            if (l->dbl) {
+                l->dcx[c] = mo->c[0];
+                l->dcy[c] = mo->c[1];
+                l->dcz[c] = mo->c[2];
+                l->dcm[c] = mo->m;
+                l->dqxx[c] = q[0];
+                l->dqyy[c] = q[1];
+                l->dqzz[c] = q[2];
+                l->dqxy[c] = q[3];
+                l->dqxz[c] = q[4];
+                l->dqyz[c] = q[5];
+                l->dctr[c] = mo->tr;
+                continue;
+            }
+            l->cx[c] = (float)((mo->c[0] - o[0]) * S);
+            l->cy[c] = (float)((mo->c[1] - o[1]) * S);
+            l->cz[c] = (float)((mo->c[2] - o[2]) * S);
+            l->cm[c] = (float)(mo->m * MS);
+            l->qxx[c] = (float)(q[0] * QS);
+            l->qyy[c] = (float)(q[1] * QS);
+            l->qzz[c] = (float)(q[2] * QS);
+            l->qxy[c] = (float)(q[3] * QS);
+            l->qxz[c] = (float)(q[4] * QS);
+            l->qyz[c] = (float)(q[5] * QS);
+            l->ctr[c] = (float)(mo->tr * QS);
         } else if (mo->left == 0) {
             if (l->np + mo->count > NB_TREE_LIST_CAP) {
                 b->npart += (double)(l->np * cnt);
@@ -405,6 +450,15 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     if (n == 0)
         return NB_OK;
     compute_moments(s);
+    /* float scales: the root box's widest side to [0.5, 1), the total mass likewise */
+    double ext = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double e = s->tree.nodes[0].hi[d] - s->tree.nodes[0].lo[d];
+        ext = e > ext ? e : ext;
+    }
+    int e2;
+    s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
+    s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
 
     const tree_state *cs = s;
     const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
