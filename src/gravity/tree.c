@@ -50,7 +50,7 @@ _Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one 
 /* A node as the walk sees it: one 64-byte line holds everything read for a visited node.
  * The walk is bound by memory latency (perf: a third of an evaluation at N = 1e5, nearly all
  * of it waiting for node data), and reading the kd-tree node and the moments separately
- * cost two misses per visit. The quadrupole, read only for accepted nodes, is apart. */
+ * cost two misses per visit. The moments, read only for accepted nodes, are apart. */
 typedef struct tree_node {
     double c[3];   /* centre of mass */
     double bmax;   /* largest distance from c to a corner of the node's box */
@@ -64,6 +64,13 @@ typedef struct tree_quad {
     double q[6];   /* Qxx Qyy Qzz Qxy Qxz Qyz, traceless */
 } tree_quad;
 
+/* An accepted node's moments as the float cell loop wants them, scaled (nb_tree_group):
+ * made once per evaluation so the walk copies 32 bytes, two records per cache line, which
+ * it prefetches with the node (perf: the quadrupole's cache miss was a third of the walk). */
+typedef struct tree_fmom {
+    float m, tr, q[6];
+} tree_fmom;
+
 /* One thread's walk: its interaction lists, its group's sums, its stack. */
 typedef struct walk_buf {
     nb_tree_lists l;
@@ -76,6 +83,7 @@ typedef struct tree_state {
     nb_kdtree tree;
     tree_node *wn;      /* one per node of the tree's capacity */
     tree_quad *quad;    /* likewise */
+    tree_fmom *fmom;    /* likewise */
     uint32_t *groups;   /* the group nodes of the current build, in node order */
     size_t ngroups;
     size_t group_size;  /* a group is a largest node of at most this many points */
@@ -103,6 +111,7 @@ static void tree_destroy(void *state)
     nb_kdtree_free(&s->tree);
     free(s->wn);
     free(s->quad);
+    free(s->fmom);
     free(s->groups);
     free(s->bufs);
     free(s->arena);
@@ -115,17 +124,20 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     nb_kdtree_free(&s->tree);
     free(s->wn);
     free(s->quad);
+    free(s->fmom);
     free(s->groups);
     s->wn = NULL;
     s->quad = NULL;
+    s->fmom = NULL;
     s->groups = NULL;
     int rc = nb_kdtree_init_split(&s->tree, cap, leaf, NB_KDTREE_SPLIT_MIDPOINT, err);
     if (rc)
         return rc;
     s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
     s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
+    s->fmom = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom); /* 32 | the size */
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
-    if (!s->wn || !s->quad || !s->groups)
+    if (!s->wn || !s->quad || !s->fmom || !s->groups)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }
@@ -319,7 +331,7 @@ static inline double box_dist2(const double *c, const double *lo, const double *
 static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
                        double theta2, double eps, double G, nb_particles *p, double *pot)
 {
-    const double S = s->lscale, MS = s->mscale, QS = MS * S * S;
+    const double S = s->lscale, MS = s->mscale;
     const nb_kdtree *t = &s->tree;
     const nb_kdtree_node *gn = &t->nodes[group];
     const size_t p0 = gn->start, cnt = gn->count;
@@ -372,8 +384,8 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                 nb_tree_eval_cells(simd, l, g, eps2);
             }
             size_t c = l->nc++;
-            const double *q = s->quad[k].q;
             if (l->dbl) {
+                const double *q = s->quad[k].q;
                 l->dcx[c] = mo->c[0];
                 l->dcy[c] = mo->c[1];
                 l->dcz[c] = mo->c[2];
@@ -390,14 +402,15 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             l->cx[c] = (float)((mo->c[0] - o[0]) * S);
             l->cy[c] = (float)((mo->c[1] - o[1]) * S);
             l->cz[c] = (float)((mo->c[2] - o[2]) * S);
-            l->cm[c] = (float)(mo->m * MS);
-            l->qxx[c] = (float)(q[0] * QS);
-            l->qyy[c] = (float)(q[1] * QS);
-            l->qzz[c] = (float)(q[2] * QS);
-            l->qxy[c] = (float)(q[3] * QS);
-            l->qxz[c] = (float)(q[4] * QS);
-            l->qyz[c] = (float)(q[5] * QS);
-            l->ctr[c] = (float)(mo->tr * QS);
+            const tree_fmom *f = &s->fmom[k];
+            l->cm[c] = f->m;
+            l->qxx[c] = f->q[0];
+            l->qyy[c] = f->q[1];
+            l->qzz[c] = f->q[2];
+            l->qxy[c] = f->q[3];
+            l->qxz[c] = f->q[4];
+            l->qyz[c] = f->q[5];
+            l->ctr[c] = f->tr;
         } else if (mo->left == 0) {
             if (l->np + mo->count > NB_TREE_LIST_CAP) {
                 b->npart += (double)(l->np * cnt);
@@ -413,6 +426,8 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             /* the right child is far away in the array: fetch it while the left
              * subtree is walked */
             __builtin_prefetch(&s->wn[mo->right]);
+            __builtin_prefetch(&s->fmom[mo->right]);
+            __builtin_prefetch(&s->fmom[mo->left]);
             b->stack[sp++] = mo->right;
             b->stack[sp++] = mo->left;
         }
@@ -459,6 +474,14 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     int e2;
     s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
     s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
+    const double MS = s->mscale, QS = MS * s->lscale * s->lscale;
+    for (size_t k = 0; k < s->tree.nnodes; k++) {
+        tree_fmom *f = &s->fmom[k];
+        f->m = (float)(s->wn[k].m * MS);
+        f->tr = (float)(s->wn[k].tr * QS);
+        for (int j = 0; j < 6; j++)
+            f->q[j] = (float)(s->quad[k].q[j] * QS);
+    }
 
     const tree_state *cs = s;
     const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
