@@ -68,7 +68,7 @@ typedef struct tree_quad {
  * made once per evaluation so the walk copies 32 bytes, two records per cache line, which
  * it prefetches with the node (perf: the quadrupole's cache miss was a third of the walk). */
 typedef struct tree_fmom {
-    float m, tr, q[6];
+    float m, tr, q[6]; /* tr: eps^2 times the trace */
 } tree_fmom;
 
 /* One thread's walk: its interaction lists, its group's sums, its stack. */
@@ -475,10 +475,11 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
     s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
     const double MS = s->mscale, QS = MS * s->lscale * s->lscale;
+    const double ES = QS * kp->eps * kp->eps * s->lscale * s->lscale; /* tr -> eps^2 tr */
     for (size_t k = 0; k < s->tree.nnodes; k++) {
         tree_fmom *f = &s->fmom[k];
         f->m = (float)(s->wn[k].m * MS);
-        f->tr = (float)(s->wn[k].tr * QS);
+        f->tr = (float)(s->wn[k].tr * ES);
         for (int j = 0; j < 6; j++)
             f->q[j] = (float)(s->quad[k].q[j] * QS);
     }

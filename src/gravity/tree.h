@@ -18,8 +18,8 @@
 #define NB_TREE_CELL_LANES 8
 
 /* One thread's lists for the group being walked. Cells are accepted nodes: centre of mass,
- * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment, in
- * float, scaled (see nb_tree_group) and relative to the group's origin: a cell is far from
+ * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment (times
+ * eps^2 in the float lists), in float, scaled (see nb_tree_group) and relative to the group's origin: a cell is far from
  * every target by construction, so float's 6e-8 rounding is far below the expansion's own
  * error (1e-4 .. 1e-2), and float runs twice the lanes of double. Particles (opened leaves,
  * near by construction) stay double and absolute. */

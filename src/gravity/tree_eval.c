@@ -20,19 +20,19 @@
 /* One cell's softened monopole + quadrupole on one target, in float; the expansion is in
  * tree.c's header comment, rewritten with the unit-ish vector n = R g1 so that no power of
  * g1 above the fourth appears (g7 would overflow float for close cells):
- *   a = g4 Q n - n (M g2 + 5/2 g4 (n.Q.n - eps^2 tr g2)),
- *   phi = g3 (eps^2 tr g2 - n.Q.n) / 2 - M g1. */
+ *   a = g4 Q n - n (M g2 + 5/2 g4 u),  phi = -g3 u / 2 - M g1,  u = n.Q.n - eps^2 tr g2.
+ * The lists' ctr holds eps^2 tr (scaled). */
 #define CELL_TERM(dx, dy, dz, g1, k)                                                     \
     float g2 = g1 * g1, nx = dx * g1, ny = dy * g1, nz = dz * g1;                        \
     float qx = qxx[k] * nx + qxy[k] * ny + qxz[k] * nz;                                  \
     float qy = qxy[k] * nx + qyy[k] * ny + qyz[k] * nz;                                  \
     float qz = qxz[k] * nx + qyz[k] * ny + qzz[k] * nz;                                  \
-    float nqn = nx * qx + ny * qy + nz * qz, etg = e2 * ctr[k] * g2, g4 = g2 * g2;       \
-    float w = cm[k] * g2 + 2.5f * g4 * (nqn - etg);                                      \
+    float u = nx * qx + ny * qy + nz * qz - ctr[k] * g2, g4 = g2 * g2;                   \
+    float w = cm[k] * g2 + 2.5f * g4 * u;                                                \
     ax += g4 * qx - w * nx;                                                              \
     ay += g4 * qy - w * ny;                                                              \
     az += g4 * qz - w * nz;                                                              \
-    ph += 0.5f * g1 * g2 * (etg - nqn) - cm[k] * g1
+    ph -= 0.5f * g1 * g2 * u + cm[k] * g1
 
 static void cells_generic(nb_tree_lists *l, nb_tree_group *g)
 {
@@ -229,16 +229,15 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
                                                                      _mm256_mul_ps(myz, nz)));
                 __m256 qz = _mm256_fmadd_ps(mxz, nx, _mm256_fmadd_ps(myz, ny,
                                                                      _mm256_mul_ps(_mm256_loadu_ps(qzz + k), nz)));
-                __m256 nqn = _mm256_fmadd_ps(nx, qx, _mm256_fmadd_ps(ny, qy, _mm256_mul_ps(nz, qz)));
-                __m256 etg = _mm256_mul_ps(_mm256_mul_ps(e2, _mm256_loadu_ps(ctr + k)), g2);
+                __m256 u = _mm256_fmadd_ps(nx, qx, _mm256_fmadd_ps(ny, qy, _mm256_fmsub_ps(
+                                                                          nz, qz, _mm256_mul_ps(_mm256_loadu_ps(ctr + k), g2))));
                 __m256 g4 = _mm256_mul_ps(g2, g2), m = _mm256_loadu_ps(cm + k);
-                __m256 w = _mm256_fmadd_ps(m, g2, _mm256_mul_ps(five_half,
-                                                                _mm256_mul_ps(g4, _mm256_sub_ps(nqn, etg))));
-                ax = _mm256_add_ps(ax, _mm256_fnmadd_ps(w, nx, _mm256_mul_ps(g4, qx)));
-                ay = _mm256_add_ps(ay, _mm256_fnmadd_ps(w, ny, _mm256_mul_ps(g4, qy)));
-                az = _mm256_add_ps(az, _mm256_fnmadd_ps(w, nz, _mm256_mul_ps(g4, qz)));
-                __m256 g3h = _mm256_mul_ps(half, _mm256_mul_ps(g1, g2));
-                ph = _mm256_add_ps(ph, _mm256_fnmadd_ps(m, g1, _mm256_mul_ps(g3h, _mm256_sub_ps(etg, nqn))));
+                __m256 w = _mm256_fmadd_ps(m, g2, _mm256_mul_ps(_mm256_mul_ps(five_half, g4), u));
+                ax = _mm256_fnmadd_ps(w, nx, _mm256_fmadd_ps(g4, qx, ax));
+                ay = _mm256_fnmadd_ps(w, ny, _mm256_fmadd_ps(g4, qy, ay));
+                az = _mm256_fnmadd_ps(w, nz, _mm256_fmadd_ps(g4, qz, az));
+                __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
+                ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
             }
             sx = widen_add(sx, ax);
             sy = widen_add(sy, ay);
