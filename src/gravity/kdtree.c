@@ -322,19 +322,13 @@ static int ceil_log2(size_t n)
     return k;
 }
 
-typedef struct mid_ctx {
-    nb_kdtree *t;
-    span s;
-    size_t next; /* the next free node: nodes are numbered in the order they are made */
-} mid_ctx;
-
-/* Builds the subtree over positions [start, start + count) at depth `depth` as node
- * c->next and those after it, in pre-order; returns the node. */
-static uint32_t build_mid(mid_ctx *c, int depth, size_t start, size_t count)
+/* Fills node `node` for positions [start, start + count) at depth `depth`: its tight box,
+ * and for a node to be split, the split (records partitioned). Returns the left child's
+ * point count, 0 for a leaf. */
+static size_t mid_split(nb_kdtree *t, const span *sp, size_t node, int depth, size_t start,
+                        size_t count)
 {
-    nb_kdtree *t = c->t;
-    const rec *a = c->s.a;
-    uint32_t node = (uint32_t)c->next++;
+    const rec *a = sp->a;
     double lo[3], hi[3];
     for (int d = 0; d < 3; d++)
         lo[d] = hi[d] = a[start].c[d];
@@ -352,7 +346,7 @@ static uint32_t build_mid(mid_ctx *c, int depth, size_t start, size_t count)
     nd->count = (uint32_t)count;
     nd->left = nd->right = 0;
     if (count <= t->leaf_size)
-        return node;
+        return 0;
     int dim = 0;
     for (int d = 1; d < 3; d++)
         if (hi[d] - lo[d] > hi[dim] - lo[dim])
@@ -362,17 +356,94 @@ static uint32_t build_mid(mid_ctx *c, int depth, size_t start, size_t count)
     if (depth + 1 + ceil_log2(count) <= NB_KDTREE_DEPTH_MAX) {
         const rec p = {{0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])},
                        0.0};
-        half = block_partition(&c->s, start, start + count, &p, 0, dim) - start;
+        half = block_partition(sp, start, start + count, &p, 0, dim) - start;
     }
     if (half == 0 || half == count) { /* no midpoint split: the median, by (coordinate, index) */
         half = count / 2;
-        select_kth(&c->s, start, start + count, start + half, dim);
+        select_kth(sp, start, start + count, start + half, dim);
     }
-    uint32_t left = build_mid(c, depth + 1, start, half);
-    uint32_t right = build_mid(c, depth + 1, start + half, count - half);
+    return half;
+}
+
+/* Builds the subtree over positions [start, start + count) at depth `depth` as nodes
+ * *next, *next + 1, ... in pre-order; returns its root. */
+static uint32_t build_mid(nb_kdtree *t, const span *sp, size_t *next, int depth, size_t start,
+                          size_t count)
+{
+    uint32_t node = (uint32_t)(*next)++;
+    size_t half = mid_split(t, sp, node, depth, start, count);
+    if (half == 0)
+        return node;
+    uint32_t left = build_mid(t, sp, next, depth + 1, start, half);
+    uint32_t right = build_mid(t, sp, next, depth + 1, start + half, count - half);
     t->nodes[node].left = left;
     t->nodes[node].right = right;
     return node;
+}
+
+/* Subtrees of more points than this are split into OpenMP tasks in build_mid_tasks. */
+#define MID_TASK_MIN_POINTS 8192
+
+/* The parallel build: a subtree of count points gets the node slots [node, node + 2 count
+ * - 1), as many as it can possibly need, so its two halves can be built at once (the left
+ * at node + 1, the right after the left's slots); below MID_TASK_MIN_POINTS the subtree is
+ * built compactly at the start of its slots. The unused slots are squeezed out afterwards
+ * by mid_compact, which gives exactly the tree build_mid makes. */
+static void build_mid_tasks(nb_kdtree *t, const span *sp, int depth, size_t node, size_t start,
+                            size_t count)
+{
+    if (count <= MID_TASK_MIN_POINTS) {
+        size_t next = node;
+        build_mid(t, sp, &next, depth, start, count);
+        return;
+    }
+    size_t half = mid_split(t, sp, node, depth, start, count);
+    if (half == 0)
+        return;
+    size_t left = node + 1, right = node + 2 * half;
+    t->nodes[node].left = (uint32_t)left;
+    t->nodes[node].right = (uint32_t)right;
+    /* disjoint records, disjoint slots */
+#pragma omp task default(none) firstprivate(t, sp, depth, left, start, half)
+    build_mid_tasks(t, sp, depth + 1, left, start, half);
+    build_mid_tasks(t, sp, depth + 1, right, start + half, count - half);
+#pragma omp taskwait
+}
+
+/* Renumbers the nodes reachable from the root 0, 1, 2, ... in pre-order, moving each down
+ * to its new slot; returns how many there are. A node's new slot is never above its old one
+ * and pre-order visits the old slots in increasing order, so every node is read before its
+ * old slot can be overwritten. */
+static size_t mid_compact(nb_kdtree *t)
+{
+    struct { uint32_t old, parent; int right; } stack[2 * NB_KDTREE_DEPTH_MAX + 2];
+    size_t sp = 0, next = 0;
+    stack[sp++].old = 0;
+    stack[0].parent = UINT32_MAX;
+    stack[0].right = 0;
+    while (sp > 0) {
+        sp--;
+        uint32_t old = stack[sp].old, parent = stack[sp].parent;
+        int right = stack[sp].right;
+        uint32_t nw = (uint32_t)next++;
+        nb_kdtree_node nd = t->nodes[old];
+        if (nd.left != 0) {
+            stack[sp].old = nd.right;
+            stack[sp].parent = nw;
+            stack[sp++].right = 1;
+            stack[sp].old = nd.left;
+            stack[sp].parent = nw;
+            stack[sp++].right = 0;
+        }
+        t->nodes[nw] = nd;
+        if (parent != UINT32_MAX) {
+            if (right)
+                t->nodes[parent].right = nw;
+            else
+                t->nodes[parent].left = nw;
+        }
+    }
+    return next;
 }
 
 int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double *z,
@@ -393,9 +464,14 @@ int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double
     int nt = n > TASK_MIN_POINTS ? nb_threads(threads) : 1;
     (void)nt; /* only the OpenMP pragmas read it */
     if (n > 0 && t->split == NB_KDTREE_SPLIT_MIDPOINT) {
-        mid_ctx c = {t, {a, t->index}, 0};
-        build_mid(&c, 0, 0, n);
-        t->nnodes = c.next;
+        const span s = {a, t->index};
+        const span *sp = &s;
+        int ntm = n > MID_TASK_MIN_POINTS ? nt : 1;
+        (void)ntm;
+#pragma omp parallel num_threads(ntm) default(none) shared(t, sp, n)
+#pragma omp single
+        build_mid_tasks(t, sp, 0, 0, 0, n);
+        t->nnodes = mid_compact(t);
     } else if (n > 0) {
         double lo[3], hi[3];
         for (int d = 0; d < 3; d++) {

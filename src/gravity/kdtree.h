@@ -73,10 +73,10 @@ typedef struct nb_kdtree_neighbour {
  * point. Builds of up to cap points reuse it. */
 int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err);
 /* nb_kdtree_init with a split rule. NB_KDTREE_SPLIT_MIDPOINT reserves room for the most
- * nodes any tree can have (2 cap - 1, 128 bytes a point of address space); a build touches
- * only the nodes it makes, about as many as a median build. Midpoint builds run on one
- * thread, since a node's place in the array depends on how many nodes its left sibling's
- * subtree has; their result depends only on the points. */
+ * nodes any tree can have (2 cap - 1, 128 bytes a point of address space): a parallel build
+ * gives each subtree that many slots, since its node count is not known in advance, and
+ * squeezes the unused ones out at the end, so it touches little more than the nodes it
+ * makes (about as many as a median build). The tree depends only on the points. */
 int nb_kdtree_init_split(nb_kdtree *t, size_t cap, size_t leaf_size, nb_kdtree_split split,
                          nb_error *err);
 void nb_kdtree_free(nb_kdtree *t);
