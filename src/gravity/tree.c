@@ -47,10 +47,9 @@
 _Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
 
 
-/* A node as the walk sees it: one 64-byte line holds everything read for a visited node.
- * The walk is bound by memory latency (perf: a third of an evaluation at N = 1e5, nearly all
- * of it waiting for node data), and reading the kd-tree node and the moments separately
- * cost two misses per visit. The moments, read only for accepted nodes, are apart. */
+/* A node's moments in double, as the reverse sweep builds them; the walk reads the compact
+ * tree_wnode and tree_fmom copies instead (and m, tr here only for theta below
+ * NB_TREE_FLOAT_THETA). */
 typedef struct tree_node {
     double c[3];   /* centre of mass */
     double bmax;   /* largest distance from c to a corner of the node's box */
@@ -59,6 +58,21 @@ typedef struct tree_node {
     uint32_t start, count, left, right; /* as in nb_kdtree_node */
 } tree_node;
 _Static_assert(sizeof(tree_node) == 64, "one cache line per node");
+
+
+/* What the walk reads of every visited node, two to a cache line: the walk is bound by
+ * the latency of fetching nodes (perf at 1e6: a quarter of an evaluation), and a node's
+ * left child is the next node. link is the right child, or for a leaf (LEAF_BIT set) its
+ * first point; bmax is rounded up to float so the opening test stays conservative. */
+typedef struct tree_wnode {
+    double c[3];
+    float bmax;
+    uint32_t link;
+} tree_wnode;
+_Static_assert(sizeof(tree_wnode) == 32, "two nodes per cache line");
+#define LEAF_BIT 0x80000000u
+/* Points and nodes both stay below LEAF_BIT: n <= TREE_N_MAX, nodes < 2 n. */
+#define TREE_N_MAX ((size_t)1 << 30)
 
 typedef struct tree_quad {
     double q[6];   /* Qxx Qyy Qzz Qxy Qxz Qyz, traceless */
@@ -82,6 +96,8 @@ typedef struct walk_buf {
 typedef struct tree_state {
     nb_kdtree tree;
     tree_node *wn;      /* one per node of the tree's capacity */
+    tree_wnode *walk;   /* likewise */
+    uint8_t *lcount;    /* likewise: a leaf's point count */
     tree_quad *quad;    /* likewise */
     tree_fmom *fmom;    /* likewise */
     uint32_t *groups;   /* the group nodes of the current build, in node order */
@@ -110,6 +126,8 @@ static void tree_destroy(void *state)
         return;
     nb_kdtree_free(&s->tree);
     free(s->wn);
+    free(s->walk);
+    free(s->lcount);
     free(s->quad);
     free(s->fmom);
     free(s->groups);
@@ -123,21 +141,30 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
 {
     nb_kdtree_free(&s->tree);
     free(s->wn);
+    free(s->walk);
+    free(s->lcount);
     free(s->quad);
     free(s->fmom);
     free(s->groups);
     s->wn = NULL;
+    s->walk = NULL;
+    s->lcount = NULL;
     s->quad = NULL;
     s->fmom = NULL;
     s->groups = NULL;
+    if (cap > TREE_N_MAX)
+        return nb_fail(err, NB_ERR_INPUT, "tree kernel: %zu particles, at most %zu supported",
+                       cap, TREE_N_MAX);
     int rc = nb_kdtree_init_split(&s->tree, cap, leaf, NB_KDTREE_SPLIT_MIDPOINT, err);
     if (rc)
         return rc;
     s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
+    s->walk = aligned_alloc(64, (s->tree.node_cap + 1) / 2 * 2 * sizeof *s->walk);
+    s->lcount = malloc(s->tree.node_cap);
     s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
     s->fmom = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom); /* 32 | the size */
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
-    if (!s->wn || !s->quad || !s->fmom || !s->groups)
+    if (!s->wn || !s->walk || !s->lcount || !s->quad || !s->fmom || !s->groups)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }
@@ -296,6 +323,13 @@ static void compute_moments(tree_state *s)
             b2 += e * e;
         }
         mo->bmax = sqrt(b2);
+        tree_wnode *w = &s->walk[k];
+        memcpy(w->c, mo->c, sizeof w->c);
+        w->bmax = (float)mo->bmax;
+        if ((double)w->bmax < mo->bmax)
+            w->bmax = nextafterf(w->bmax, INFINITY);
+        w->link = nd->left == 0 ? nd->start | LEAF_BIT : nd->right;
+        s->lcount[k] = nd->left == 0 ? (uint8_t)nd->count : 0;
     }
     /* the groups: nodes of at most group_size points whose parent has more, in pre-order */
     s->ngroups = 0;
@@ -374,7 +408,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
         uint32_t k = b->stack[--sp];
         if (k == group)
             continue; /* the group's own pairs, its whole subtree: nb_tree_eval_self */
-        const tree_node *mo = &s->wn[k];
+        const tree_wnode *mo = &s->walk[k];
         double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
         /* bm = 0 (one point, or coincident ones) is no approximation: summed exactly, in
          * double, as particles rather than as a float cell */
@@ -389,14 +423,14 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                 l->dcx[c] = mo->c[0];
                 l->dcy[c] = mo->c[1];
                 l->dcz[c] = mo->c[2];
-                l->dcm[c] = mo->m;
+                l->dcm[c] = s->wn[k].m;
                 l->dqxx[c] = q[0];
                 l->dqyy[c] = q[1];
                 l->dqzz[c] = q[2];
                 l->dqxy[c] = q[3];
                 l->dqxz[c] = q[4];
                 l->dqyz[c] = q[5];
-                l->dctr[c] = mo->tr;
+                l->dctr[c] = s->wn[k].tr;
                 continue;
             }
             l->cx[c] = (float)((mo->c[0] - o[0]) * S);
@@ -411,12 +445,13 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             l->qxz[c] = f->q[4];
             l->qyz[c] = f->q[5];
             l->ctr[c] = f->tr;
-        } else if (mo->left == 0) {
-            if (l->np + mo->count > NB_TREE_LIST_CAP) {
+        } else if (mo->link & LEAF_BIT) {
+            size_t q0 = mo->link & ~LEAF_BIT, n = s->lcount[k];
+            if (l->np + n > NB_TREE_LIST_CAP) {
                 b->npart += (double)(l->np * cnt);
                 nb_tree_eval_parts(simd, l, g, eps2);
             }
-            size_t q0 = mo->start, n = mo->count, c = l->np;
+            size_t c = l->np;
             memcpy(l->px + c, t->x + q0, n * sizeof(double));
             memcpy(l->py + c, t->y + q0, n * sizeof(double));
             memcpy(l->pz + c, t->z + q0, n * sizeof(double));
@@ -425,11 +460,11 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
         } else {
             /* the right child is far away in the array: fetch it while the left
              * subtree is walked */
-            __builtin_prefetch(&s->wn[mo->right]);
-            __builtin_prefetch(&s->fmom[mo->right]);
-            __builtin_prefetch(&s->fmom[mo->left]);
-            b->stack[sp++] = mo->right;
-            b->stack[sp++] = mo->left;
+            __builtin_prefetch(&s->walk[mo->link]);
+            __builtin_prefetch(&s->fmom[mo->link]);
+            __builtin_prefetch(&s->fmom[k + 1]);
+            b->stack[sp++] = mo->link;
+            b->stack[sp++] = k + 1;
         }
     }
     b->ncell += (double)(l->nc * cnt);
