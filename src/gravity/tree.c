@@ -399,10 +399,11 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->feps2 = (float)(eps2 * S * S);
     g->ascale = S * S / MS;
     g->pscale = S / MS;
-    /* Cells closer than this are opened rather than summed in float: their distance would
-     * be below float's resolution of the group's coordinates (2^-16 of the group's size
-     * leaves 2^-8 to spare) or so small that g1^4 could overflow (2^-30 of the system). */
-    double dmin2 = ldexp(gd2, -32), dabs2 = ldexp(1.0, -60) / (S * S);
+    /* Cells closer than this are opened rather than summed in float: float coordinates
+     * relative to the group's centre are good to 2^-24 of the group's size, so at 2^-10 of
+     * it the distance is still good to 2^-14 (6e-5); and below 2^-30 of the system g1^4
+     * could overflow. Such cells are rare (a small node just outside the group's box). */
+    double dmin2 = ldexp(gd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
     dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
     l->nc = l->np = 0;
     l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
