@@ -1,5 +1,6 @@
 /* kd-tree construction: median splits into one pre-order node array, OpenMP tasks over
- * subtrees, the same tree for any thread count. Queries are in kdtree_query.c. */
+ * subtrees, the same tree for any thread count; or midpoint splits (the tree kernel's), built
+ * on one thread. Queries are in kdtree_query.c. */
 #include "gravity/kdtree.h"
 
 #include <math.h>
@@ -53,7 +54,14 @@ static size_t tree_nodes(size_t n, size_t leaf)
 
 int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err)
 {
+    return nb_kdtree_init_split(t, cap, leaf_size, NB_KDTREE_SPLIT_MEDIAN, err);
+}
+
+int nb_kdtree_init_split(nb_kdtree *t, size_t cap, size_t leaf_size, nb_kdtree_split split,
+                         nb_error *err)
+{
     memset(t, 0, sizeof *t);
+    t->split = split;
     if (leaf_size > NB_KDTREE_LEAF_MAX)
         return nb_fail(err, NB_ERR_INPUT, "kd-tree: leaf size %zu, at most %d supported",
                        leaf_size, NB_KDTREE_LEAF_MAX);
@@ -62,7 +70,11 @@ int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err)
                        cap, (unsigned)(UINT32_MAX - NB_KDTREE_LANES));
     t->leaf_size = leaf_size ? leaf_size : NB_KDTREE_LEAF_SIZE;
     t->cap = cap;
-    t->node_cap = cap ? tree_nodes(cap, t->leaf_size) : 1;
+    /* a midpoint tree has at most one leaf per point: 2 cap - 1 nodes */
+    if (split == NB_KDTREE_SPLIT_MIDPOINT)
+        t->node_cap = cap ? 2 * cap - 1 : 1;
+    else
+        t->node_cap = cap ? tree_nodes(cap, t->leaf_size) : 1;
     if (t->node_cap > UINT32_MAX)
         return nb_fail(err, NB_ERR_INPUT, "kd-tree: %zu points need more than 2^32 nodes "
                        "with leaves of %zu", cap, t->leaf_size);
@@ -301,6 +313,139 @@ static void build_node(const build_ctx *bc, size_t node, size_t start, size_t co
     }
 }
 
+/* ceil(log2(n)) for n >= 1. */
+static int ceil_log2(size_t n)
+{
+    int k = 0;
+    while (((size_t)1 << k) < n)
+        k++;
+    return k;
+}
+
+/* Fills node `node` for positions [start, start + count) at depth `depth`: its tight box,
+ * and for a node to be split, the split (records partitioned). Returns the left child's
+ * point count, 0 for a leaf. */
+static size_t mid_split(nb_kdtree *t, const span *sp, size_t node, int depth, size_t start,
+                        size_t count)
+{
+    const rec *a = sp->a;
+    double lo[3], hi[3];
+    for (int d = 0; d < 3; d++)
+        lo[d] = hi[d] = a[start].c[d];
+    for (size_t i = start + 1; i < start + count; i++)
+        for (int d = 0; d < 3; d++) {
+            lo[d] = a[i].c[d] < lo[d] ? a[i].c[d] : lo[d];
+            hi[d] = a[i].c[d] > hi[d] ? a[i].c[d] : hi[d];
+        }
+    nb_kdtree_node *nd = &t->nodes[node];
+    for (int d = 0; d < 3; d++) {
+        nd->lo[d] = lo[d];
+        nd->hi[d] = hi[d];
+    }
+    nd->start = (uint32_t)start;
+    nd->count = (uint32_t)count;
+    nd->left = nd->right = 0;
+    if (count <= t->leaf_size)
+        return 0;
+    int dim = 0;
+    for (int d = 1; d < 3; d++)
+        if (hi[d] - lo[d] > hi[dim] - lo[dim])
+            dim = d;
+    size_t half = 0;
+    /* median splits from here on still end by NB_KDTREE_DEPTH_MAX */
+    if (depth + 1 + ceil_log2(count) <= NB_KDTREE_DEPTH_MAX) {
+        const rec p = {{0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1]), 0.5 * (lo[2] + hi[2])},
+                       0.0};
+        half = block_partition(sp, start, start + count, &p, 0, dim) - start;
+    }
+    if (half == 0 || half == count) { /* no midpoint split: the median, by (coordinate, index) */
+        half = count / 2;
+        select_kth(sp, start, start + count, start + half, dim);
+    }
+    return half;
+}
+
+/* Builds the subtree over positions [start, start + count) at depth `depth` as nodes
+ * *next, *next + 1, ... in pre-order; returns its root. */
+static uint32_t build_mid(nb_kdtree *t, const span *sp, size_t *next, int depth, size_t start,
+                          size_t count)
+{
+    uint32_t node = (uint32_t)(*next)++;
+    size_t half = mid_split(t, sp, node, depth, start, count);
+    if (half == 0)
+        return node;
+    uint32_t left = build_mid(t, sp, next, depth + 1, start, half);
+    uint32_t right = build_mid(t, sp, next, depth + 1, start + half, count - half);
+    t->nodes[node].left = left;
+    t->nodes[node].right = right;
+    return node;
+}
+
+/* Subtrees of more points than this are split into OpenMP tasks in build_mid_tasks. */
+#define MID_TASK_MIN_POINTS 8192
+
+/* The parallel build: a subtree of count points gets the node slots [node, node + 2 count
+ * - 1), as many as it can possibly need, so its two halves can be built at once (the left
+ * at node + 1, the right after the left's slots); below MID_TASK_MIN_POINTS the subtree is
+ * built compactly at the start of its slots. The unused slots are squeezed out afterwards
+ * by mid_compact, which gives exactly the tree build_mid makes. */
+static void build_mid_tasks(nb_kdtree *t, const span *sp, int depth, size_t node, size_t start,
+                            size_t count)
+{
+    if (count <= MID_TASK_MIN_POINTS) {
+        size_t next = node;
+        build_mid(t, sp, &next, depth, start, count);
+        return;
+    }
+    size_t half = mid_split(t, sp, node, depth, start, count);
+    if (half == 0)
+        return;
+    size_t left = node + 1, right = node + 2 * half;
+    t->nodes[node].left = (uint32_t)left;
+    t->nodes[node].right = (uint32_t)right;
+    /* disjoint records, disjoint slots */
+#pragma omp task default(none) firstprivate(t, sp, depth, left, start, half)
+    build_mid_tasks(t, sp, depth + 1, left, start, half);
+    build_mid_tasks(t, sp, depth + 1, right, start + half, count - half);
+#pragma omp taskwait
+}
+
+/* Renumbers the nodes reachable from the root 0, 1, 2, ... in pre-order, moving each down
+ * to its new slot; returns how many there are. A node's new slot is never above its old one
+ * and pre-order visits the old slots in increasing order, so every node is read before its
+ * old slot can be overwritten. */
+static size_t mid_compact(nb_kdtree *t)
+{
+    struct { uint32_t old, parent; int right; } stack[2 * NB_KDTREE_DEPTH_MAX + 2];
+    size_t sp = 0, next = 0;
+    stack[sp++].old = 0;
+    stack[0].parent = UINT32_MAX;
+    stack[0].right = 0;
+    while (sp > 0) {
+        sp--;
+        uint32_t old = stack[sp].old, parent = stack[sp].parent;
+        int right = stack[sp].right;
+        uint32_t nw = (uint32_t)next++;
+        nb_kdtree_node nd = t->nodes[old];
+        if (nd.left != 0) {
+            stack[sp].old = nd.right;
+            stack[sp].parent = nw;
+            stack[sp++].right = 1;
+            stack[sp].old = nd.left;
+            stack[sp].parent = nw;
+            stack[sp++].right = 0;
+        }
+        t->nodes[nw] = nd;
+        if (parent != UINT32_MAX) {
+            if (right)
+                t->nodes[parent].right = nw;
+            else
+                t->nodes[parent].left = nw;
+        }
+    }
+    return next;
+}
+
 int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double *z,
                     const double *m, size_t n, int threads, nb_error *err)
 {
@@ -318,7 +463,16 @@ int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double
     t->nnodes = tree_nodes(n, t->leaf_size);
     int nt = n > TASK_MIN_POINTS ? nb_threads(threads) : 1;
     (void)nt; /* only the OpenMP pragmas read it */
-    if (n > 0) {
+    if (n > 0 && t->split == NB_KDTREE_SPLIT_MIDPOINT) {
+        const span s = {a, t->index};
+        const span *sp = &s;
+        int ntm = n > MID_TASK_MIN_POINTS ? nt : 1;
+        (void)ntm;
+#pragma omp parallel num_threads(ntm) default(none) shared(t, sp, n)
+#pragma omp single
+        build_mid_tasks(t, sp, 0, 0, 0, n);
+        t->nnodes = mid_compact(t);
+    } else if (n > 0) {
         double lo[3], hi[3];
         for (int d = 0; d < 3; d++) {
             lo[d] = a[0].c[d];

@@ -30,7 +30,25 @@ typedef struct nb_kdtree_node {
     uint32_t left, right;  /* child nodes; both 0 for a leaf (the root, node 0, is no child) */
 } nb_kdtree_node;
 
+/* How nb_kdtree_build splits a node. */
+typedef enum nb_kdtree_split {
+    /* At the median along the widest axis of the node's cell: balanced, depth <= 32, the
+     * node count known in advance. What knn uses (nb_kdtree_init). */
+    NB_KDTREE_SPLIT_MEDIAN = 0,
+    /* At the midpoint of the widest side of the node's tight bounding box: cells stay
+     * nearly cubical, as in an octree, which is what a Barnes-Hut opening test wants
+     * (median cells are elongated in a Plummer halo and get opened far more often). Uneven
+     * counts; a median split where the midpoint leaves a side empty (coincident or
+     * rounding-close points) or where the depth could pass NB_KDTREE_DEPTH_MAX. */
+    NB_KDTREE_SPLIT_MIDPOINT = 1
+} nb_kdtree_split;
+
+/* The deepest a tree can be (root at depth 0): 32 for median splits of < 2^32 points, this
+ * for midpoint splits. */
+#define NB_KDTREE_DEPTH_MAX 64
+
 typedef struct nb_kdtree {
+    nb_kdtree_split split; /* the build's split rule */
     size_t n;              /* points in the current build */
     size_t cap;            /* points the storage can hold */
     size_t leaf_size;      /* a node with more points than this is split */
@@ -54,10 +72,18 @@ typedef struct nb_kdtree_neighbour {
  * leaf_size points (0: NB_KDTREE_LEAF_SIZE; at most NB_KDTREE_LEAF_MAX): about 80 bytes a
  * point. Builds of up to cap points reuse it. */
 int nb_kdtree_init(nb_kdtree *t, size_t cap, size_t leaf_size, nb_error *err);
+/* nb_kdtree_init with a split rule. NB_KDTREE_SPLIT_MIDPOINT reserves room for the most
+ * nodes any tree can have (2 cap - 1, 128 bytes a point of address space): a parallel build
+ * gives each subtree that many slots, since its node count is not known in advance, and
+ * squeezes the unused ones out at the end, so it touches little more than the nodes it
+ * makes (about as many as a median build). The tree depends only on the points. */
+int nb_kdtree_init_split(nb_kdtree *t, size_t cap, size_t leaf_size, nb_kdtree_split split,
+                         nb_error *err);
 void nb_kdtree_free(nb_kdtree *t);
 
 /* Builds the tree over points 0..n-1 (n <= t->cap), replacing any earlier build. m may be
- * NULL; when given, t->m holds the masses in tree order. Each node is split at the median
+ * NULL; when given, t->m holds the masses in tree order. With NB_KDTREE_SPLIT_MIDPOINT see
+ * nb_kdtree_split; with the median rule (nb_kdtree_init), each node is split at the median
  * along the widest axis of its cell (the region its ancestors' splits leave it), points
  * ordered by (coordinate, particle index), so duplicate points still split evenly and the
  * depth is at most ceil(log2(n)): O(n log n) work, expected (quickselect medians). The

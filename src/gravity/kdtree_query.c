@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A query's stack never holds more than depth + 1 entries, and depth <= 32 for 2^32 points. */
+/* A query's stack never holds more than depth + 1 entries, and depth <= 32 for median trees
+ * of < 2^32 points, <= NB_KDTREE_DEPTH_MAX for midpoint trees. */
 #define QUERY_STACK 72
+_Static_assert(QUERY_STACK > NB_KDTREE_DEPTH_MAX, "room for the deepest midpoint tree");
 /* Lane masks are unsigned ints and lanes_min halves the lanes: a power of two, <= 16. */
 _Static_assert(NB_KDTREE_LANES <= 16 && (NB_KDTREE_LANES & (NB_KDTREE_LANES - 1)) == 0,
                "NB_KDTREE_LANES must be a power of two no larger than 16");

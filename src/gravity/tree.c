@@ -1,14 +1,16 @@
 /* Kernel "tree": Barnes-Hut forces from a kd-tree with monopole + quadrupole moments, one
  * walk and one pair of interaction lists per group of nearby targets (tree_eval.c sums them).
  *
- * Why a kd-tree and not the classic octree: src/gravity/kdtree.c already builds a balanced
- * tree in O(n log n) with tight bounding boxes, leaf buckets, points and masses copied into
- * tree order, and a pre-order node array whose reverse sweep visits children before parents,
- * which is all a Barnes-Hut walk needs. Its median splits keep every node at half its
- * parent's points however clustered the particles are (an octree's leaves are emptier and
- * its depth follows the density contrast), so nodes of 32 to 64 points make even groups for
- * the grouped walk, and the tight boxes give smaller node sizes than octree cubes.
- * One tree code, already tested and threaded, serves both knn and tree.
+ * Why a kd-tree and not the classic octree: src/gravity/kdtree.c already builds a tree in
+ * O(n log n) with tight bounding boxes, leaf buckets, points and masses copied into tree
+ * order, and a pre-order node array whose reverse sweep visits children before parents,
+ * which is all a Barnes-Hut walk needs. It is built with midpoint splits
+ * (NB_KDTREE_SPLIT_MIDPOINT: the widest side of the node's tight box cut in half), not knn's
+ * median splits: median cells are elongated in a Plummer halo (bmax about 2.2 times the cube
+ * root of the box volume, 0.87 for a cube), and the region in which a node must be opened
+ * grows as the cube of bmax. With midpoint cells a 1e6 Plummer sphere at theta 0.7 needs
+ * about 1000 interactions per target instead of 4500. Tight boxes keep node sizes below
+ * those of octree cubes, and leaves are never empty.
  *
  * Multipoles: each node keeps its mass M, centre of mass c, the traceless quadrupole
  * Q = sum m (3 d d^T - |d|^2 I) (6 numbers, d = x - c) and the trace of the second moment
@@ -34,21 +36,24 @@
 #include "gravity/tree.h"
 #include "core/threads.h"
 
-/* A walk's stack: the tree is at most ceil(log2 n) <= 32 deep, one pending sibling each. */
+/* A walk's stack: one pending sibling per level, and the midpoint tree is at most
+ * NB_KDTREE_DEPTH_MAX deep. */
 #define STACK_CAP 80
+_Static_assert(STACK_CAP > NB_KDTREE_DEPTH_MAX, "room for the deepest tree");
 /* Leaves of 4 to 8 points and groups of up to 64 (32 to 64): on a 1e5 Plummer sphere at
  * theta = 0.7 the fastest of leaves 4/8/16 x groups 16/32/64 (1.5x faster than leaf =
  * group = 16). Small leaves keep the particle lists short (an opened leaf is summed point
- * by point); big groups share one walk among many targets. */
+ * by point); big groups share one walk among many targets. Rechecked with midpoint splits
+ * and float cells at 1e6: leaves of 4 or 6 (875, 932 interactions per target against 993)
+ * and groups of 128 were no faster, the extra nodes costing walk and build time. */
 #define TREE_LEAF_DEFAULT 8
 #define GROUP_SIZE NB_TREE_GROUP_MAX
 _Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
 
 
-/* A node as the walk sees it: one 64-byte line holds everything read for a visited node.
- * The walk is bound by memory latency (perf: a third of an evaluation at N = 1e5, nearly all
- * of it waiting for node data), and reading the kd-tree node and the moments separately
- * cost two misses per visit. The quadrupole, read only for accepted nodes, is apart. */
+/* A node's moments in double, as the reverse sweep builds them; the walk reads the compact
+ * tree_wnode and tree_fmom copies instead (and m, tr here only for theta below
+ * NB_TREE_FLOAT_THETA). */
 typedef struct tree_node {
     double c[3];   /* centre of mass */
     double bmax;   /* largest distance from c to a corner of the node's box */
@@ -58,27 +63,55 @@ typedef struct tree_node {
 } tree_node;
 _Static_assert(sizeof(tree_node) == 64, "one cache line per node");
 
+
+/* What the walk reads of every visited node, two to a cache line: the walk is bound by
+ * the latency of fetching nodes (perf at 1e6: a quarter of an evaluation), and a node's
+ * left child is the next node. link is the right child, or for a leaf (LEAF_BIT set) its
+ * first point; bmax is rounded up to float so the opening test stays conservative. */
+typedef struct tree_wnode {
+    double c[3];
+    float bmax;
+    uint32_t link;
+} tree_wnode;
+_Static_assert(sizeof(tree_wnode) == 32, "two nodes per cache line");
+#define LEAF_BIT 0x80000000u
+/* Points and nodes both stay below LEAF_BIT: n <= TREE_N_MAX, nodes < 2 n. */
+#define TREE_N_MAX ((size_t)1 << 30)
+
 typedef struct tree_quad {
     double q[6];   /* Qxx Qyy Qzz Qxy Qxz Qyz, traceless */
 } tree_quad;
+
+/* An accepted node's moments as the float cell loop wants them, scaled (nb_tree_group):
+ * made once per evaluation so the walk copies 32 bytes, two records per cache line, which
+ * it prefetches with the node (perf: the quadrupole's cache miss was a third of the walk). */
+typedef struct tree_fmom {
+    float m, tr, q[6]; /* tr: eps^2 times the trace */
+} tree_fmom;
 
 /* One thread's walk: its interaction lists, its group's sums, its stack. */
 typedef struct walk_buf {
     nb_tree_lists l;
     nb_tree_group g;
     uint32_t stack[STACK_CAP];
+    double ncell, npart; /* interactions of this thread's groups, this evaluation */
 } walk_buf;
 
 typedef struct tree_state {
     nb_kdtree tree;
     tree_node *wn;      /* one per node of the tree's capacity */
+    tree_wnode *walk;   /* likewise */
+    uint8_t *lcount;    /* likewise: a leaf's point count */
     tree_quad *quad;    /* likewise */
+    tree_fmom *fmom;    /* likewise */
     uint32_t *groups;   /* the group nodes of the current build, in node order */
     size_t ngroups;
     size_t group_size;  /* a group is a largest node of at most this many points */
     walk_buf *bufs;     /* one per thread */
     double *arena;      /* the bufs' arrays */
     int slots;
+    double lscale, mscale; /* powers of two bringing the system to about unit size, mass */
+    double ncell, npart; /* interactions of the last evaluation, all threads */
 } tree_state;
 
 static int thread_id(void)
@@ -97,7 +130,10 @@ static void tree_destroy(void *state)
         return;
     nb_kdtree_free(&s->tree);
     free(s->wn);
+    free(s->walk);
+    free(s->lcount);
     free(s->quad);
+    free(s->fmom);
     free(s->groups);
     free(s->bufs);
     free(s->arena);
@@ -109,43 +145,63 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
 {
     nb_kdtree_free(&s->tree);
     free(s->wn);
+    free(s->walk);
+    free(s->lcount);
     free(s->quad);
+    free(s->fmom);
     free(s->groups);
     s->wn = NULL;
+    s->walk = NULL;
+    s->lcount = NULL;
     s->quad = NULL;
+    s->fmom = NULL;
     s->groups = NULL;
-    int rc = nb_kdtree_init(&s->tree, cap, leaf, err);
+    if (cap > TREE_N_MAX)
+        return nb_fail(err, NB_ERR_INPUT, "tree kernel: %zu particles, at most %zu supported",
+                       cap, TREE_N_MAX);
+    int rc = nb_kdtree_init_split(&s->tree, cap, leaf, NB_KDTREE_SPLIT_MIDPOINT, err);
     if (rc)
         return rc;
     s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
+    s->walk = aligned_alloc(64, (s->tree.node_cap + 1) / 2 * 2 * sizeof *s->walk);
+    s->lcount = malloc(s->tree.node_cap);
     s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
+    s->fmom = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom); /* 32 | the size */
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
-    if (!s->wn || !s->quad || !s->groups)
+    if (!s->wn || !s->walk || !s->lcount || !s->quad || !s->fmom || !s->groups)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }
 
-/* One walk_buf for each of `slots` threads, 15 list arrays of LIST_LEN doubles each. */
+/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones and 4
+ * double particle arrays, each with room for the cell list's padding. */
 static int reserve_bufs(tree_state *s, int slots, nb_error *err)
 {
     if (slots <= s->slots)
         return NB_OK;
-    enum { ARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP };
+    enum { FARRAYS = 11, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES };
+    /* one block per thread: doubles first, then floats (LIST_LEN is even, so 8-aligned) */
+    const size_t per = DARRAYS * LIST_LEN * sizeof(double) + FARRAYS * LIST_LEN * sizeof(float);
     walk_buf *b = calloc((size_t)slots, sizeof *b);
-    double *arena = malloc((size_t)slots * ARRAYS * LIST_LEN * sizeof *arena);
+    double *arena = malloc((size_t)slots * per);
     if (!b || !arena) {
         free(b);
         free(arena);
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %d threads", slots);
     }
     for (int k = 0; k < slots; k++) {
-        double *a = arena + (size_t)k * ARRAYS * LIST_LEN;
+        double *a = (double *)((char *)arena + (size_t)k * per);
+        float *f = (float *)(a + DARRAYS * LIST_LEN);
         nb_tree_lists *l = &b[k].l;
-        double **f[ARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx,
-                              &l->qyy, &l->qzz, &l->qxy, &l->qxz, &l->qyz,
-                              &l->ctr, &l->px,  &l->py,  &l->pz,  &l->pm};
-        for (int j = 0; j < ARRAYS; j++)
-            *f[j] = a + (size_t)j * LIST_LEN;
+        double **d[DARRAYS] = {&l->px,   &l->py,   &l->pz,   &l->pm,   &l->dcx,
+                               &l->dcy,  &l->dcz,  &l->dcm,  &l->dqxx, &l->dqyy,
+                               &l->dqzz, &l->dqxy, &l->dqxz, &l->dqyz, &l->dctr};
+        float **c[FARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx, &l->qyy,
+                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr};
+        for (int j = 0; j < DARRAYS; j++)
+            *d[j] = a + (size_t)j * LIST_LEN;
+        for (int j = 0; j < FARRAYS; j++)
+            *c[j] = f + (size_t)j * LIST_LEN;
     }
     free(s->bufs);
     free(s->arena);
@@ -271,6 +327,13 @@ static void compute_moments(tree_state *s)
             b2 += e * e;
         }
         mo->bmax = sqrt(b2);
+        tree_wnode *w = &s->walk[k];
+        memcpy(w->c, mo->c, sizeof w->c);
+        w->bmax = (float)mo->bmax;
+        if ((double)w->bmax < mo->bmax)
+            w->bmax = nextafterf(w->bmax, INFINITY);
+        w->link = nd->left == 0 ? nd->start | LEAF_BIT : nd->right;
+        s->lcount[k] = nd->left == 0 ? (uint8_t)nd->count : 0;
     }
     /* the groups: nodes of at most group_size points whose parent has more, in pre-order */
     s->ngroups = 0;
@@ -306,6 +369,7 @@ static inline double box_dist2(const double *c, const double *lo, const double *
 static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
                        double theta2, double eps, double G, nb_particles *p, double *pot)
 {
+    const double S = s->lscale, MS = s->mscale;
     const nb_kdtree *t = &s->tree;
     const nb_kdtree_node *gn = &t->nodes[group];
     const size_t p0 = gn->start, cnt = gn->count;
@@ -320,37 +384,79 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->z = t->z + p0;
     g->m = t->m + p0;
     g->cnt = cnt;
-    for (size_t r = 0; r < cnt; r++)
+    /* the cells' float frame: origin at the box centre, scaled */
+    double o[3], gd2 = 0.0;
+    for (int d = 0; d < 3; d++) {
+        o[d] = 0.5 * (glo[d] + ghi[d]);
+        gd2 += (ghi[d] - glo[d]) * (ghi[d] - glo[d]);
+    }
+    for (size_t r = 0; r < cnt; r++) {
         g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
+        g->fx[r] = (float)((g->x[r] - o[0]) * S);
+        g->fy[r] = (float)((g->y[r] - o[1]) * S);
+        g->fz[r] = (float)((g->z[r] - o[2]) * S);
+    }
+    g->feps2 = (float)(eps2 * S * S);
+    g->ascale = S * S / MS;
+    g->pscale = S / MS;
+    /* Cells closer than this are opened rather than summed in float: float coordinates
+     * relative to the group's centre are good to 2^-24 of the group's size, so at 2^-10 of
+     * it the distance is still good to 2^-14 (6e-5); and below 2^-30 of the system g1^4
+     * could overflow. Such cells are rare (a small node just outside the group's box). */
+    double dmin2 = ldexp(gd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
+    dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
     l->nc = l->np = 0;
+    l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
     size_t sp = 0;
     b->stack[sp++] = 0;
     while (sp > 0) {
         uint32_t k = b->stack[--sp];
         if (k == group)
             continue; /* the group's own pairs, its whole subtree: nb_tree_eval_self */
-        const tree_node *mo = &s->wn[k];
+        const tree_wnode *mo = &s->walk[k];
         double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
-        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps)) {
-            if (l->nc == NB_TREE_LIST_CAP)
+        /* bm = 0 (one point, or coincident ones) is no approximation: summed exactly, in
+         * double, as particles rather than as a float cell */
+        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps) && d2 > dmin2 && bm > 0.0) {
+            if (l->nc == NB_TREE_LIST_CAP) {
+                b->ncell += (double)(l->nc * cnt);
                 nb_tree_eval_cells(simd, l, g, eps2);
+            }
             size_t c = l->nc++;
-            l->cx[c] = mo->c[0];
-            l->cy[c] = mo->c[1];
-            l->cz[c] = mo->c[2];
-            l->cm[c] = mo->m;
-            const double *q = s->quad[k].q;
-            l->qxx[c] = q[0];
-            l->qyy[c] = q[1];
-            l->qzz[c] = q[2];
-            l->qxy[c] = q[3];
-            l->qxz[c] = q[4];
-            l->qyz[c] = q[5];
-            l->ctr[c] = mo->tr;
-        } else if (mo->left == 0) {
-            if (l->np + mo->count > NB_TREE_LIST_CAP)
+            if (l->dbl) {
+                const double *q = s->quad[k].q;
+                l->dcx[c] = mo->c[0];
+                l->dcy[c] = mo->c[1];
+                l->dcz[c] = mo->c[2];
+                l->dcm[c] = s->wn[k].m;
+                l->dqxx[c] = q[0];
+                l->dqyy[c] = q[1];
+                l->dqzz[c] = q[2];
+                l->dqxy[c] = q[3];
+                l->dqxz[c] = q[4];
+                l->dqyz[c] = q[5];
+                l->dctr[c] = s->wn[k].tr;
+                continue;
+            }
+            l->cx[c] = (float)((mo->c[0] - o[0]) * S);
+            l->cy[c] = (float)((mo->c[1] - o[1]) * S);
+            l->cz[c] = (float)((mo->c[2] - o[2]) * S);
+            const tree_fmom *f = &s->fmom[k];
+            l->cm[c] = f->m;
+            l->qxx[c] = f->q[0];
+            l->qyy[c] = f->q[1];
+            l->qzz[c] = f->q[2];
+            l->qxy[c] = f->q[3];
+            l->qxz[c] = f->q[4];
+            l->qyz[c] = f->q[5];
+            l->ctr[c] = f->tr;
+        } else if (mo->link & LEAF_BIT) {
+            size_t q0 = mo->link & ~LEAF_BIT, n = s->lcount[k];
+            if (l->np + n > NB_TREE_LIST_CAP) {
+                b->npart += (double)(l->np * cnt);
                 nb_tree_eval_parts(simd, l, g, eps2);
-            size_t q0 = mo->start, n = mo->count, c = l->np;
+            }
+            size_t c = l->np;
             memcpy(l->px + c, t->x + q0, n * sizeof(double));
             memcpy(l->py + c, t->y + q0, n * sizeof(double));
             memcpy(l->pz + c, t->z + q0, n * sizeof(double));
@@ -359,11 +465,15 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
         } else {
             /* the right child is far away in the array: fetch it while the left
              * subtree is walked */
-            __builtin_prefetch(&s->wn[mo->right]);
-            b->stack[sp++] = mo->right;
-            b->stack[sp++] = mo->left;
+            __builtin_prefetch(&s->walk[mo->link]);
+            __builtin_prefetch(&s->fmom[mo->link]);
+            __builtin_prefetch(&s->fmom[k + 1]);
+            b->stack[sp++] = mo->link;
+            b->stack[sp++] = k + 1;
         }
     }
+    b->ncell += (double)(l->nc * cnt);
+    b->npart += (double)(l->np * cnt + cnt * (cnt - 1));
     nb_tree_eval_cells(simd, l, g, eps2);
     nb_tree_eval_parts(simd, l, g, eps2);
     nb_tree_eval_self(g, eps2);
@@ -391,14 +501,35 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     /* rebuilt from scratch every call: the tree depends only on the positions */
     if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
         return rc;
+    s->ncell = s->npart = 0.0;
     if (n == 0)
         return NB_OK;
     compute_moments(s);
+    /* float scales: the root box's widest side to [0.5, 1), the total mass likewise */
+    double ext = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double e = s->tree.nodes[0].hi[d] - s->tree.nodes[0].lo[d];
+        ext = e > ext ? e : ext;
+    }
+    int e2;
+    s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
+    s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
+    const double MS = s->mscale, QS = MS * s->lscale * s->lscale;
+    const double ES = QS * kp->eps * kp->eps * s->lscale * s->lscale; /* tr -> eps^2 tr */
+    for (size_t k = 0; k < s->tree.nnodes; k++) {
+        tree_fmom *f = &s->fmom[k];
+        f->m = (float)(s->wn[k].m * MS);
+        f->tr = (float)(s->wn[k].tr * ES);
+        for (int j = 0; j < 6; j++)
+            f->q[j] = (float)(s->quad[k].q[j] * QS);
+    }
 
     const tree_state *cs = s;
     const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
     const size_t ngroups = s->ngroups;
     walk_buf *bufs = s->bufs;
+    for (int k = 0; k < nt; k++)
+        bufs[k].ncell = bufs[k].npart = 0.0;
     const nb_simd simd = nb_simd_best();
     /* Groups in any order, on any thread: each target's sum is one thread's, in the fixed
      * order of its group's walk, so the bits do not depend on the thread count. */
@@ -406,7 +537,19 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     shared(cs, bufs, p, pot) firstprivate(ngroups, simd, theta2, eps, G)
     for (size_t k = 0; k < ngroups; k++)
         walk_group(cs, &bufs[thread_id()], simd, cs->groups[k], theta2, eps, G, p, pot);
+    s->ncell = s->npart = 0.0;
+    for (int k = 0; k < nt; k++) {
+        s->ncell += bufs[k].ncell;
+        s->npart += bufs[k].npart;
+    }
     return NB_OK;
+}
+
+void nb_tree_interactions(const void *state, double *cells, double *parts)
+{
+    const tree_state *s = state;
+    *cells = s ? s->ncell : 0.0;
+    *parts = s ? s->npart : 0.0;
 }
 
 static const nb_kernel_key tree_keys[] = {

@@ -13,27 +13,57 @@
 /* Targets in one group: at most the kd-tree's largest leaf. */
 #define NB_TREE_GROUP_MAX 64
 
+/* Cells are appended this many at a time by the AVX2 loop: the cell list is padded to a
+ * multiple of it (with massless copies of its last cell) before it is evaluated. */
+#define NB_TREE_CELL_LANES 8
+
 /* One thread's lists for the group being walked. Cells are accepted nodes: centre of mass,
- * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment. */
+ * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment (times
+ * eps^2 in the float lists), in float, scaled (see nb_tree_group) and relative to the group's origin: a cell is far from
+ * every target by construction, so float's 6e-8 rounding is far below the expansion's own
+ * error (1e-4 .. 1e-2), and float runs twice the lanes of double. Particles (opened leaves,
+ * near by construction) stay double and absolute. */
 typedef struct nb_tree_lists {
-    double *cx, *cy, *cz, *cm, *qxx, *qyy, *qzz, *qxy, *qxz, *qyz, *ctr;
+    float *cx, *cy, *cz, *cm, *qxx, *qyy, *qzz, *qxy, *qxz, *qyz, *ctr;
+    /* The same in double, absolute and unscaled, used instead when dbl is set: for theta
+     * below NB_TREE_FLOAT_THETA, where the expansion is accurate to about float's rounding
+     * and theta -> 0 must give the direct sum to double precision. */
+    double *dcx, *dcy, *dcz, *dcm, *dqxx, *dqyy, *dqzz, *dqxy, *dqxz, *dqyz, *dctr;
     double *px, *py, *pz, *pm;
     size_t nc, np;
+    int dbl;
 } nb_tree_lists;
 
+/* The smallest theta whose cells are summed in float (quadrupole truncation error about
+ * theta^3 / 10 there, 1e-4, still 1e3 times float's rounding). */
+#define NB_TREE_FLOAT_THETA 0.1
+
 /* The group: its targets' positions (cnt of them, in tree order) and their sums, without
- * G: accelerations sx, sy, sz and potentials sp. */
+ * G: accelerations sx, sy, sz and potentials sp. The cell loop sees the targets as fx, fy,
+ * fz: (x - origin) * lscale in float, lscale and the mass scale being powers of two that
+ * bring the system to about unit size and mass (no float overflow whatever the units);
+ * its sums are multiplied by ascale = lscale^2 / mscale and pscale = lscale / mscale, exact. */
 typedef struct nb_tree_group {
     const double *x, *y, *z, *m;
     size_t cnt;
     double sx[NB_TREE_GROUP_MAX], sy[NB_TREE_GROUP_MAX], sz[NB_TREE_GROUP_MAX],
         sp[NB_TREE_GROUP_MAX];
+    float fx[NB_TREE_GROUP_MAX], fy[NB_TREE_GROUP_MAX], fz[NB_TREE_GROUP_MAX];
+    float feps2;          /* eps^2 * lscale^2 */
+    double ascale, pscale;
 } nb_tree_group;
+
+/* Interactions of the last evaluation of a tree kernel state (nb_force.state of a "tree"
+ * force): target-node pairs (quadrupole), target-particle pairs (opened leaves and the
+ * group's own pairs). Counted per group, so the figures do not depend on the machine's load
+ * and cost nothing measurable; benchmarks and tests report them. */
+void nb_tree_interactions(const void *state, double *cells, double *parts);
 
 /* Adds the cell list (softened monopole + quadrupole) to every target's sums and empties
  * it. Each target's sum runs over the list in list order with one fixed reduction shape
- * per path s (NB_SIMD_AVX2 or better: the loops built for AVX2+FMA; else for the build's
- * target). */
+ * per path s (NB_SIMD_AVX2 or better: AVX2+FMA intrinsics; else a loop built for the
+ * build's target), in float over runs of cells and in double across runs. The list
+ * arrays must have room for NB_TREE_CELL_LANES - 1 entries past nc (the padding). */
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
 /* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped. */
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);

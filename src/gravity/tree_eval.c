@@ -11,17 +11,70 @@
 #define NB_HAVE_X86 0
 #endif
 
-/* ---- the loops: sqrt and divide, vectorised by the compiler ---- */
+/* Cells are summed in float over runs of this many (per lane: CELL_RUN / 8 terms), then
+ * the run's sum is added in double, so rounding does not grow with the list's length. */
+#define CELL_RUN 128
 
-/* Inlined into a default-target and an AVX2+FMA copy below. */
-static inline __attribute__((always_inline)) void cells_body(nb_tree_lists *l, nb_tree_group *g,
+/* ---- the loops: double sqrt and divide for particles, vectorised by the compiler ---- */
+
+/* One cell's softened monopole + quadrupole on one target, in float; the expansion is in
+ * tree.c's header comment, rewritten with the unit-ish vector n = R g1 so that no power of
+ * g1 above the fourth appears (g7 would overflow float for close cells):
+ *   a = g4 Q n - n (M g2 + 5/2 g4 u),  phi = -g3 u / 2 - M g1,  u = n.Q.n - eps^2 tr g2.
+ * The lists' ctr holds eps^2 tr (scaled). */
+#define CELL_TERM(dx, dy, dz, g1, k)                                                     \
+    float g2 = g1 * g1, nx = dx * g1, ny = dy * g1, nz = dz * g1;                        \
+    float qx = qxx[k] * nx + qxy[k] * ny + qxz[k] * nz;                                  \
+    float qy = qxy[k] * nx + qyy[k] * ny + qyz[k] * nz;                                  \
+    float qz = qxz[k] * nx + qyz[k] * ny + qzz[k] * nz;                                  \
+    float u = nx * qx + ny * qy + nz * qz - ctr[k] * g2, g4 = g2 * g2;                   \
+    float w = cm[k] * g2 + 2.5f * g4 * u;                                                \
+    ax += g4 * qx - w * nx;                                                              \
+    ay += g4 * qy - w * ny;                                                              \
+    az += g4 * qz - w * nz;                                                              \
+    ph -= 0.5f * g1 * g2 * u + cm[k] * g1
+
+static void cells_generic(nb_tree_lists *l, nb_tree_group *g)
+{
+    const size_t nc = l->nc;
+    const float *restrict cx = l->cx, *restrict cy = l->cy, *restrict cz = l->cz;
+    const float *restrict cm = l->cm, *restrict ctr = l->ctr;
+    const float *restrict qxx = l->qxx, *restrict qyy = l->qyy, *restrict qzz = l->qzz;
+    const float *restrict qxy = l->qxy, *restrict qxz = l->qxz, *restrict qyz = l->qyz;
+    const float e2 = g->feps2;
+    for (size_t r = 0; r < g->cnt; r++) {
+        const float xi = g->fx[r], yi = g->fy[r], zi = g->fz[r];
+        double sx = 0.0, sy = 0.0, sz = 0.0, sp = 0.0;
+        for (size_t k0 = 0; k0 < nc; k0 += CELL_RUN) {
+            size_t k1 = nc - k0 < CELL_RUN ? nc : k0 + CELL_RUN;
+            float ax = 0.0f, ay = 0.0f, az = 0.0f, ph = 0.0f;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+            for (size_t k = k0; k < k1; k++) {
+                float dx = xi - cx[k], dy = yi - cy[k], dz = zi - cz[k];
+                float g1 = 1.0f / sqrtf(dx * dx + dy * dy + dz * dz + e2);
+                CELL_TERM(dx, dy, dz, g1, k);
+            }
+            sx += ax;
+            sy += ay;
+            sz += az;
+            sp += ph;
+        }
+        g->sx[r] += g->ascale * sx;
+        g->sy[r] += g->ascale * sy;
+        g->sz[r] += g->ascale * sz;
+        g->sp[r] += g->pscale * sp;
+    }
+}
+
+/* The double cells (small theta): R = target - centre, the expansion as in tree.c. */
+static inline __attribute__((always_inline)) void dcells_body(nb_tree_lists *l, nb_tree_group *g,
                                                             double eps2)
 {
     const size_t nc = l->nc;
-    const double *restrict cx = l->cx, *restrict cy = l->cy, *restrict cz = l->cz;
-    const double *restrict cm = l->cm, *restrict ctr = l->ctr;
-    const double *restrict qxx = l->qxx, *restrict qyy = l->qyy, *restrict qzz = l->qzz;
-    const double *restrict qxy = l->qxy, *restrict qxz = l->qxz, *restrict qyz = l->qyz;
+    const double *restrict cx = l->dcx, *restrict cy = l->dcy, *restrict cz = l->dcz;
+    const double *restrict cm = l->dcm, *restrict ctr = l->dctr;
+    const double *restrict qxx = l->dqxx, *restrict qyy = l->dqyy, *restrict qzz = l->dqzz;
+    const double *restrict qxy = l->dqxy, *restrict qxz = l->dqxz, *restrict qyz = l->dqyz;
     for (size_t r = 0; r < g->cnt; r++) {
         const double xi = g->x[r], yi = g->y[r], zi = g->z[r];
         double ax = 0.0, ay = 0.0, az = 0.0, ph = 0.0;
@@ -77,9 +130,9 @@ static inline __attribute__((always_inline)) void parts_body(nb_tree_lists *l, n
     }
 }
 
-static void cells_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
+static void dcells_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
-    cells_body(l, g, eps2);
+    dcells_body(l, g, eps2);
 }
 
 static void parts_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
@@ -115,15 +168,93 @@ void nb_tree_eval_self(nb_tree_group *g, double eps2)
 
 /* ---- the same loops compiled for AVX2+FMA, whatever the build's -march ---- */
 
-/* The 1/sqrt of the AVX2 pair loops in pairwise.c (float estimate and a series) was tried
- * here and lost: on the AMD EPYC this was tuned on, vsqrtpd + vdivpd on four lanes beat
- * its twenty-odd extra instructions by about 20% (bench on 1e5 Plummer points). So the
- * vector paths differ only in the instruction set the compiler may use. */
+/* Particles: the 1/sqrt of the AVX2 pair loops in pairwise.c (float estimate and a series)
+ * was tried and lost: on the AMD EPYC this was tuned on, vsqrtpd + vdivpd on four lanes beat
+ * its twenty-odd extra instructions by about 20% (bench on 1e5 Plummer points), so the
+ * particle loops differ only in the instruction set the compiler may use. Cells are in
+ * float, eight lanes, with vrsqrtps and one Newton step (relative error about 1e-7, the
+ * same bits on every run of one CPU), which beats vsqrtps + vdivps. */
 #if NB_HAVE_X86
-__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g,
-                                                           double eps2)
+#include <immintrin.h>
+
+/* The four lanes' sum in a fixed order. */
+__attribute__((target("avx2,fma"))) static inline double hsum4(__m256d v)
 {
-    cells_body(l, g, eps2);
+    __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
+    __m128d s = _mm_add_pd(lo, hi);
+    return _mm_cvtsd_f64(_mm_add_sd(s, _mm_unpackhi_pd(s, s)));
+}
+
+/* v's eight float lanes added into four double lanes. */
+__attribute__((target("avx2,fma"))) static inline __m256d widen_add(__m256d acc, __m256 v)
+{
+    __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+    __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+    return _mm256_add_pd(acc, _mm256_add_pd(lo, hi));
+}
+
+__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g)
+{
+    const size_t nc = l->nc; /* a multiple of 8: padded by nb_tree_eval_cells */
+    const float *cx = l->cx, *cy = l->cy, *cz = l->cz, *cm = l->cm, *ctr = l->ctr;
+    const float *qxx = l->qxx, *qyy = l->qyy, *qzz = l->qzz;
+    const float *qxy = l->qxy, *qxz = l->qxz, *qyz = l->qyz;
+    const __m256 e2 = _mm256_set1_ps(g->feps2), half = _mm256_set1_ps(0.5f);
+    const __m256 three_half = _mm256_set1_ps(1.5f), five_half = _mm256_set1_ps(2.5f);
+    for (size_t r = 0; r < g->cnt; r++) {
+        const __m256 xi = _mm256_set1_ps(g->fx[r]), yi = _mm256_set1_ps(g->fy[r]);
+        const __m256 zi = _mm256_set1_ps(g->fz[r]);
+        __m256d sx = _mm256_setzero_pd(), sy = sx, sz = sx, sp = sx;
+        for (size_t k0 = 0; k0 < nc; k0 += CELL_RUN) {
+            size_t k1 = nc - k0 < CELL_RUN ? nc : k0 + CELL_RUN;
+            __m256 ax = _mm256_setzero_ps(), ay = ax, az = ax, ph = ax;
+            for (size_t k = k0; k < k1; k += 8) {
+                __m256 dx = _mm256_sub_ps(xi, _mm256_loadu_ps(cx + k));
+                __m256 dy = _mm256_sub_ps(yi, _mm256_loadu_ps(cy + k));
+                __m256 dz = _mm256_sub_ps(zi, _mm256_loadu_ps(cz + k));
+                __m256 r2 = _mm256_fmadd_ps(dx, dx, _mm256_fmadd_ps(dy, dy,
+                                                                    _mm256_fmadd_ps(dz, dz, e2)));
+                __m256 y = _mm256_rsqrt_ps(r2);
+                /* one Newton step: y (3/2 - r2 y^2 / 2) */
+                __m256 g1 = _mm256_mul_ps(
+                    y, _mm256_fnmadd_ps(_mm256_mul_ps(half, r2), _mm256_mul_ps(y, y), three_half));
+                __m256 g2 = _mm256_mul_ps(g1, g1);
+                __m256 nx = _mm256_mul_ps(dx, g1), ny = _mm256_mul_ps(dy, g1);
+                __m256 nz = _mm256_mul_ps(dz, g1);
+                __m256 mxy = _mm256_loadu_ps(qxy + k), mxz = _mm256_loadu_ps(qxz + k);
+                __m256 myz = _mm256_loadu_ps(qyz + k);
+                __m256 qx = _mm256_fmadd_ps(_mm256_loadu_ps(qxx + k), nx,
+                                            _mm256_fmadd_ps(mxy, ny, _mm256_mul_ps(mxz, nz)));
+                __m256 qy = _mm256_fmadd_ps(mxy, nx, _mm256_fmadd_ps(_mm256_loadu_ps(qyy + k), ny,
+                                                                     _mm256_mul_ps(myz, nz)));
+                __m256 qz = _mm256_fmadd_ps(mxz, nx, _mm256_fmadd_ps(myz, ny,
+                                                                     _mm256_mul_ps(_mm256_loadu_ps(qzz + k), nz)));
+                __m256 u = _mm256_fmadd_ps(nx, qx, _mm256_fmadd_ps(ny, qy, _mm256_fmsub_ps(
+                                                                          nz, qz, _mm256_mul_ps(_mm256_loadu_ps(ctr + k), g2))));
+                __m256 g4 = _mm256_mul_ps(g2, g2), m = _mm256_loadu_ps(cm + k);
+                __m256 w = _mm256_fmadd_ps(m, g2, _mm256_mul_ps(_mm256_mul_ps(five_half, g4), u));
+                ax = _mm256_fnmadd_ps(w, nx, _mm256_fmadd_ps(g4, qx, ax));
+                ay = _mm256_fnmadd_ps(w, ny, _mm256_fmadd_ps(g4, qy, ay));
+                az = _mm256_fnmadd_ps(w, nz, _mm256_fmadd_ps(g4, qz, az));
+                __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
+                ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
+            }
+            sx = widen_add(sx, ax);
+            sy = widen_add(sy, ay);
+            sz = widen_add(sz, az);
+            sp = widen_add(sp, ph);
+        }
+        g->sx[r] += g->ascale * hsum4(sx);
+        g->sy[r] += g->ascale * hsum4(sy);
+        g->sz[r] += g->ascale * hsum4(sz);
+        g->sp[r] += g->pscale * hsum4(sp);
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void dcells_avx2(nb_tree_lists *l, nb_tree_group *g,
+                                                            double eps2)
+{
+    dcells_body(l, g, eps2);
 }
 
 __attribute__((target("avx2,fma"))) static void parts_avx2(nb_tree_lists *l, nb_tree_group *g,
@@ -146,14 +277,34 @@ static int use_avx2(nb_simd s)
 
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
+    if (l->dbl) {
+#if NB_HAVE_X86
+        if (use_avx2(s))
+            dcells_avx2(l, g, eps2);
+        else
+#endif
+            dcells_generic(l, g, eps2);
+        l->nc = 0;
+        return;
+    }
 #if NB_HAVE_X86
     if (use_avx2(s)) {
-        cells_avx2(l, g, eps2);
+        /* pad to whole vectors with massless copies of the last cell: at its distance
+         * from every target (nonzero), so they add exact zeros */
+        while (l->nc % NB_TREE_CELL_LANES) {
+            size_t k = l->nc++;
+            l->cx[k] = l->cx[k - 1];
+            l->cy[k] = l->cy[k - 1];
+            l->cz[k] = l->cz[k - 1];
+            l->cm[k] = l->qxx[k] = l->qyy[k] = l->qzz[k] = 0.0f;
+            l->qxy[k] = l->qxz[k] = l->qyz[k] = l->ctr[k] = 0.0f;
+        }
+        cells_avx2(l, g);
         l->nc = 0;
         return;
     }
 #endif
-    cells_generic(l, g, eps2);
+    cells_generic(l, g);
     l->nc = 0;
 }
 

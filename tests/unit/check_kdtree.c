@@ -142,11 +142,18 @@ static size_t brute_knn(const pts *p, double qx, double qy, double qz, size_t ex
     return len;
 }
 
+/* The split rule build() uses: the median (knn's) except in test_midpoint. */
+static nb_kdtree_split split_rule = NB_KDTREE_SPLIT_MEDIAN;
+
 static void build(nb_kdtree *t, const pts *p, size_t leaf, int threads)
 {
     nb_error err;
     nb_error_clear(&err);
-    ck_assert_msg(nb_kdtree_init(t, p->n, leaf, &err) == NB_OK, "%s", err.msg);
+    if (split_rule == NB_KDTREE_SPLIT_MEDIAN)
+        ck_assert_msg(nb_kdtree_init(t, p->n, leaf, &err) == NB_OK, "%s", err.msg);
+    else
+        ck_assert_msg(nb_kdtree_init_split(t, p->n, leaf, split_rule, &err) == NB_OK, "%s",
+                      err.msg);
     ck_assert_msg(nb_kdtree_build(t, p->x, p->y, p->z, p->m, p->n, threads, &err) == NB_OK,
                   "%s", err.msg);
 }
@@ -229,7 +236,18 @@ static size_t check_subtree(const nb_kdtree *t, const pts *p, size_t node, size_
     ck_assert_uint_eq(nd->left, node + 1); /* pre-order */
     const nb_kdtree_node *l = &t->nodes[nd->left], *r = &t->nodes[nd->right];
     ck_assert_uint_eq(l->start, nd->start);
-    ck_assert_uint_eq(l->count, nd->count / 2); /* median split */
+    if (split_rule == NB_KDTREE_SPLIT_MEDIAN || l->count == nd->count / 2) {
+        ck_assert_uint_eq(l->count, nd->count / 2); /* median split */
+    } else {
+        /* midpoint split: the widest side of the box cut at its middle */
+        int dim = 0;
+        for (int d = 1; d < 3; d++)
+            if (nd->hi[d] - nd->lo[d] > nd->hi[dim] - nd->lo[dim])
+                dim = d;
+        double mid = 0.5 * (nd->lo[dim] + nd->hi[dim]);
+        ck_assert(l->count >= 1 && l->count < nd->count);
+        ck_assert(l->hi[dim] < mid && r->lo[dim] >= mid);
+    }
     ck_assert_uint_eq(r->start, nd->start + l->count);
     ck_assert_uint_eq(r->count, nd->count - l->count);
     size_t nl = check_subtree(t, p, nd->left, depth + 1, maxdepth);
@@ -256,7 +274,10 @@ static void check_structure(const pts *p, size_t leaf)
         size_t maxdepth = 0;
         ck_assert_uint_eq(check_subtree(&t, p, 0, 0, &maxdepth), t.nnodes);
         ck_assert(t.nnodes <= t.node_cap);
-        ck_assert((double)maxdepth <= ceil(log2((double)p->n)) + 1.0);
+        if (split_rule == NB_KDTREE_SPLIT_MEDIAN)
+            ck_assert((double)maxdepth <= ceil(log2((double)p->n)) + 1.0);
+        else
+            ck_assert(maxdepth <= NB_KDTREE_DEPTH_MAX);
     } else {
         ck_assert_uint_eq(t.nnodes, 0);
     }
@@ -411,6 +432,50 @@ START_TEST(test_reuse_smaller)
 }
 END_TEST
 
+/* Points at 2^-k along a line, k = 0 .. n-1: midpoint splits peel one point off at a time,
+ * so only the depth limit's fall-back to medians keeps the tree within NB_KDTREE_DEPTH_MAX. */
+static pts geometric(size_t n)
+{
+    pts p = pts_alloc(n);
+    for (size_t i = 0; i < n; i++) {
+        p.x[i] = ldexp(1.0, -(int)i);
+        p.y[i] = 0.5 * p.x[i];
+        p.z[i] = 0.0;
+        p.m[i] = 1.0;
+    }
+    return p;
+}
+
+/* The tree kernel's midpoint split rule: a valid tree (every split a midpoint or a median,
+ * tight boxes, pre-order runs, depth bounded) that knn queries still answer exactly. */
+START_TEST(test_midpoint)
+{
+    split_rule = NB_KDTREE_SPLIT_MIDPOINT;
+    pts sets[] = {uniform_cube(1500, 11), clustered(2000, 12), duplicates(600, 7),
+                  duplicates(300, 1), on_a_line(500), lattice(9), geometric(900)};
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
+        check_structure(&sets[k], 0);
+        check_structure(&sets[k], 1);
+        check_structure(&sets[k], 8);
+        check_all_knn(&sets[k], 16, 8);
+        pts_free(&sets[k]);
+    }
+    /* the same tree for any thread count; big enough for the parallel build's slots */
+    pts p = clustered(40000, 13);
+    check_structure(&p, 8);
+    nb_kdtree a, b;
+    build(&a, &p, 8, 1);
+    build(&b, &p, 8, 3);
+    ck_assert_uint_eq(a.nnodes, b.nnodes);
+    ck_assert(memcmp(a.nodes, b.nodes, a.nnodes * sizeof *a.nodes) == 0);
+    ck_assert(memcmp(a.index, b.index, p.n * sizeof *a.index) == 0);
+    nb_kdtree_free(&a);
+    nb_kdtree_free(&b);
+    pts_free(&p);
+    split_rule = NB_KDTREE_SPLIT_MEDIAN;
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     nb_kdtree t;
@@ -445,6 +510,7 @@ static Suite *kdtree_suite(void)
     tcase_add_test(tc, test_threads_same_tree);
     tcase_add_test(tc, test_reuse_smaller);
     tcase_add_test(tc, test_errors);
+    tcase_add_test(tc, test_midpoint);
     suite_add_tcase(s, tc);
     return s;
 }
