@@ -355,53 +355,9 @@ static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *e
                    "another run.output_dir", c->source, c->output_dir);
 }
 
-/* A restart from snapshot K of a run that went further: its snapshots after K belong to a
- * history the restart replaces. They go, with a copy of the energy log, into
- * OUTPUT_DIR/superseded_after_K/ (a numbered variant if that exists), so the directory
- * tells one consistent history and nothing is lost. */
-typedef struct superseded {
-    char **names; /* the later snapshots */
-    size_t count;
-    char dir[NB_PATH_MAX + 96];
-} superseded;
-
-/* Lists the later snapshots and, when there are any, creates the directory for them. */
-static int superseded_find(const sim *s, superseded *sup, nb_error *err)
-{
-    memset(sup, 0, sizeof *sup);
-    int rc = nb_rundir_later_snapshots(s->c.output_dir, s->meta.output_index, &sup->names,
-                                       &sup->count, err);
-    if (rc || sup->count == 0)
-        return rc;
-    for (int v = 1;; v++) {
-        snprintf(sup->dir, sizeof sup->dir, "%s/superseded_after_%04ld", s->c.output_dir,
-                 s->meta.output_index);
-        if (v > 1) {
-            size_t len = strlen(sup->dir);
-            snprintf(sup->dir + len, sizeof sup->dir - len, ".%d", v);
-        }
-        if (mkdir(sup->dir, 0755) == 0)
-            return NB_OK;
-        if (errno != EEXIST)
-            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", sup->dir,
-                           strerror(errno));
-    }
-}
-
-static int superseded_move(const char *run_dir, const superseded *sup, nb_error *err)
-{
-    int rc = nb_rundir_move(run_dir, sup->dir, sup->names, sup->count, err);
-    if (!rc)
-        fprintf(stderr, "nbody: restart: moved %zu later snapshot%s (%s%s%s) and a copy of "
-                "energy.csv into %s\n", sup->count, sup->count > 1 ? "s" : "", sup->names[0],
-                sup->count > 1 ? " .. " : "", sup->count > 1 ? sup->names[sup->count - 1] : "",
-                sup->dir);
-    return rc;
-}
-
 /* The restart's energy log: the run's own continued (rows past the restart step dropped,
  * kept in sup's directory when it has one), or a new one. */
-static int resume_log(sim *s, const char *path, const superseded *sup, nb_error *err)
+static int resume_log(sim *s, const char *path, const nb_superseded *sup, nb_error *err)
 {
     if (access(path, F_OK) != 0 && errno == ENOENT)
         return nb_energylog_create(&s->log, path, &s->c, s->p.n, err);
@@ -445,15 +401,19 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
     if (s->restart) {
         /* the log is checked (and its old rows kept) before any snapshot is moved */
-        superseded sup;
+        nb_superseded sup;
         memset(&sup, 0, sizeof sup);
         if (nb_comm_root()) {
             if (own_dir)
-                rc = superseded_find(s, &sup, err);
+                rc = nb_rundir_superseded_find(c->output_dir, s->meta.output_index, &sup, err);
             if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
                 rmdir(sup.dir); /* empty: nothing was moved yet */
-            if (!rc && sup.count)
-                rc = superseded_move(c->output_dir, &sup, err);
+            if (!rc && sup.count && !(rc = nb_rundir_move(c->output_dir, sup.dir, sup.names,
+                                                          sup.count, err)))
+                fprintf(stderr, "nbody: restart: moved %zu later snapshot%s (%s%s%s) and a copy "
+                        "of energy.csv into %s\n", sup.count, sup.count > 1 ? "s" : "",
+                        sup.names[0], sup.count > 1 ? " .. " : "",
+                        sup.count > 1 ? sup.names[sup.count - 1] : "", sup.dir);
             nb_rundir_free_names(sup.names, sup.count);
         }
         if ((rc = nb_comm_agree(rc, err)) ||

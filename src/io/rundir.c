@@ -229,3 +229,21 @@ int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t c
     }
     return NB_OK;
 }
+
+int nb_rundir_superseded_find(const char *dir, long index, nb_superseded *sup, nb_error *err)
+{
+    memset(sup, 0, sizeof *sup);
+    int rc = nb_rundir_later_snapshots(dir, index, &sup->names, &sup->count, err);
+    if (rc || sup->count == 0)
+        return rc;
+    for (int v = 1;; v++) {
+        int len = snprintf(sup->dir, sizeof sup->dir, "%s/superseded_after_%04ld", dir, index);
+        if (v > 1 && len > 0 && (size_t)len < sizeof sup->dir)
+            snprintf(sup->dir + len, sizeof sup->dir - (size_t)len, ".%d", v);
+        if (mkdir(sup->dir, 0755) == 0)
+            return NB_OK;
+        if (errno != EEXIST)
+            return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create: %s", sup->dir,
+                           strerror(errno));
+    }
+}

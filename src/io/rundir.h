@@ -39,4 +39,18 @@ int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t c
 
 void nb_rundir_free_names(char **names, size_t count);
 
+/* A restart from snapshot K of a run that went further: its snapshots after K belong to a
+ * history the restart replaces. They go, with a copy of the energy log, into
+ * DIR/superseded_after_K/ (a numbered variant if that exists), so the directory tells one
+ * consistent history and nothing is lost. */
+typedef struct nb_superseded {
+    char **names;    /* the later snapshots (free with nb_rundir_free_names) */
+    size_t count;
+    char dir[4400];  /* where they go; created by nb_rundir_superseded_find */
+} nb_superseded;
+
+/* Lists dir's snapshots numbered above index and, when there are any, creates the
+ * directory for them. */
+int nb_rundir_superseded_find(const char *dir, long index, nb_superseded *sup, nb_error *err);
+
 #endif
