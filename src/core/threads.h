@@ -9,11 +9,20 @@ static inline int nb_threads(int requested)
 {
     return requested > 0 ? requested : omp_get_max_threads();
 }
+/* The calling thread's number in its team, 0 .. nb_threads - 1 (its scratch slot). */
+static inline int nb_thread_id(void)
+{
+    return omp_get_thread_num();
+}
 #else
 static inline int nb_threads(int requested)
 {
     (void)requested;
     return 1;
+}
+static inline int nb_thread_id(void)
+{
+    return 0;
 }
 #endif
 

@@ -17,15 +17,6 @@ typedef struct knn_state {
     nb_kdtree_neighbour *scratch;   /* slots * stride query buffers, one per thread */
 } knn_state;
 
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 /* One query buffer of `stride` neighbours for each of `slots` threads. */
 static int reserve_scratch(knn_state *s, int slots, size_t stride, nb_error *err)
 {
@@ -170,7 +161,7 @@ static int knn_accel_range(void *state, const nb_kernel_params *kp, nb_particles
     for (size_t node = 0; node < nnodes; node++)
         if (t->nodes[node].left == 0)
             leaf_forces(t, &t->nodes[node], k, width, G, eps2,
-                        scratch + (size_t)thread_id() * stride, ax, ay, az, pot, i0, i1);
+                        scratch + (size_t)nb_thread_id() * stride, ax, ay, az, pot, i0, i1);
     return NB_OK;
 }
 

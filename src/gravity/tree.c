@@ -114,15 +114,6 @@ typedef struct tree_state {
     double ncell, npart; /* interactions of the last evaluation, all threads */
 } tree_state;
 
-static int thread_id(void)
-{
-#ifdef _OPENMP
-    return omp_get_thread_num();
-#else
-    return 0;
-#endif
-}
-
 static void tree_destroy(void *state)
 {
     tree_state *s = state;
@@ -536,7 +527,7 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
 #pragma omp parallel for schedule(dynamic, 4) num_threads(nt) default(none) \
     shared(cs, bufs, p, pot) firstprivate(ngroups, simd, theta2, eps, G)
     for (size_t k = 0; k < ngroups; k++)
-        walk_group(cs, &bufs[thread_id()], simd, cs->groups[k], theta2, eps, G, p, pot);
+        walk_group(cs, &bufs[nb_thread_id()], simd, cs->groups[k], theta2, eps, G, p, pot);
     s->ncell = s->npart = 0.0;
     for (int k = 0; k < nt; k++) {
         s->ncell += bufs[k].ncell;
