@@ -52,7 +52,7 @@ typedef struct sim {
     int restart;            /* continuing from meta rather than starting at step 0 */
     nb_snapshot_meta meta;  /* the restart snapshot's */
     nb_force pot_force;     /* the tree, when energy.csv takes its potential from one */
-    nb_particles scratch;   /* its accelerations (ax..), and potentials (in m) */
+    double *scratch[4];     /* its accelerations (x, y, z) and potentials */
     char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
 } sim;
 
@@ -162,15 +162,15 @@ static int potential_energy(sim *s, double *W, nb_error *err)
         return NB_OK;
     }
     nb_particles view = s->p;
-    view.ax = s->scratch.ax;
-    view.ay = s->scratch.ay;
-    view.az = s->scratch.az;
-    int rc = nb_force_compute(&s->pot_force, &view, s->scratch.m, err);
+    view.ax = s->scratch[0];
+    view.ay = s->scratch[1];
+    view.az = s->scratch[2];
+    int rc = nb_force_compute(&s->pot_force, &view, s->scratch[3], err);
     if (rc)
         return rc;
     double w = 0.0;
     for (size_t i = 0; i < s->p.n; i++)
-        w += s->p.m[i] * s->scratch.m[i];
+        w += s->p.m[i] * s->scratch[3][i];
     *W = 0.5 * w;
     return NB_OK;
 }
@@ -267,7 +267,8 @@ static void sim_free(sim *s)
     nb_energylog_close(&s->log, NULL);
     nb_force_free(&s->force);
     nb_force_free(&s->pot_force);
-    nb_particles_free(&s->scratch);
+    for (int k = 0; k < 4; k++)
+        free(s->scratch[k]);
     nb_particles_free(&s->p);
     if (s->lock_fd >= 0)
         close(s->lock_fd);
@@ -388,7 +389,10 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
     if (!rc && nb_config_tree_potential(c, s->p.n) &&
         !(rc = nb_force_init(&s->pot_force, "tree", &kp, s->p.n, err)))
-        rc = nb_particles_alloc(&s->scratch, s->p.n, err);
+        for (int k = 0; k < 4 && !rc; k++)
+            if (!(s->scratch[k] = nb_alloc_doubles(s->p.n ? s->p.n : 1)))
+                rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the tree potential's "
+                             "scratch (%zu particles)", s->p.n);
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
     /* another run may have written there between the check and the lock: check again */
