@@ -1,5 +1,6 @@
 /* Run directories: the checks, the lock and the file handling of rundir.h. */
 #include "io/rundir.h"
+#include "io/snapshot.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -183,12 +184,8 @@ int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t
     int rc = NB_OK;
     while ((e = readdir(d))) {
         const char *s = e->d_name;
-        size_t len = strlen(s);
-        if (strncmp(s, "snapshot_", 9) || len < 4 || strcmp(s + len - 3, ".h5"))
-            continue; /* temporaries are the writer's to replace */
-        char *end;
-        long k = strtol(s + 9, &end, 10);
-        if (end == s + 9 || k <= index)
+        unsigned long long k; /* temporaries are the writer's to replace */
+        if (!nb_snapshot_index(s, &k) || (index >= 0 && k <= (unsigned long long)index))
             continue;
         if (*count == cap) {
             char **more = realloc(*names, (cap = cap ? 2 * cap : 8) * sizeof *more);

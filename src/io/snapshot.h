@@ -73,6 +73,9 @@ void nb_snapshot_meta_free(nb_snapshot_meta *meta);
 /* The path of snapshot number index in dir: "dir/snapshot_NNNN.h5". */
 void nb_snapshot_path(char *buf, size_t size, const char *dir, long index);
 
+/* 1 when name is exactly "snapshot_" digits ".h5" (not a temporary), with NNNN in *index. */
+int nb_snapshot_index(const char *name, unsigned long long *index);
+
 /* The newest snapshot in dir (highest NNNN) that reads back whole; NB_ERR_INPUT if none. */
 int nb_snapshot_find_latest(const char *dir, char *path, size_t size, nb_error *err);
 

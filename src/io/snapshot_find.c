@@ -20,20 +20,6 @@ static int newest_first(const void *a, const void *b)
     return -strcmp(x->name, y->name);
 }
 
-/* "snapshot_" digits ".h5" exactly: skips "*.h5.tmp" and anything else. */
-static int snapshot_index(const char *name, unsigned long long *index)
-{
-    if (strncmp(name, "snapshot_", 9) != 0)
-        return 0;
-    const char *s = name + 9, *e = s;
-    while (*e >= '0' && *e <= '9')
-        e++;
-    if (e == s || e - s > 18 || strcmp(e, ".h5") != 0 || strlen(name) >= 256)
-        return 0;
-    *index = strtoull(s, NULL, 10);
-    return 1;
-}
-
 int nb_snapshot_find_latest(const char *dir, char *path, size_t size, nb_error *err)
 {
     DIR *d = opendir(dir);
@@ -45,7 +31,7 @@ int nb_snapshot_find_latest(const char *dir, char *path, size_t size, nb_error *
     unsigned long long index;
     int rc = NB_OK;
     while ((e = readdir(d))) {
-        if (!snapshot_index(e->d_name, &index))
+        if (!nb_snapshot_index(e->d_name, &index))
             continue;
         if (n == cap) {
             candidate *more = realloc(c, (cap = cap ? 2 * cap : 16) * sizeof *c);

@@ -91,6 +91,19 @@ void nb_snapshot_path(char *buf, size_t size, const char *dir, long index)
     snprintf(buf, size, "%s%ssnapshot_%04ld.h5", dir, sep, index);
 }
 
+int nb_snapshot_index(const char *name, unsigned long long *index)
+{
+    if (strncmp(name, "snapshot_", 9) != 0)
+        return 0;
+    const char *s = name + 9, *e = s;
+    while (*e >= '0' && *e <= '9')
+        e++;
+    if (e == s || e - s > 18 || strcmp(e, ".h5") != 0 || strlen(name) >= 256)
+        return 0;
+    *index = strtoull(s, NULL, 10);
+    return 1;
+}
+
 void nb_snapshot_meta_free(nb_snapshot_meta *meta)
 {
     free(meta->parameters);
