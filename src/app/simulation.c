@@ -136,7 +136,7 @@ static int write_snapshot(sim *s, nb_error *err)
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     meta.parameters = nb_config_format(&s->c);
     char path[NB_PATH_MAX + 64];
-    nb_snapshot_path(path, sizeof path, s->c.output_dir, s->next_output);
+    nb_snapshot_path(path, sizeof path, s->c.output_dir, s->c.snapshot_base, s->next_output);
     int rc = meta.parameters ? NB_OK
                              : nb_fail(err, NB_ERR_RUNTIME, "out of memory formatting the parameters");
     size_t r0, r1;
@@ -339,7 +339,7 @@ static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *e
     const nb_config *c = &s->c;
     if (o->overwrite || (s->restart && nb_rundir_same(c->output_dir, s->snap_dir)))
         return NB_OK;
-    int files = nb_rundir_count(c->output_dir, err);
+    int files = nb_rundir_count(c->output_dir, c->snapshot_base, err);
     if (files < 0)
         return err->code;
     if (files == 0)
@@ -399,7 +399,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     int own_dir = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
     if ((rc = ROOT_ONLY(nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
                         check_dir_contents(s, o, err) ||
-                        (o->overwrite && !own_dir && nb_rundir_clear(c->output_dir, err))
+                        (o->overwrite && !own_dir &&
+                         nb_rundir_clear(c->output_dir, c->snapshot_base, err))
                         ? err->code : NB_OK)))
         return rc;
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
@@ -409,7 +410,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         memset(&sup, 0, sizeof sup);
         if (nb_comm_root()) {
             if (own_dir)
-                rc = nb_rundir_superseded_find(c->output_dir, s->meta.output_index, &sup, err);
+                rc = nb_rundir_superseded_find(c->output_dir, c->snapshot_base,
+                                               s->meta.output_index, &sup, err);
             if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
                 rmdir(sup.dir); /* empty: nothing was moved yet */
             if (!rc && sup.count && !(rc = nb_rundir_move(c->output_dir, sup.dir, sup.names,
@@ -484,6 +486,36 @@ static int check_same_physics(const nb_config *c, const nb_snapshot_meta *m, con
     return NB_OK;
 }
 
+/* A restart into the snapshot's own directory keeps the run's snapshot base name: the
+ * retirement of later snapshots and a later `restart RUNDIR` go by the names in the
+ * directory, and a second base there would split its history in two (restart RUNDIR then
+ * refuses to choose). The snapshot's base is in its /Parameters ("snapshot" in those
+ * written before the key existed); a config loaded from them keeps it unless --set changes
+ * it. Another base is for a restart into a new directory. */
+static int check_same_base(const nb_config *c, const nb_snapshot_meta *m, const char *snap,
+                           int from_snapshot, const char *const *ov, size_t n_ov, nb_error *err)
+{
+    if (from_snapshot && !overridden("output.snapshot_base", ov, n_ov))
+        return NB_OK;
+    nb_config was;
+    nb_error why;
+    char name[NB_PATH_MAX + 128];
+    snprintf(name, sizeof name, "%s:/Parameters", snap);
+    nb_error_clear(&why);
+    if (nb_config_load_string(&was, m->parameters ? m->parameters : "", name, NULL, 0, &why))
+        return nb_fail(err, NB_ERR_INPUT, "%s (needed for the snapshot's output.snapshot_base, "
+                       "which a restart into its own directory keeps; a restart into a new "
+                       "directory, --set 'run.output_dir=\"NEW\"', does without)", why.msg);
+    if (!strcmp(was.snapshot_base, c->snapshot_base))
+        return NB_OK;
+    return nb_fail(err, NB_ERR_INPUT,
+                   "%s: output.snapshot_base = \"%s\" differs from the snapshot's \"%s\": a "
+                   "restart into the run's own directory (%s) keeps its snapshot names; pass "
+                   "--set output.snapshot_base=%s, or restart into a new directory (--set "
+                   "'run.output_dir=\"NEW\"') to name the snapshots otherwise", c->source,
+                   c->snapshot_base, was.snapshot_base, c->output_dir, was.snapshot_base);
+}
+
 int nb_simulation_restart(const char *target, const char *config_path,
                           const char *const *overrides, size_t n_overrides,
                           const nb_run_options *o, char *out_dir, size_t out_size,
@@ -535,6 +567,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
         }
         memcpy(s.c.output_dir, s.snap_dir, len + 1);
     }
+    if (nb_rundir_same(s.c.output_dir, s.snap_dir) &&
+        (rc = check_same_base(&s.c, meta, snap, !config_path, overrides, n_overrides, err)))
+        goto out;
 
     s.step = meta->step;
     s.time = meta->time;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io/config_lint.h"
+#include "io/snapshot_name.h"
 #include "gravity/kernels.h"
 #include "physics/ics.h"
 
@@ -62,6 +63,7 @@ static const key_spec schema[] = {
         "a time > 0 (0 = none)"),
     {"output", "snapshot_times", KEY_TIMES, offsetof(nb_config, snapshot_times),
      NB_MAX_SNAPSHOT_TIMES, 0, HUGE_VAL, 1, "an array of ascending times in (0, t_end]"},
+    STR("output", "snapshot_base", snapshot_base, NB_SNAPSHOT_BASE_EXPECT),
     INT("output", "diagnostics_every", diagnostics_every, 1, 1e15, "steps >= 1"),
     INT("output", "compression", compression, 0, 9, "a gzip level from 0 to 9"),
     STR("output", "potential", potential, "one of exact, tree, auto"),
@@ -133,6 +135,7 @@ void nb_config_defaults(nb_config *c)
     c->dt = 1.0e-3;
     c->t_end = 1.0;
     c->snapshot_every = 100;
+    strcpy(c->snapshot_base, NB_SNAPSHOT_BASE_DEFAULT);
     c->diagnostics_every = 10;
     c->compression = 4;
     strcpy(c->potential, "auto");
@@ -630,6 +633,13 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: output.potential: unknown method '%s' (expected exact, tree or auto)",
                        loc, c->potential);
+    }
+    char why[64];
+    if (nb_snapshot_base_check(c->snapshot_base, why, sizeof why) != 0) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "output", "snapshot_base"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: output.snapshot_base: %s, expected %s", loc, why,
+                       NB_SNAPSHOT_BASE_EXPECT);
     }
     const nb_times *times = &c->snapshot_times;
     if (times->n > 0 && times->t[times->n - 1] > c->t_end) {

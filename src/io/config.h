@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "gravity/kernels.h"
 #include "physics/ics.h"
+#include "io/snapshot_name.h"
 
 #define NB_PATH_MAX 4096
 #define NB_NAME_MAX 128
@@ -52,6 +53,7 @@ typedef struct nb_config {
     long snapshot_every;     /* 0 = only the first and last */
     double snapshot_interval; /* time between snapshots, 0 = none */
     nb_times snapshot_times;  /* snapshots at the first step with time >= each of these */
+    char snapshot_base[NB_SNAPSHOT_BASE_MAX + 1]; /* snapshots are BASE_NNNN.h5 */
     long diagnostics_every;
     int compression;
     char potential[16];      /* energy.csv's potential: "exact", "tree" or "auto" */

@@ -19,14 +19,23 @@
 #define HOST_NAME_MAX 255
 #endif
 
-static int is_run_file(const char *name)
+/* A run's file: the energy log, or a snapshot (or the writer's temporary of one) under the
+ * run's own base name; or one under another base that is an nbody snapshot, so that a run
+ * whatever its base is kept out of a directory holding another run's snapshots, and
+ * --overwrite replaces them. A file of another base is opened to tell: a user's own
+ * data_0001.h5 beside the run is neither counted nor removed. */
+static int is_run_file(const char *dir, const char *name, const char *base)
 {
-    size_t len = strlen(name);
     if (!strcmp(name, "energy.csv") || !strcmp(name, "energy.csv.tmp"))
         return 1;
-    return !strncmp(name, "snapshot_", 9) &&
-           ((len > 3 && !strcmp(name + len - 3, ".h5")) ||
-            (len > 7 && !strcmp(name + len - 7, ".h5.tmp")));
+    nb_snapshot_name n;
+    if (!nb_snapshot_name_parse(name, &n))
+        return 0;
+    if (!strcmp(n.base, base))
+        return 1;
+    char path[PATH_LEN];
+    return !n.tmp && (size_t)snprintf(path, sizeof path, "%s/%s", dir, name) < sizeof path &&
+           nb_snapshot_is_nbody(path);
 }
 
 int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err)
@@ -116,7 +125,7 @@ int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err
 }
 
 /* Counts (and with remove set, deletes) the run files in dir. */
-static int run_files(const char *dir, int remove_them, nb_error *err)
+static int run_files(const char *dir, const char *base, int remove_them, nb_error *err)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -125,7 +134,7 @@ static int run_files(const char *dir, int remove_them, nb_error *err)
     struct dirent *e;
     char path[PATH_LEN];
     while ((e = readdir(d))) {
-        if (!is_run_file(e->d_name))
+        if (!is_run_file(dir, e->d_name, base))
             continue;
         count++;
         if (remove_them) {
@@ -142,14 +151,14 @@ static int run_files(const char *dir, int remove_them, nb_error *err)
     return count;
 }
 
-int nb_rundir_count(const char *dir, nb_error *err)
+int nb_rundir_count(const char *dir, const char *base, nb_error *err)
 {
-    return run_files(dir, 0, err);
+    return run_files(dir, base, 0, err);
 }
 
-int nb_rundir_clear(const char *dir, nb_error *err)
+int nb_rundir_clear(const char *dir, const char *base, nb_error *err)
 {
-    return run_files(dir, 1, err) < 0 ? NB_ERR_RUNTIME : NB_OK;
+    return run_files(dir, base, 1, err) < 0 ? NB_ERR_RUNTIME : NB_OK;
 }
 
 int nb_rundir_same(const char *a, const char *b)
@@ -171,8 +180,8 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t *count,
-                              nb_error *err)
+int nb_rundir_later_snapshots(const char *dir, const char *base, long index, char ***names,
+                              size_t *count, nb_error *err)
 {
     *names = NULL;
     *count = 0;
@@ -185,7 +194,7 @@ int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t
     while ((e = readdir(d))) {
         const char *s = e->d_name;
         unsigned long long k; /* temporaries are the writer's to replace */
-        if (!nb_snapshot_index(s, &k) || (index >= 0 && k <= (unsigned long long)index))
+        if (!nb_snapshot_index(s, base, &k) || (index >= 0 && k <= (unsigned long long)index))
             continue;
         if (*count == cap) {
             char **more = realloc(*names, (cap = cap ? 2 * cap : 8) * sizeof *more);
@@ -227,10 +236,11 @@ int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t c
     return NB_OK;
 }
 
-int nb_rundir_superseded_find(const char *dir, long index, nb_superseded *sup, nb_error *err)
+int nb_rundir_superseded_find(const char *dir, const char *base, long index, nb_superseded *sup,
+                              nb_error *err)
 {
     memset(sup, 0, sizeof *sup);
-    int rc = nb_rundir_later_snapshots(dir, index, &sup->names, &sup->count, err);
+    int rc = nb_rundir_later_snapshots(dir, base, index, &sup->names, &sup->count, err);
     if (rc || sup->count == 0)
         return rc;
     for (int v = 1;; v++) {

@@ -1,6 +1,6 @@
 /* A run's output directory: checking it before anything is written, creating and locking
  * it, and finding, removing or setting aside the files a run leaves there (energy.csv,
- * snapshot_NNNN.h5 and their temporaries). */
+ * BASE_NNNN.h5 snapshots and their temporaries, BASE being output.snapshot_base). */
 #ifndef NB_RUNDIR_H
 #define NB_RUNDIR_H
 
@@ -18,19 +18,21 @@ int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err
  * file then holds "PID HOST"; a held lock is refused with a message naming them. */
 int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err);
 
-/* How many of a run's files dir holds (0 when dir is missing), or -1 with err set. */
-int nb_rundir_count(const char *dir, nb_error *err);
+/* How many of a run's files dir holds (0 when dir is missing), or -1 with err set: the
+ * energy log, snapshots named with base (the run's own output.snapshot_base) and their
+ * temporaries, and nbody snapshots under any other base. */
+int nb_rundir_count(const char *dir, const char *base, nb_error *err);
 
-/* Removes a run's files from dir (for --overwrite). */
-int nb_rundir_clear(const char *dir, nb_error *err);
+/* Removes those files from dir (for --overwrite). */
+int nb_rundir_clear(const char *dir, const char *base, nb_error *err);
 
 /* 1 when paths a and b name the same existing directory. */
 int nb_rundir_same(const char *a, const char *b);
 
-/* The snapshots of dir numbered above index, newest last, as a malloc'd list of names
- * (*count of them; NULL when none). */
-int nb_rundir_later_snapshots(const char *dir, long index, char ***names, size_t *count,
-                              nb_error *err);
+/* The snapshots of dir named with base and numbered above index, newest last, as a
+ * malloc'd list of names (*count of them; NULL when none). */
+int nb_rundir_later_snapshots(const char *dir, const char *base, long index, char ***names,
+                              size_t *count, nb_error *err);
 
 /* Moves the named files of dir into the directory to (which exists), e.g. a run's later
  * history, set aside by a restart from an earlier snapshot. */
@@ -49,8 +51,9 @@ typedef struct nb_superseded {
     char dir[4400];  /* where they go; created by nb_rundir_superseded_find */
 } nb_superseded;
 
-/* Lists dir's snapshots numbered above index and, when there are any, creates the
- * directory for them. */
-int nb_rundir_superseded_find(const char *dir, long index, nb_superseded *sup, nb_error *err);
+/* Lists dir's snapshots named with base and numbered above index and, when there are any,
+ * creates the directory for them. */
+int nb_rundir_superseded_find(const char *dir, const char *base, long index, nb_superseded *sup,
+                              nb_error *err);
 
 #endif

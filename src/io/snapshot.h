@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/particles.h"
+#include "io/snapshot_name.h"
 
 /* Everything besides the particles that a bit-for-bit continuation needs (/Integrator
  * attributes), plus the effective configuration text (/Parameters). */
@@ -16,7 +17,7 @@ typedef struct nb_snapshot_meta {
     double dt;
     long step_origin;    /* where the current dt took over (0, or a restart that changed dt), */
     double time_origin;  /* so time never accumulates rounding, and continues bit for bit */
-    long output_index;   /* NNNN of snapshot_NNNN.h5 */
+    long output_index;   /* NNNN of BASE_NNNN.h5 */
     double e0;           /* total energy at step 0 of the original run */
     double G, softening;
     /* one unit of length, mass, velocity in cgs: GADGET's /Header UnitLength_in_cm,
@@ -70,13 +71,16 @@ int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta);
 
-/* The path of snapshot number index in dir: "dir/snapshot_NNNN.h5". */
-void nb_snapshot_path(char *buf, size_t size, const char *dir, long index);
+/* 1 when path is a regular file that opens as HDF5 and holds an nbody snapshot's
+ * /Integrator (its version attribute): how a snapshot of another base name is told from any
+ * other HDF5 file named like one. Reads a few bytes of metadata, not the particles. */
+int nb_snapshot_is_nbody(const char *path);
 
-/* 1 when name is exactly "snapshot_" digits ".h5" (not a temporary), with NNNN in *index. */
-int nb_snapshot_index(const char *name, unsigned long long *index);
-
-/* The newest snapshot in dir (highest NNNN) that reads back whole; NB_ERR_INPUT if none. */
+/* The newest snapshot in dir (highest NNNN) that reads back whole; NB_ERR_INPUT if none.
+ * The base name is not known before a snapshot is read (it is in the snapshot's
+ * /Parameters), so every BASE_NNNN.h5 is a candidate; names of several bases that are
+ * nbody snapshots are refused as ambiguous (NB_ERR_INPUT naming them: restart from a
+ * file), and a base none of whose files is one (a user's own data_0001.h5) is ignored. */
 int nb_snapshot_find_latest(const char *dir, char *path, size_t size, nb_error *err);
 
 #endif

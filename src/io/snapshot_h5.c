@@ -1,5 +1,5 @@
 /* The HDF5 helpers that the snapshot writer and reader share: quiet error stacks, the
- * innermost HDF5 message, file-access properties; and the snapshot names and metadata. */
+ * innermost HDF5 message, file-access properties; and freeing snapshot metadata. */
 #include "io/snapshot.h"
 #include "io/snapshot_h5.h"
 
@@ -82,26 +82,6 @@ hid_t nb_snapshot_fapl(int for_write)
     H5Pset_file_locking(fapl, 1, 1);
 #endif
     return fapl;
-}
-
-void nb_snapshot_path(char *buf, size_t size, const char *dir, long index)
-{
-    size_t len = strlen(dir);
-    const char *sep = len && dir[len - 1] == '/' ? "" : "/";
-    snprintf(buf, size, "%s%ssnapshot_%04ld.h5", dir, sep, index);
-}
-
-int nb_snapshot_index(const char *name, unsigned long long *index)
-{
-    if (strncmp(name, "snapshot_", 9) != 0)
-        return 0;
-    const char *s = name + 9, *e = s;
-    while (*e >= '0' && *e <= '9')
-        e++;
-    if (e == s || e - s > 18 || strcmp(e, ".h5") != 0 || strlen(name) >= 256)
-        return 0;
-    *index = strtoull(s, NULL, 10);
-    return 1;
 }
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta)

@@ -595,6 +595,25 @@ static int read_file(reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *m
     return 0;
 }
 
+/* The type and size of path, without blocking: opening a FIFO for reading would wait
+ * forever for a writer. -1 (errno set) when it cannot be opened; an unknown type reads
+ * as a regular file, an unknown size as -1. */
+static int probe(const char *path, mode_t *mode, long long *size)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    *mode = S_IFREG;
+    *size = -1;
+    if (fstat(fd, &st) == 0) {
+        *mode = st.st_mode;
+        *size = (long long)st.st_size;
+    }
+    close(fd);
+    return 0;
+}
+
 static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *meta,
                          nb_snapshot_ic_info *info, nb_error *err)
 {
@@ -603,18 +622,10 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
     memset(p, 0, sizeof *p);
     if (meta)
         memset(meta, 0, sizeof *meta);
-    struct stat st;
-    /* O_NONBLOCK: opening a FIFO for reading would wait forever for a writer */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0)
+    long long size;
+    mode_t mode;
+    if (probe(path, &mode, &size) != 0)
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot open: %s", path, strerror(errno));
-    long long size = -1; /* unknown */
-    mode_t mode = S_IFREG;
-    if (fstat(fd, &st) == 0) {
-        mode = st.st_mode;
-        size = (long long)st.st_size;
-    }
-    close(fd);
     if (S_ISDIR(mode))
         return nb_fail(err, NB_ERR_INPUT, "%s: is a directory, expected an HDF5 snapshot file",
                        path);
@@ -665,4 +676,33 @@ int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *
                         nb_error *err)
 {
     return read_snapshot(path, p, NULL, info, err);
+}
+
+int nb_snapshot_is_nbody(const char *path)
+{
+    mode_t mode;
+    long long size;
+    /* HDF5 would block on a FIFO and read a device without end */
+    if (probe(path, &mode, &size) != 0 || !S_ISREG(mode))
+        return 0;
+    nb_snapshot_quiet q;
+    nb_snapshot_quiet_begin(&q);
+    int ours = 0;
+    hid_t fapl = -1, file = -1;
+    if (H5Fis_hdf5(path) > 0 && (fapl = nb_snapshot_fapl(0)) >= 0 &&
+        (file = H5Fopen(path, H5F_ACC_RDONLY, fapl)) >= 0)
+    {
+        /* a hard link only: a soft or external one could lead to any file of the machine */
+        H5L_info_t li;
+        ours = H5Lexists(file, "Integrator", H5P_DEFAULT) > 0 &&
+               H5Lget_info(file, "Integrator", &li, H5P_DEFAULT) >= 0 &&
+               li.type == H5L_TYPE_HARD &&
+               H5Aexists_by_name(file, "Integrator", "version", H5P_DEFAULT) > 0;
+    }
+    if (file >= 0)
+        H5Fclose(file);
+    if (fapl >= 0)
+        H5Pclose(fapl);
+    nb_snapshot_quiet_end(&q);
+    return ours;
 }

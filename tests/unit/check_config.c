@@ -55,6 +55,7 @@ START_TEST(test_defaults_and_empty_file)
     ck_assert_int_eq(c.snapshot_every, 100);
     ck_assert_int_eq(c.diagnostics_every, 10);
     ck_assert_int_eq(c.compression, 4);
+    ck_assert_str_eq(c.snapshot_base, "snapshot");
     ck_assert_int_eq(nb_config_steps(&c), 1000);
 }
 END_TEST
@@ -84,6 +85,36 @@ START_TEST(test_full_file)
     ck_assert_int_eq(c.threads, 3);
     ck_assert_int_eq(nb_config_steps(&c), 200);
     ck_assert_int_eq(c.snapshot_every, 0);
+}
+END_TEST
+
+/* output.snapshot_base: the file-name prefix, checked to be one plain name */
+START_TEST(test_snapshot_base)
+{
+    nb_config c;
+    nb_error err;
+    int rc = load_text("output: { snapshot_base = \"m31.run-2_a\"; };\n", &c, &err);
+    ck_assert_msg(rc == NB_OK, "%s", err.msg);
+    ck_assert_str_eq(c.snapshot_base, "m31.run-2_a");
+    expect_error("output: { snapshot_base = \"\"; };\n",
+                 "t.cfg:1: output.snapshot_base: is empty, expected 1 to 64 characters");
+    expect_error("\noutput: { snapshot_base = \"out/snap\"; };\n",
+                 "t.cfg:2: output.snapshot_base: contains '/' (character 4), expected");
+    expect_error("output: { snapshot_base = \".snap\"; };\n", "starts with '.'");
+    expect_error("output: { snapshot_base = \"-snap\"; };\n", "starts with '-'");
+    expect_error("output: { snapshot_base = \"a b\"; };\n", "contains ' ' (character 2)");
+    expect_error("output: { snapshot_base = \"a\\tb\"; };\n", "contains byte 0x09");
+    expect_error("output: { snapshot_base = 3; };\n", "output.snapshot_base: expected");
+    expect_error("output: { snapshot_base = "
+                 "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"; };\n",
+                 "output.snapshot_base: too long (at most 64 characters)");
+    /* --set takes a bare word, and the base goes into the effective configuration */
+    const char *ov[] = {"output.snapshot_base=galaxy"};
+    ck_assert_int_eq(nb_config_load(&c, write_cfg("b.cfg", ""), ov, 1, &err), NB_OK);
+    ck_assert_str_eq(c.snapshot_base, "galaxy");
+    char *text = nb_config_format(&c);
+    ck_assert_ptr_nonnull(strstr(text, "  snapshot_base = \"galaxy\";\n"));
+    free(text);
 }
 END_TEST
 
@@ -187,9 +218,10 @@ START_TEST(test_format_round_trip)
     nb_config a, b;
     nb_error err;
     const char *ov[] = {"run.name=\"we\\\"ird\\\\name\"", "gravity.softening=0.1",
-                        "integrator.dt=0.0001220703125", "units.G=6.674e-11", "run.seed=123456789012345L"};
+                        "integrator.dt=0.0001220703125", "units.G=6.674e-11", "run.seed=123456789012345L",
+                        "output.snapshot_base=m31.v2"};
     const char *path = write_cfg("r.cfg", "");
-    ck_assert_int_eq(nb_config_load(&a, path, ov, 5, &err), NB_OK);
+    ck_assert_int_eq(nb_config_load(&a, path, ov, 6, &err), NB_OK);
     ck_assert_str_eq(a.name, "we\"ird\\name");
     char *text = nb_config_format(&a);
     ck_assert_ptr_nonnull(text);
@@ -270,6 +302,7 @@ int main(void)
     TCase *tc = tcase_create("config");
     tcase_add_test(tc, test_defaults_and_empty_file);
     tcase_add_test(tc, test_full_file);
+    tcase_add_test(tc, test_snapshot_base);
     tcase_add_test(tc, test_bad_values);
     tcase_add_test(tc, test_error_names_line);
     tcase_add_test(tc, test_missing_file);

@@ -149,10 +149,60 @@ END_TEST
 START_TEST(test_path)
 {
     char buf[128];
-    nb_snapshot_path(buf, sizeof buf, "out/run", 7);
+    nb_snapshot_path(buf, sizeof buf, "out/run", "snapshot", 7);
     ck_assert_str_eq(buf, "out/run/snapshot_0007.h5");
-    nb_snapshot_path(buf, sizeof buf, "out/", 12345);
+    nb_snapshot_path(buf, sizeof buf, "out/", "snapshot", 12345);
     ck_assert_str_eq(buf, "out/snapshot_12345.h5");
+    nb_snapshot_path(buf, sizeof buf, "out", "galaxy", 3);
+    ck_assert_str_eq(buf, "out/galaxy_0003.h5");
+}
+END_TEST
+
+/* Names with a custom base (output.snapshot_base) built and read back, and the base rules. */
+START_TEST(test_names)
+{
+    unsigned long long k = 0;
+    ck_assert(nb_snapshot_index("galaxy_0004.h5", "galaxy", &k) && k == 4);
+    ck_assert(!nb_snapshot_index("galaxy_0004.h5", "snapshot", &k));
+    ck_assert(!nb_snapshot_index("galaxy_0004.h5.tmp", "galaxy", &k));
+    ck_assert(!nb_snapshot_index("galaxy_0004.h5", "gal", &k));
+    /* a base may hold '_' and digits: the index follows the last '_' */
+    nb_snapshot_name n;
+    ck_assert(nb_snapshot_name_parse("run_2_0012.h5", &n));
+    ck_assert_str_eq(n.base, "run_2");
+    ck_assert(n.index == 12 && !n.tmp);
+    ck_assert(nb_snapshot_name_parse("m31.v2-a_123456.h5.tmp", &n));
+    ck_assert_str_eq(n.base, "m31.v2-a");
+    ck_assert(n.index == 123456 && n.tmp);
+    ck_assert(nb_snapshot_index("snapshot_12345.h5", "snapshot", &k) && k == 12345);
+    /* what nb_snapshot_path builds, nb_snapshot_index reads back */
+    char buf[128];
+    nb_snapshot_path(buf, sizeof buf, "d", "a_b.c-9", 42);
+    ck_assert(nb_snapshot_index(buf + 2, "a_b.c-9", &k) && k == 42);
+    const char *not_names[] = {"galaxy.h5", "galaxy_.h5", "_0001.h5", "galaxy_0001.h5x",
+                               "galaxy_00a1.h5", ".hidden_0001.h5", "-opt_0001.h5",
+                               "sp ace_0001.h5", "galaxy_0001.hdf5", "energy.csv",
+                               "galaxy_1234567890123456789.h5"};
+    for (size_t i = 0; i < sizeof not_names / sizeof *not_names; i++)
+        ck_assert_msg(!nb_snapshot_name_parse(not_names[i], &n), "%s parsed", not_names[i]);
+    char why[64];
+    ck_assert_int_eq(nb_snapshot_base_check("galaxy", why, sizeof why), 0);
+    ck_assert_int_eq(nb_snapshot_base_check("a.b-c_9", why, sizeof why), 0);
+    ck_assert_int_eq(nb_snapshot_base_check("", why, sizeof why), -1);
+    ck_assert_str_eq(why, "is empty");
+    ck_assert_int_eq(nb_snapshot_base_check("out/snap", why, sizeof why), -1);
+    ck_assert_str_eq(why, "contains '/' (character 4)");
+    ck_assert_int_eq(nb_snapshot_base_check(".snap", why, sizeof why), -1);
+    ck_assert_str_eq(why, "starts with '.'");
+    ck_assert_int_eq(nb_snapshot_base_check("a\tb", why, sizeof why), -1);
+    ck_assert_str_eq(why, "contains byte 0x09 (character 2)");
+    char longest[NB_SNAPSHOT_BASE_MAX + 2];
+    memset(longest, 'x', sizeof longest - 1);
+    longest[NB_SNAPSHOT_BASE_MAX] = '\0';
+    ck_assert_int_eq(nb_snapshot_base_check(longest, why, sizeof why), 0);
+    longest[NB_SNAPSHOT_BASE_MAX] = 'x';
+    longest[NB_SNAPSHOT_BASE_MAX + 1] = '\0';
+    ck_assert_int_eq(nb_snapshot_base_check(longest, why, sizeof why), -1);
 }
 END_TEST
 
@@ -307,7 +357,7 @@ START_TEST(test_find_latest)
                      NB_ERR_INPUT);
     for (long k = 1; k <= 3; k++) {
         char p[256];
-        nb_snapshot_path(p, sizeof p, root, k);
+        nb_snapshot_path(p, sizeof p, root, "snapshot", k);
         write_ok(p, 30, (uint64_t)k, k, 0);
     }
     /* the newest is cut short, a newer temporary file and other files are around */
@@ -323,7 +373,7 @@ START_TEST(test_find_latest)
     ck_assert_str_eq(path, in_root(0, "snapshot_0002.h5"));
     /* numeric order: 12345 is newer than 0002 */
     char p5[256];
-    nb_snapshot_path(p5, sizeof p5, root, 12345);
+    nb_snapshot_path(p5, sizeof p5, root, "snapshot", 12345);
     write_ok(p5, 30, 5, 5, 0);
     ck_assert_int_eq(nb_snapshot_find_latest(root, path, sizeof path, &err), NB_OK);
     ck_assert_str_eq(path, p5);
@@ -339,6 +389,43 @@ START_TEST(test_find_latest)
 }
 END_TEST
 
+/* restart RUNDIR with output.snapshot_base: the base is read off the names; a user's own
+ * HDF5 file named like a snapshot is no second base, two runs' bases are refused */
+START_TEST(test_find_latest_base)
+{
+    make_root();
+    char path[512], p[256];
+    nb_error err;
+    for (long k = 0; k <= 2; k++) {
+        nb_snapshot_path(p, sizeof p, root, "galaxy", k);
+        write_ok(p, 30, (uint64_t)k, k, 0);
+    }
+    ck_assert_int_eq(nb_snapshot_find_latest(root, path, sizeof path, &err), NB_OK);
+    ck_assert_str_eq(path, in_root(0, "galaxy_0002.h5"));
+    /* an HDF5 file that is not a snapshot, a text file, a newer temporary: not candidates */
+    hid_t f = H5Fcreate(in_root(0, "data_0007.h5"), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    ck_assert(f >= 0);
+    H5Fclose(f);
+    FILE *t = fopen(in_root(0, "notes_0008.h5"), "w");
+    fputs("not HDF5", t);
+    fclose(t);
+    copy_file(in_root(0, "galaxy_0002.h5"), in_root(1, "galaxy_0003.h5.tmp"), 100);
+    ck_assert_int_eq(nb_snapshot_is_nbody(in_root(0, "galaxy_0000.h5")), 1);
+    ck_assert_int_eq(nb_snapshot_is_nbody(in_root(0, "data_0007.h5")), 0);
+    ck_assert_int_eq(nb_snapshot_is_nbody(in_root(0, "notes_0008.h5")), 0);
+    int rc = nb_snapshot_find_latest(root, path, sizeof path, &err);
+    ck_assert_msg(rc == NB_OK, "%s", err.msg);
+    ck_assert_str_eq(path, in_root(0, "galaxy_0002.h5"));
+    /* a second run's snapshots: which history to continue is the user's call */
+    nb_snapshot_path(p, sizeof p, root, "snapshot", 9);
+    write_ok(p, 30, 9, 9, 0);
+    ck_assert_int_eq(nb_snapshot_find_latest(root, path, sizeof path, &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "2 base names (galaxy_NNNN.h5, snapshot_NNNN.h5)") &&
+                      strstr(err.msg, "nbody restart"), "%s", err.msg);
+    remove_root();
+}
+END_TEST
+
 static Suite *snapshot_suite(void)
 {
     Suite *s = suite_create("snapshot");
@@ -346,6 +433,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_roundtrip);
     tcase_add_test(tc, test_layout);
     tcase_add_test(tc, test_path);
+    tcase_add_test(tc, test_names);
     tcase_add_test(tc, test_user_ics);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
@@ -353,6 +441,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_failed_writes);
     tcase_add_test(tc, test_rewrite_replaces);
     tcase_add_test(tc, test_find_latest);
+    tcase_add_test(tc, test_find_latest_base);
     suite_add_tcase(s, tc);
     return s;
 }
