@@ -1,7 +1,8 @@
 #!/bin/sh
 # End to end: a run's directory tells one consistent history. A restart writes only into
 # its own run's directory (or an empty one, or with --overwrite); a restart from an older
-# snapshot sets the later ones aside instead of leaving them to be resumed from; a stop by
+# snapshot sets the later ones aside instead of leaving them to be resumed from; all of it
+# with a custom output.snapshot_base too; a stop by
 # a signal during set-up (a long first potential row) still leaves a restartable run.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 SNAPDIFF=${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}
@@ -50,6 +51,57 @@ last=$(grep -v '^#' "$TMP/D/energy.csv" | tail -n 1 | cut -d, -f1)
 check "... the energy log ends at the new end (step $last)" [ "$last" = 20 ]
 nb restart "$TMP/D" --quiet --set integrator.t_end=0.15
 check "restart DIR continues the new history" sh -c "[ $RC -eq 0 ] && grep -q '^# restart: step 20 ' '$TMP/D/energy.csv'"
+
+# output.snapshot_base: the run writes galaxy_NNNN.h5 and nothing named snapshot_*; restart
+# RUNDIR finds them, continues bit for bit and keeps the base; a restart from a file retires
+# the later ones under the base; other bases are for new directories only; a run of another
+# base is still kept out of the directory (and --overwrite replaces its snapshots)
+sed -e 's/compression = 0;/compression = 0; snapshot_base = "galaxy";/' \
+    -e "s|$TMP/A|$TMP/gfull|" "$TMP/a.cfg" >"$TMP/g.cfg"
+nb run "$TMP/g.cfg" --quiet
+check "snapshot_base = \"galaxy\": run exits 0" [ "$RC" -eq 0 ]
+check "... writes galaxy_0000.h5 .. galaxy_0004.h5 and no snapshot_*.h5" \
+    [ "$(ls "$TMP/gfull" | tr '\n' ' ')" = "energy.csv galaxy_0000.h5 galaxy_0001.h5 galaxy_0002.h5 galaxy_0003.h5 galaxy_0004.h5 " ]
+nb run "$TMP/g.cfg" --quiet --set "run.output_dir=\"$TMP/gpart\"" --set integrator.t_end=0.1
+nb restart "$TMP/gpart" --quiet --set integrator.t_end=0.2
+check "restart RUNDIR of a galaxy run exits 0 ($(cat "$TMP/err"))" [ "$RC" -eq 0 ]
+check "... keeps the base" [ "$(ls "$TMP/gpart" | tr '\n' ' ')" = "$(ls "$TMP/gfull" | tr '\n' ' ')" ]
+check "... and continues bit for bit" "$SNAPDIFF" "$TMP/gfull/galaxy_0004.h5" "$TMP/gpart/galaxy_0004.h5"
+check "... energy rows identical" [ "$(rows "$TMP/gfull/energy.csv")" = "$(rows "$TMP/gpart/energy.csv")" ]
+cp -r "$TMP/gfull" "$TMP/gfile"
+nb restart "$TMP/gfile/galaxy_0002.h5" --quiet
+check "restart from galaxy_0002.h5 exits 0" [ "$RC" -eq 0 ]
+check "... sets galaxy_0003, galaxy_0004 aside" sh -c "[ -f '$TMP/gfile/superseded_after_0002/galaxy_0003.h5' ] && [ -f '$TMP/gfile/superseded_after_0002/galaxy_0004.h5' ]"
+check "... writes them again, bit for bit" "$SNAPDIFF" "$TMP/gfull/galaxy_0004.h5" "$TMP/gfile/galaxy_0004.h5"
+sum_g=$(cd "$TMP/gfile" && ls -R | cksum; cat energy.csv galaxy_*.h5 | cksum)
+nb restart "$TMP/gfile/galaxy_0002.h5" --quiet --set output.snapshot_base=halo
+check "another base in the run's own directory: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... saying why and what to pass" grep -q 'output.snapshot_base = "halo" differs from the snapshot.s "galaxy".*--set output.snapshot_base=galaxy' "$TMP/err"
+check "... nothing written" [ "$(cd "$TMP/gfile" && ls -R | cksum; cat energy.csv galaxy_*.h5 | cksum)" = "$sum_g" ]
+nb restart "$TMP/gfile/galaxy_0002.h5" --quiet --set output.snapshot_base=halo \
+    --set "run.output_dir=\"$TMP/halo\""
+check "another base in a new directory: allowed ($RC)" [ "$RC" -eq 0 ]
+check "... bit for bit under the new names" "$SNAPDIFF" "$TMP/gfull/galaxy_0004.h5" "$TMP/halo/halo_0004.h5"
+# a directory holding only another run's galaxy snapshots (and a file of the user's
+# named like one): a default-base run is refused, --overwrite replaces the snapshots only
+mkdir "$TMP/other"
+cp "$TMP/gfull/galaxy_0000.h5" "$TMP/gfull/galaxy_0001.h5" "$TMP/other/"
+echo "user data" >"$TMP/other/data_0001.h5"
+nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/other\""
+check "run into a directory of galaxy snapshots: exit 2 ($RC)" \
+    sh -c "[ $RC -eq 2 ] && grep -q 'already holds an earlier run' '$TMP/err'"
+nb run "$TMP/a.cfg" --quiet --overwrite --set "run.output_dir=\"$TMP/other\"" --set integrator.t_end=0.05
+check "... --overwrite replaces them, the user's file stays" \
+    [ "$RC-$(ls "$TMP/other" | tr '\n' ' ')" = "0-data_0001.h5 energy.csv snapshot_0000.h5 snapshot_0001.h5 " ]
+# two runs' snapshots in one directory: restart RUNDIR does not guess between them
+cp "$TMP/gfull/galaxy_0001.h5" "$TMP/other/"
+nb restart "$TMP/other" --quiet
+check "restart RUNDIR holding two bases: exit 2 naming them ($(cat "$TMP/err"))" \
+    sh -c "[ $RC -eq 2 ] && grep -q '2 base names (galaxy_NNNN.h5, snapshot_NNNN.h5).*nbody restart' '$TMP/err'"
+# a bad base: exit 2, one line naming the key and what is expected, nothing written
+nb run "$TMP/g.cfg" --quiet --set "run.output_dir=\"$TMP/badbase\"" --set 'output.snapshot_base="../x"'
+check "snapshot_base = \"../x\": exit 2 naming the key, nothing written" \
+    sh -c "[ $RC -eq 2 ] && [ \$(wc -l <'$TMP/err') -eq 1 ] && grep -q \"output.snapshot_base: starts with '.', expected 1 to 64 characters\" '$TMP/err' && [ ! -e '$TMP/badbase' ]"
 
 # SIGTERM while the first (exact, O(N^2)) potential row is being computed (about a second
 # here): the run writes its step-0 snapshot, exits 3, and restarts from it
