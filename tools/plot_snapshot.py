@@ -120,7 +120,7 @@ def main():
         description="Plot a 2D projection of an nbody snapshot (positions from "
                     "/PartType1/Coordinates) to a PNG.",
         epilog="example: %(prog)s outputs/quickstart/snapshot_0004.h5 -o snap.png --axes xy")
-    ap.add_argument("snapshot", help="snapshot_NNNN.h5 file")
+    ap.add_argument("snapshot", help="a snapshot file (snapshot_NNNN.h5, or BASE_NNNN.h5)")
     ap.add_argument("-o", "--output", default="snapshot.png",
                     help="PNG file to write (default: %(default)s)")
     ap.add_argument("--axes", choices=("xy", "xz", "yz"), default="xy",
