@@ -78,6 +78,10 @@ nb restart "$TMP/gfile/galaxy_0002.h5" --quiet --set output.snapshot_base=halo
 check "another base in the run's own directory: exit 2 ($RC)" [ "$RC" -eq 2 ]
 check "... saying why and what to pass" grep -q 'output.snapshot_base = "halo" differs from the snapshot.s "galaxy".*--set output.snapshot_base=galaxy' "$TMP/err"
 check "... nothing written" [ "$(cd "$TMP/gfile" && ls -R | cksum; cat energy.csv galaxy_*.h5 | cksum)" = "$sum_g" ]
+nb restart "$TMP/gfile" --quiet --config "$TMP/a.cfg"
+check "--config without the run's base, into its own directory: exit 2 ($RC)" \
+    sh -c "[ $RC -eq 2 ] && grep -q 'a.cfg: output.snapshot_base = \"snapshot\" differs' '$TMP/err'"
+check "... nothing written" [ "$(cd "$TMP/gfile" && ls -R | cksum; cat energy.csv galaxy_*.h5 | cksum)" = "$sum_g" ]
 nb restart "$TMP/gfile/galaxy_0002.h5" --quiet --set output.snapshot_base=halo \
     --set "run.output_dir=\"$TMP/halo\""
 check "another base in a new directory: allowed ($RC)" [ "$RC" -eq 0 ]
