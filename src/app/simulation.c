@@ -486,34 +486,28 @@ static int check_same_physics(const nb_config *c, const nb_snapshot_meta *m, con
     return NB_OK;
 }
 
-/* A restart into the snapshot's own directory keeps the run's snapshot base name: the
- * retirement of later snapshots and a later `restart RUNDIR` go by the names in the
- * directory, and a second base there would split its history in two (restart RUNDIR then
- * refuses to choose). The snapshot's base is in its /Parameters ("snapshot" in those
- * written before the key existed); a config loaded from them keeps it unless --set changes
- * it. Another base is for a restart into a new directory. */
+/* A restart into the snapshot's own directory keeps the run's snapshot base: the later-
+ * snapshot retirement and `restart RUNDIR` go by the names there, and a second base would
+ * split its history. The base is in the snapshot's /Parameters ("snapshot" in those written
+ * before the key existed); another one is for a restart into a new directory. */
 static int check_same_base(const nb_config *c, const nb_snapshot_meta *m, const char *snap,
                            int from_snapshot, const char *const *ov, size_t n_ov, nb_error *err)
 {
     if (from_snapshot && !overridden("output.snapshot_base", ov, n_ov))
-        return NB_OK;
+        return NB_OK; /* c was read from those /Parameters */
     nb_config was;
-    nb_error why;
     char name[NB_PATH_MAX + 128];
     snprintf(name, sizeof name, "%s:/Parameters", snap);
-    nb_error_clear(&why);
-    if (nb_config_load_string(&was, m->parameters ? m->parameters : "", name, NULL, 0, &why))
-        return nb_fail(err, NB_ERR_INPUT, "%s (needed for the snapshot's output.snapshot_base, "
-                       "which a restart into its own directory keeps; a restart into a new "
-                       "directory, --set 'run.output_dir=\"NEW\"', does without)", why.msg);
+    if (nb_config_load_string(&was, m->parameters ? m->parameters : "", name, NULL, 0, err))
+        return err->code;
     if (!strcmp(was.snapshot_base, c->snapshot_base))
         return NB_OK;
-    return nb_fail(err, NB_ERR_INPUT,
-                   "%s: output.snapshot_base = \"%s\" differs from the snapshot's \"%s\": a "
-                   "restart into the run's own directory (%s) keeps its snapshot names; pass "
-                   "--set output.snapshot_base=%s, or restart into a new directory (--set "
-                   "'run.output_dir=\"NEW\"') to name the snapshots otherwise", c->source,
-                   c->snapshot_base, was.snapshot_base, c->output_dir, was.snapshot_base);
+    return nb_fail(err, NB_ERR_INPUT, "%s: output.snapshot_base = \"%s\" differs from the "
+                   "snapshot's \"%s\": a restart into the run's own directory (%s) keeps its "
+                   "snapshot names; pass --set output.snapshot_base=%s, or restart into a new "
+                   "directory (--set 'run.output_dir=\"NEW\"') to name them otherwise",
+                   c->source, c->snapshot_base, was.snapshot_base, c->output_dir,
+                   was.snapshot_base);
 }
 
 int nb_simulation_restart(const char *target, const char *config_path,
