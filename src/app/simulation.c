@@ -158,8 +158,8 @@ static int write_snapshot(sim *s, nb_error *err)
 static int potential_energy(sim *s, double *W, nb_error *err)
 {
     if (!s->pot_force.kernel) {
-        *W = nb_potential_energy(&s->p, s->c.G, s->c.softening, s->c.threads);
-        return NB_OK;
+        return nb_potential_energy_ranks(&s->p, s->c.G, s->c.softening, s->c.threads, W,
+                                         err);
     }
     nb_particles view = s->p;
     view.ax = s->scratch[0];

@@ -52,11 +52,13 @@ typedef struct nb_kernel {
     int (*accel)(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
                  nb_error *err);
     /* Distributed runs (core/comm.h): fills ax, ay, az (and pot) of the targets
-     * i0 .. i1-1 only, from all n sources; other entries are left alone. A target's result
-     * must be the same bits whichever range it is computed in (so any rank count gives
-     * the same run): kernels that sum each target alone (knn, tree) run their accel's
-     * per-target code on the range; the pair-symmetric ones (direct, parallel) take a
-     * one-sided sum (pairwise_onesided.c). NULL: every rank runs accel on all n. */
+     * i0 .. i1-1 from all n sources; other entries may be overwritten with meaningless
+     * values (the exchange that follows replaces them). A target's result must be the
+     * same bits whichever range it is computed in, and the same as accel's (so any rank
+     * count gives the plain build's run): kernels that sum each target alone (knn) run
+     * their per-target code on the range; the pair-symmetric ones (direct, parallel) run
+     * every tile on their range's blocks (pairwise.h). NULL: every rank runs accel on
+     * all n. */
     int (*accel_range)(void *state, const nb_kernel_params *kp, nb_particles *p, size_t i0,
                        size_t i1, double *pot, nb_error *err);
 } nb_kernel;
