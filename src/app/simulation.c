@@ -235,10 +235,12 @@ static int loop(sim *s, nb_error *err)
     return rc;
 }
 
-/* SIGINT, SIGTERM and SIGHUP become a checkpoint request from the very start of a command,
- * so a stop during set-up (generating particles, the first force or potential) is honoured
- * at the next safe point too. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/* SIGINT, SIGTERM, SIGHUP and SIGUSR1 become a checkpoint request from the very start of a
+ * command, so a stop during set-up (generating particles, the first force or potential) is
+ * honoured at the next safe point too. SIGUSR1 is the one Open MPI's mpirun forwards to
+ * the ranks without aborting the job (tools/nbody-mpirun), and the one batch systems are
+ * usually asked to send before a time limit (Slurm's --signal=USR1@120). */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
 #define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
 
 typedef struct saved_signals {
