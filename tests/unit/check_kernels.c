@@ -253,8 +253,10 @@ static const char *const range_kernels[] = {"direct", "parallel", "knn"};
 static const size_t range_sizes[] = {2, 9, 100, 1029, 2600};
 #define NRANGE_SIZES (sizeof range_sizes / sizeof range_sizes[0])
 
+/* accel_range on positions i0 .. i1-1; order (n entries, when not NULL) receives the
+ * target order they refer to (index order unless the kernel has its own). */
 static void run_range(const char *name, int threads, double eps, nb_particles *p, size_t i0,
-                      size_t i1, double *pot)
+                      size_t i1, double *pot, size_t *order)
 {
     nb_kernel_params kp = {.G = 0.7, .eps = eps, .neighbours = 4, .threads = threads};
     nb_force f;
@@ -264,6 +266,9 @@ static void run_range(const char *name, int threads, double eps, nb_particles *p
     ck_assert(f.kernel->accel_range);
     ck_assert_msg(f.kernel->accel_range(f.state, &f.params, p, i0, i1, pot, &err) == NB_OK,
                   "%s", err.msg);
+    const uint32_t *o = f.kernel->target_order ? f.kernel->target_order(f.state) : NULL;
+    for (size_t k = 0; order && k < p->n; k++)
+        order[k] = o ? o[k] : k;
     nb_force_free(&f);
 }
 
@@ -278,7 +283,9 @@ START_TEST(test_accel_range)
     make_gaussian(n, 77 + (unsigned)n, &part);
     double *pw = nb_alloc_doubles(n), *pp = nb_alloc_doubles(n);
     ck_assert(pw && pp);
-    run_range(name, 1, eps, &whole, 0, n, pw);
+    size_t *order = malloc(n * sizeof *order);
+    ck_assert(order);
+    run_range(name, 1, eps, &whole, 0, n, pw, NULL);
     if (k < 2) { /* the kernel's own accel: the plain build's bits */
         nb_particles plain;
         make_gaussian(n, 77 + (unsigned)n, &plain);
@@ -298,11 +305,15 @@ START_TEST(test_accel_range)
     const int threads[3] = {3, 1, 2};
     for (int r = 0; r < 3; r++) {
         for (size_t i = 0; i < n; i++)
-            if (i < cut[r] || i >= cut[r + 1])
-                part.ax[i] = part.ay[i] = part.az[i] = pp[i] = 12345.0;
-        run_range(name, threads[r], eps, &part, cut[r], cut[r + 1], pp);
+            part.ax[i] = part.ay[i] = part.az[i] = pp[i] = 12345.0;
+        run_range(name, threads[r], eps, &part, cut[r], cut[r + 1], pp, order);
+        /* which targets the range's positions hold */
+        char *in_range = calloc(n, 1);
+        ck_assert(in_range);
+        for (size_t q = cut[r]; q < cut[r + 1]; q++)
+            in_range[order[q]] = 1;
         for (size_t i = 0; i < n; i++) {
-            int in = i >= cut[r] && i < cut[r + 1];
+            int in = in_range[i];
             if (in)
                 ck_assert_msg(part.ax[i] == whole.ax[i] && part.ay[i] == whole.ay[i] &&
                                   part.az[i] == whole.az[i] && pp[i] == pw[i],
@@ -312,7 +323,9 @@ START_TEST(test_accel_range)
                 ck_assert_msg(part.ax[i] == 12345.0 && pp[i] == 12345.0,
                               "%s n=%zu: range %d wrote outside itself at %zu", name, n, r, i);
         }
+        free(in_range);
     }
+    free(order);
     if (k < 2) { /* the exact sums: against the reference, as the tiles are */
         ref r;
         ref_compute(&whole, 0.7, eps, &r);
