@@ -63,7 +63,10 @@ static int check_memory(const nb_config *c, nb_error *err)
 {
     if (!strcmp(c->ic_type, "file"))
         return NB_OK;
-    double need = (double)c->n * 11.0 * sizeof(double), have = HUGE_VAL;
+    /* every rank of a distributed run holds all particles, and those on one node share
+     * its memory (collective: every rank gets here) */
+    int ranks = nb_comm_node_ranks();
+    double need = (double)c->n * 11.0 * sizeof(double) * ranks, have = HUGE_VAL;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
         have = (double)pages * (double)page;
@@ -73,9 +76,10 @@ static int check_memory(const nb_config *c, nb_error *err)
         have = (double)rl.rlim_cur;
     if (need > have)
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone, "
+                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone%s, "
                        "more than the %.3g GB of memory this process may use", c->source, c->n,
-                       need / 1e9, have / 1e9);
+                       need / 1e9, ranks > 1 ? " (every rank on this node holds them all)" : "",
+                       have / 1e9);
     return NB_OK;
 }
 

@@ -86,6 +86,13 @@ mp 3 run "$TMP/bad.cfg" --quiet --set "run.output_dir=\"$TMP/bad\""
 check "bad config on 3 ranks: exit 2 ($RC)" [ "$RC" -eq 2 ]
 check "... one message: $(grep '^nbody:' "$TMP/err" | head -3)" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
 check "... nothing written" [ ! -e "$TMP/bad" ]
+# every rank holds all particles: N that one rank's memory holds but three on this node
+# do not is refused up front (each needs 88 bytes a particle: half the memory per rank)
+mem=$(awk '/^MemTotal:/ { printf "%d", $2 * 1024 / 176 }' /proc/meminfo)
+mp 3 run "$TMP/direct.cfg" --quiet --set "run.output_dir=\"$TMP/mem\"" --set initial_conditions.n=$mem
+check "N = $mem on 3 ranks of one node: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... saying why: $(grep '^nbody:' "$TMP/err")" grep -q 'every rank on this node' "$TMP/err"
+check "... nothing written" [ ! -e "$TMP/mem" ]
 # a bad snapshot: the same
 echo "not HDF5" >"$TMP/junk.h5"
 mp 3 restart "$TMP/junk.h5" --quiet
