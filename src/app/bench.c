@@ -211,10 +211,49 @@ static double median_force_error(const nb_particles *p)
     return med;
 }
 
-/* Best wall time of the timed force evaluations after one untimed warm-up. Under MPI
- * (mpirun -np P nbody bench) every evaluation is the distributed one, rank 0's clock
- * decides how many run (every rank must run as many), and *bytes is what rank 0 sent
- * and received per evaluation. */
+/* One timed operation of the benchmark: a force evaluation or a potential energy. */
+typedef struct timed_op {
+    nb_force *force;           /* a force evaluation of p, or */
+    const nb_particles *p;     /* the exact potential energy of p, on */
+    int threads;               /* threads */
+} timed_op;
+
+static int run_op(const timed_op *op, nb_particles *p, nb_error *err)
+{
+    double w;
+    if (op->force)
+        return nb_force_compute(op->force, p, NULL, err);
+    return nb_potential_energy_ranks(op->p, 1.0, 0.0, op->threads, &w, err);
+}
+
+/* Best wall time of op after one untimed warm-up (done by the caller), at least `repeats`
+ * times and MIN_TIMED_SECONDS in all. Under MPI (mpirun -np P nbody bench) every call is
+ * the distributed one and rank 0's clock decides how many run (every rank must run as
+ * many). */
+static int time_op(const timed_op *op, nb_particles *p, int repeats, double *best,
+                   nb_error *err)
+{
+    double timed = 0.0;
+    int rc = NB_OK;
+    *best = -1.0;
+    for (int r = 0; !rc; r++) {
+        int more = r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS);
+        nb_comm_bcast(&more, sizeof more);
+        if (!more)
+            break;
+        double t0 = now_seconds();
+        rc = run_op(op, p, err);
+        double t = now_seconds() - t0;
+        timed += t;
+        if (*best < 0.0 || t < *best)
+            *best = t;
+    }
+    if (*best <= 0.0)
+        *best = 1e-9; /* below the clock's resolution */
+    return rc;
+}
+
+/* A kernel's force evaluations; *bytes is what rank 0 sent and received per evaluation. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
                      int repeats, double *best, double *bytes, nb_error *err)
 {
@@ -222,42 +261,24 @@ static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_p
     int rc = nb_force_init(&f, kernel->name, kp, p->n, err);
     if (rc)
         return rc;
+    timed_op op = {.force = &f};
     double b0 = nb_comm_bytes();
-    rc = nb_force_compute(&f, p, NULL, err);
+    rc = run_op(&op, p, err); /* warm-up */
     *bytes = nb_comm_bytes() - b0;
-    *best = -1.0;
-    double timed = 0.0;
-    for (int r = 0; !rc; r++) {
-        int more = r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS);
-        nb_comm_bcast(&more, sizeof more);
-        if (!more)
-            break;
-        double t0 = now_seconds();
-        rc = nb_force_compute(&f, p, NULL, err);
-        double t = now_seconds() - t0;
-        timed += t;
-        if (*best < 0.0 || t < *best)
-            *best = t;
-    }
+    if (!rc)
+        rc = time_op(&op, p, repeats, best, err);
     nb_force_free(&f);
     return rc;
 }
 
-/* As time_case, for the exact potential energy on `threads` threads. */
-static double time_potential(const nb_particles *p, int threads, int repeats)
+/* The exact potential energy on `threads` threads (shared among the ranks under MPI, as
+ * in a run's energy rows). */
+static int time_potential(nb_particles *p, int threads, int repeats, double *best,
+                          nb_error *err)
 {
-    volatile double w = nb_potential_energy(p, 1.0, 0.0, threads); /* warm-up */
-    double best = -1.0, timed = 0.0;
-    for (int r = 0; r < repeats || (timed < MIN_TIMED_SECONDS && r < MAX_REPEATS); r++) {
-        double t0 = now_seconds();
-        w = nb_potential_energy(p, 1.0, 0.0, threads);
-        double t = now_seconds() - t0;
-        timed += t;
-        if (best < 0.0 || t < best)
-            best = t;
-    }
-    (void)w;
-    return best > 0.0 ? best : 1e-9;
+    timed_op op = {.p = p, .threads = threads};
+    int rc = run_op(&op, p, err); /* warm-up */
+    return rc ? rc : time_op(&op, p, repeats, best, err);
 }
 
 int nb_bench_main(int argc, char **argv)
@@ -324,8 +345,6 @@ int nb_bench_main(int argc, char **argv)
                     nb_particles_free(&p);
                     return rc;
                 }
-                if (best <= 0.0)
-                    best = 1e-9; /* below the clock's resolution */
                 double pairs = (double)n * (double)(n - 1);
                 printf("kernel=%s n=%zu threads=%d seconds=%.6g interactions_per_second=%.4e",
                        kernel->name, n, threads, best, pairs / best);
@@ -342,7 +361,12 @@ int nb_bench_main(int argc, char **argv)
             }
         }
         for (size_t it = 0; o.potential && it < o.nthreads; it++) {
-            double best = time_potential(&p, o.threads[it], o.repeats);
+            double best;
+            if ((rc = time_potential(&p, o.threads[it], o.repeats, &best, &err))) {
+                fprintf(stderr, "nbody bench: potential, n = %zu: %s\n", n, err.msg);
+                nb_particles_free(&p);
+                return rc;
+            }
             double pairs = (double)n * (double)(n - 1) / 2.0;
             printf("kernel=potential n=%zu threads=%d seconds=%.6g "
                    "interactions_per_second=%.4e pairs_per_second=%.4e\n",

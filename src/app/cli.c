@@ -48,8 +48,8 @@ static const char help_text[] =
     "  --config CONFIG          (restart) take settings from CONFIG instead of the snapshot\n"
     "\n"
     "exit status: 0 finished; 2 usage, configuration or input-file error (nothing written);\n"
-    "3 stopped by SIGINT/SIGTERM/SIGHUP or run.max_wall_seconds after writing a restart\n"
-    "snapshot;"
+    "3 stopped by SIGINT/SIGTERM/SIGHUP/SIGUSR1 or run.max_wall_seconds after writing a restart\n"
+    "snapshot; "
     "1 any other failure.\n";
 
 /* Each command's own --help: its usage line and what it does. */

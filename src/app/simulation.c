@@ -63,7 +63,10 @@ static int check_memory(const nb_config *c, nb_error *err)
 {
     if (!strcmp(c->ic_type, "file"))
         return NB_OK;
-    double need = (double)c->n * 11.0 * sizeof(double), have = HUGE_VAL;
+    /* every rank of a distributed run holds all particles, and those on one node share
+     * its memory (collective: every rank gets here) */
+    int ranks = nb_comm_node_ranks();
+    double need = (double)c->n * 11.0 * sizeof(double) * ranks, have = HUGE_VAL;
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page > 0)
         have = (double)pages * (double)page;
@@ -73,9 +76,10 @@ static int check_memory(const nb_config *c, nb_error *err)
         have = (double)rl.rlim_cur;
     if (need > have)
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone, "
+                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone%s, "
                        "more than the %.3g GB of memory this process may use", c->source, c->n,
-                       need / 1e9, have / 1e9);
+                       need / 1e9, ranks > 1 ? " (every rank on this node holds them all)" : "",
+                       have / 1e9);
     return NB_OK;
 }
 
@@ -158,8 +162,8 @@ static int write_snapshot(sim *s, nb_error *err)
 static int potential_energy(sim *s, double *W, nb_error *err)
 {
     if (!s->pot_force.kernel) {
-        *W = nb_potential_energy(&s->p, s->c.G, s->c.softening, s->c.threads);
-        return NB_OK;
+        return nb_potential_energy_ranks(&s->p, s->c.G, s->c.softening, s->c.threads, W,
+                                         err);
     }
     nb_particles view = s->p;
     view.ax = s->scratch[0];
@@ -235,10 +239,12 @@ static int loop(sim *s, nb_error *err)
     return rc;
 }
 
-/* SIGINT, SIGTERM and SIGHUP become a checkpoint request from the very start of a command,
- * so a stop during set-up (generating particles, the first force or potential) is honoured
- * at the next safe point too. */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+/* SIGINT, SIGTERM, SIGHUP and SIGUSR1 become a checkpoint request from the very start of a
+ * command, so a stop during set-up (generating particles, the first force or potential) is
+ * honoured at the next safe point too. SIGUSR1 is the one Open MPI's mpirun forwards to
+ * the ranks without aborting the job (tools/nbody-mpirun), and the one batch systems are
+ * usually asked to send before a time limit (Slurm's --signal=USR1@120). */
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
 #define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
 
 typedef struct saved_signals {

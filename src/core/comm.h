@@ -19,6 +19,8 @@ void nb_comm_finalize(void);
 int nb_comm_active(void);
 int nb_comm_rank(void);
 int nb_comm_size(void);
+/* The ranks that share this rank's node (its memory): 1 in the plain build. */
+int nb_comm_node_ranks(void);
 /* rank 0: the one that prints, writes the energy log and owns the run directory */
 int nb_comm_root(void);
 

@@ -54,6 +54,20 @@ int nb_comm_rank(void) { return rank; }
 int nb_comm_size(void) { return size; }
 int nb_comm_root(void) { return rank == 0; }
 
+int nb_comm_node_ranks(void)
+{
+    if (!active)
+        return 1;
+    MPI_Comm node;
+    int n = 1;
+    if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL,
+                            &node) == MPI_SUCCESS) {
+        MPI_Comm_size(node, &n);
+        MPI_Comm_free(&node);
+    }
+    return n;
+}
+
 void nb_comm_block(size_t n, size_t *i0, size_t *i1)
 {
     /* in 128 bits: r * n must not overflow for any n */

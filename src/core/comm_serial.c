@@ -18,6 +18,7 @@ int nb_comm_active(void) { return 0; }
 int nb_comm_rank(void) { return 0; }
 int nb_comm_size(void) { return 1; }
 int nb_comm_root(void) { return 1; }
+int nb_comm_node_ranks(void) { return 1; }
 
 void nb_comm_block(size_t n, size_t *i0, size_t *i1)
 {

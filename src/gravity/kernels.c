@@ -86,6 +86,21 @@ int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, siz
     return NB_OK;
 }
 
+/* Every rank's rows of column a, which it holds at positions [i0, i1) of `order`
+ * (particle index order[k] at position k), to every rank: packed in position order into
+ * buf, gathered, and put back in place. */
+static int gather_ordered(double *a, const uint32_t *order, double *buf, size_t n,
+                          size_t i0, size_t i1, nb_error *err)
+{
+    for (size_t k = i0; k < i1; k++)
+        buf[k] = a[order[k]];
+    int rc = nb_comm_allgather(buf, n, i0, i1, err);
+    if (rc == NB_OK)
+        for (size_t k = 0; k < n; k++)
+            a[order[k]] = buf[k];
+    return rc;
+}
+
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err)
 {
     if (!nb_comm_active() || !f->kernel->accel_range)
@@ -95,11 +110,23 @@ int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err)
     size_t i0, i1;
     nb_comm_block(p->n, &i0, &i1);
     int rc = f->kernel->accel_range(f->state, &f->params, p, i0, i1, pot, err);
+    const uint32_t *order =
+        f->kernel->target_order && !rc ? f->kernel->target_order(f->state) : NULL;
+    if (order && !rc && f->gather_n < p->n) {
+        free(f->gather);
+        f->gather_n = 0;
+        if (!(f->gather = nb_alloc_doubles(p->n)))
+            rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the force exchange (%zu rows)",
+                         p->n);
+        else
+            f->gather_n = p->n;
+    }
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
     double *cols[4] = {p->ax, p->ay, p->az, pot};
     for (int c = 0; c < (pot ? 4 : 3) && !rc; c++)
-        rc = nb_comm_allgather(cols[c], p->n, i0, i1, err);
+        rc = order ? gather_ordered(cols[c], order, f->gather, p->n, i0, i1, err)
+                   : nb_comm_allgather(cols[c], p->n, i0, i1, err);
     return nb_comm_agree(rc, err);
 }
 
@@ -107,5 +134,6 @@ void nb_force_free(nb_force *f)
 {
     if (f->kernel && f->kernel->destroy)
         f->kernel->destroy(f->state);
+    free(f->gather);
     memset(f, 0, sizeof *f);
 }

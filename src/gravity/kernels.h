@@ -4,6 +4,7 @@
 #define NB_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "core/params.h"
@@ -51,14 +52,22 @@ typedef struct nb_kernel {
      * thread count or scheduling. */
     int (*accel)(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
                  nb_error *err);
-    /* Distributed runs (core/comm.h): fills ax, ay, az (and pot) of the targets
-     * i0 .. i1-1 only, from all n sources; other entries are left alone. A target's result
-     * must be the same bits whichever range it is computed in (so any rank count gives
-     * the same run): kernels that sum each target alone (knn, tree) run their accel's
-     * per-target code on the range; the pair-symmetric ones (direct, parallel) take a
-     * one-sided sum (pairwise_onesided.c). NULL: every rank runs accel on all n. */
+    /* Distributed runs (core/comm.h): fills ax, ay, az (and pot) of the targets at
+     * positions i0 .. i1-1 of the kernel's target order (below), from all n sources;
+     * other entries may be overwritten with meaningless values (the exchange that follows
+     * replaces them). A target's result must be the same bits whichever range it is
+     * computed in, and the same as accel's (so any rank count gives the plain build's
+     * run): kernels that sum each target alone (knn) run their per-target code on the
+     * range; the pair-symmetric ones (direct, parallel) run every tile on their range's
+     * blocks (pairwise.h). NULL: every rank runs accel on all n. */
     int (*accel_range)(void *state, const nb_kernel_params *kp, nb_particles *p, size_t i0,
                        size_t i1, double *pot, nb_error *err);
+    /* Distributed runs, optional: the target order accel_range's positions refer to, as
+     * its last call left it: position -> particle index, all n of them, the same on every
+     * rank (it may depend on the particle data only). NULL (or a NULL result): index
+     * order. A kernel that walks a tree takes the tree's order, so that a rank's targets
+     * are neighbours in space and share their walks as they do in the serial kernel. */
+    const uint32_t *(*target_order)(const void *state);
 } nb_kernel;
 
 /* The kernel called name, or NULL. */
@@ -81,12 +90,15 @@ typedef struct nb_force {
     const nb_kernel *kernel;
     void *state;
     nb_kernel_params params;
+    double *gather; /* distributed runs: n doubles to exchange rows in the target order */
+    size_t gather_n;
 } nb_force;
 
 int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, size_t n,
                   nb_error *err);
-/* In a distributed run (nb_comm_active) each rank computes its block of targets with
- * accel_range and the blocks are exchanged, so every rank ends with all accelerations. */
+/* In a distributed run (nb_comm_active) each rank computes its block of targets (a block
+ * of the kernel's target order) with accel_range and the blocks are exchanged, so every
+ * rank ends with all accelerations. */
 int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err);
 void nb_force_free(nb_force *f);
 

@@ -84,8 +84,9 @@ static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_err
     return NB_OK;
 }
 
-/* Forces on the particles of one leaf whose index is in [i0, i1) (a distributed run's
- * targets; all of them otherwise), runs of up to `width` at a time. Each particle's sum is
+/* Forces on the particles of one leaf at tree positions [i0, i1) (a distributed run's
+ * targets, a block of the tree order; all of them otherwise), runs of up to `width` at a
+ * time. Each particle's sum is
  * one thread's, over its neighbours in ascending (distance, index) order: the same bits in
  * whatever run it is found. */
 static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
@@ -93,14 +94,13 @@ static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k
                         double *ax, double *ay, double *az, double *pot, size_t i0, size_t i1)
 {
     size_t found[NB_KDTREE_LANES];
-    size_t p1 = (size_t)leaf->start + leaf->count;
-    for (size_t b = leaf->start, e; b < p1; b = e) {
-        if (t->index[b] < i0 || t->index[b] >= i1) {
-            e = b + 1;
-            continue;
-        }
-        for (e = b + 1; e < p1 && e - b < width && t->index[e] >= i0 && t->index[e] < i1; e++)
-            ;
+    size_t p0 = leaf->start, p1 = (size_t)leaf->start + leaf->count;
+    if (p0 < i0)
+        p0 = i0;
+    if (p1 > i1)
+        p1 = i1;
+    for (size_t b = p0, e; b < p1; b = e) {
+        e = b + width < p1 ? b + width : p1;
         size_t c = nb_kdtree_knn_block(t, b, e - b, k, nb, found);
         for (size_t r = 0; r < c; r++) {
             size_t q = b + r, i = t->index[q];
@@ -165,6 +165,13 @@ static int knn_accel_range(void *state, const nb_kernel_params *kp, nb_particles
     return NB_OK;
 }
 
+/* A rank's targets are a block of the tree order: neighbours in space, whose walks are
+ * shared as in the serial kernel. */
+static const uint32_t *knn_target_order(const void *state)
+{
+    return ((const knn_state *)state)->tree.index;
+}
+
 static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
                      nb_error *err)
 {
@@ -206,4 +213,5 @@ const nb_kernel nb_kernel_knn = {
     .destroy = knn_destroy,
     .accel = knn_accel,
     .accel_range = knn_accel_range,
+    .target_order = knn_target_order,
 };

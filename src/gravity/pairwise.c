@@ -6,6 +6,8 @@
 #include "gravity/pairwise_simd.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 int nb_simd_available(nb_simd s)
 {
@@ -239,14 +241,123 @@ void nb_pair_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
     }
 }
 
+/* ---------------------------------------------------------------- running the schedule */
+
+void nb_pair_blocks_of(const nb_pair_plan *pl, size_t i0, size_t i1, size_t *b0, size_t *b1)
+{
+    size_t lo = 0, hi = pl->nb;
+    while (lo < pl->nb && nb_pair_block_start(pl, lo + 1) <= i0)
+        lo++;
+    while (hi > lo && nb_pair_block_start(pl, hi - 1) >= i1)
+        hi--;
+    *b0 = lo;
+    *b1 = i1 > i0 ? hi : lo;
+}
+
+void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int threads,
+                          nb_pair_tile_fn fn, void *ctx)
+{
+    size_t rounds = nb_pair_rounds(pl);
+    /* at most nb/2 tiles run at once: more threads would only wait (same bits anyway) */
+    if ((size_t)threads > pl->nb / 2)
+        threads = (int)(pl->nb / 2);
+    if (threads <= 1) {
+        for (size_t r = 0; r < rounds; r++)
+            for (size_t t = 0; t < nb_pair_round_tiles(pl, r); t++) {
+                size_t bi, bj;
+                nb_pair_tile_blocks(pl, r, t, &bi, &bj);
+                if ((bi >= b0 && bi < b1) || (bj >= b0 && bj < b1))
+                    fn(ctx, r, t);
+            }
+        return;
+    }
+    /* one dependence token per block: the tiles on a block run one after another in
+     * schedule order, tiles on other blocks beside them */
+    char *dep = calloc(pl->nb, 1);
+    if (!dep) {
+        nb_pair_schedule_run(pl, b0, b1, 1, fn, ctx);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    for (size_t r = 0; r < rounds; r++) {
+        for (size_t t = 0; t < nb_pair_round_tiles(pl, r); t++) {
+            size_t bi, bj;
+            nb_pair_tile_blocks(pl, r, t, &bi, &bj);
+            if (!((bi >= b0 && bi < b1) || (bj >= b0 && bj < b1)))
+                continue;
+#pragma omp task default(shared) firstprivate(r, t) depend(inout : dep[bi], dep[bj])
+            fn(ctx, r, t);
+        }
+    }
+    free(dep);
+}
+
+/* The particles outside blocks [b0, b1) take some of their tiles only: their sums are
+ * meaningless, but start from zero so they stay finite and initialised. */
+static void zero_outside(const nb_pair_plan *pl, size_t b0, size_t b1, double *a, double *b,
+                         double *c, double *d)
+{
+    size_t lo = nb_pair_block_start(pl, b0), hi = nb_pair_block_start(pl, b1);
+    double *cols[4] = {a, b, c, d};
+    for (int k = 0; k < 4; k++)
+        if (cols[k]) {
+            memset(cols[k], 0, lo * sizeof(double));
+            memset(cols[k] + hi, 0, (pl->n - hi) * sizeof(double));
+        }
+}
+
+typedef struct force_ctx {
+    nb_simd s;
+    const nb_pair_plan *pl;
+    nb_particles *p;
+    double G, eps2, *pot;
+} force_ctx;
+
+static void force_tile(void *ctx, size_t round, size_t tile)
+{
+    force_ctx *c = ctx;
+    nb_pair_tile(c->s, c->pl, round, tile, c->p, c->G, c->eps2, c->pot);
+}
+
+void nb_pair_accel_range(nb_simd s, nb_particles *p, size_t i0, size_t i1, double G,
+                         double eps2, double *pot, int threads)
+{
+    nb_pair_plan pl = nb_pair_plan_make(p->n);
+    force_ctx c = {s == NB_SIMD_AUTO ? nb_simd_best() : s, &pl, p, G, eps2, pot};
+    size_t b0, b1;
+    nb_pair_blocks_of(&pl, i0, i1, &b0, &b1);
+    zero_outside(&pl, b0, b1, p->ax, p->ay, p->az, pot);
+    nb_pair_schedule_run(&pl, b0, b1, threads, force_tile, &c);
+}
+
 void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *pot)
 {
-    if (s == NB_SIMD_AUTO)
-        s = nb_simd_best();
+    nb_pair_accel_range(s, p, 0, p->n, G, eps2, pot, 1);
+}
+
+typedef struct pot_ctx {
+    nb_simd s;
+    const nb_pair_plan *pl;
+    const nb_particles *p;
+    double eps2, *phi;
+} pot_ctx;
+
+static void pot_tile(void *ctx, size_t round, size_t tile)
+{
+    pot_ctx *c = ctx;
+    nb_pair_pot_tile(c->s, c->pl, round, tile, c->p, c->eps2, c->phi);
+}
+
+void nb_pair_pot_range(nb_simd s, const nb_particles *p, size_t i0, size_t i1, double eps2,
+                       double *phi, int threads)
+{
     nb_pair_plan pl = nb_pair_plan_make(p->n);
-    for (size_t r = 0; r < nb_pair_rounds(&pl); r++)
-        for (size_t t = 0; t < nb_pair_round_tiles(&pl, r); t++)
-            nb_pair_tile(s, &pl, r, t, p, G, eps2, pot);
+    pot_ctx c = {s == NB_SIMD_AUTO ? nb_simd_best() : s, &pl, p, eps2, phi};
+    size_t b0, b1;
+    nb_pair_blocks_of(&pl, i0, i1, &b0, &b1);
+    zero_outside(&pl, b0, b1, phi, NULL, NULL, NULL);
+    nb_pair_schedule_run(&pl, b0, b1, threads, pot_tile, &c);
 }
 
 void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,

@@ -59,6 +59,28 @@ void nb_pair_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
 /* Every tile of every round in order, on one thread. */
 void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *pot);
 
+/* The blocks [*b0, *b1) that hold particles i0 .. i1-1. */
+void nb_pair_blocks_of(const nb_pair_plan *pl, size_t i0, size_t i1, size_t *b0, size_t *b1);
+
+/* Calls fn(ctx, round, tile) for every tile of the schedule that touches a block of
+ * [b0, b1), in schedule order for each block: on the calling thread when threads <= 1,
+ * else as OpenMP tasks on up to `threads` threads (at most nb/2 are ever busy), each
+ * tile depending on its two blocks. So a block of [b0, b1) takes its tiles in the same
+ * order as in a run of the whole schedule on one thread: the same bits. */
+typedef void (*nb_pair_tile_fn)(void *ctx, size_t round, size_t tile);
+void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int threads,
+                          nb_pair_tile_fn fn, void *ctx);
+
+/* nb_pair_tile for every tile touching a block of particles i0 .. i1-1, on `threads`
+ * threads (resolved: >= 1): the accelerations (and pot) of the particles of those blocks,
+ * among them i0 .. i1-1, are those of nb_pair_accel, bit for bit, for any range and
+ * thread count. A distributed run's ranks each take their own range; the tiles shared by
+ * two ranks' blocks are computed by both, which costs about what a one-sided sum would
+ * (N^2/P pair evaluations per rank against the whole schedule's N^2/2) and keeps the
+ * plain build's bits. Other particles' sums are left meaningless (finite). */
+void nb_pair_accel_range(nb_simd s, nb_particles *p, size_t i0, size_t i1, double G,
+                         double eps2, double *pot, int threads);
+
 /* The potential-only tile `tile` of round `round`: adds, for each pair of the tile once,
  * -m_j / sqrt(r_ij^2 + eps2) into phi[i] and -m_i / sqrt(..) into phi[j] (zero-distance
  * pairs skipped when eps2 == 0; no G, accelerations untouched). Round 0 zeroes the sums
@@ -66,5 +88,10 @@ void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *po
  * the same ordering guarantees as nb_pair_tile. */
 void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
                       const nb_particles *p, double eps2, double *phi);
+
+/* The potential-only tiles touching a block of particles i0 .. i1-1, as
+ * nb_pair_accel_range: phi of those blocks' particles as after the whole schedule. */
+void nb_pair_pot_range(nb_simd s, const nb_particles *p, size_t i0, size_t i1, double eps2,
+                       double *phi, int threads);
 
 #endif

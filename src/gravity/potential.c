@@ -1,12 +1,13 @@
 /* The exact potential energy on the force kernels' tile schedule: potential-only tiles
- * (each pair once, both sides' sums) run as OpenMP tasks with block dependencies, as in
- * parallel.c, so each particle's sum phi_i has one fixed order; then a fixed-order tree
- * sum of m_i phi_i. Blocked like the force tiles, so the pair rate holds up at large N. */
+ * (each pair once, both sides' sums) run as OpenMP tasks with block dependencies
+ * (nb_pair_pot_range), so each particle's sum phi_i has one fixed order; then a
+ * fixed-order tree sum of m_i phi_i. A distributed run shares the tiles out by blocks. Blocked like the force tiles, so the pair rate holds up at large N. */
 #include "gravity/potential.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/comm.h"
 #include "core/threads.h"
 
 /* sum m_i phi_i over [i0, i1): runs of 64 in index order, halves added pairwise, a fixed
@@ -53,32 +54,7 @@ double nb_potential_energy_path(nb_simd s, const nb_particles *p, double G, doub
     double *phi = nb_alloc_doubles(n);
     if (!phi)
         return G * pot_unblocked(p, eps2);
-    nb_pair_plan pl = nb_pair_plan_make(n);
-    size_t rounds = nb_pair_rounds(&pl);
-    /* at most nb/2 tiles run at once: more threads would only wait (same bits anyway) */
-    int nt = nb_threads(threads);
-    if ((size_t)nt > pl.nb / 2)
-        nt = (int)(pl.nb / 2);
-    if (nt <= 1) {
-        for (size_t r = 0; r < rounds; r++)
-            for (size_t t = 0; t < nb_pair_round_tiles(&pl, r); t++)
-                nb_pair_pot_tile(s, &pl, r, t, p, eps2, phi);
-    } else {
-#pragma omp parallel num_threads(nt)
-#pragma omp single
-        for (size_t r = 0; r < rounds; r++) {
-            for (size_t t = 0; t < nb_pair_round_tiles(&pl, r); t++) {
-                size_t bi, bj;
-                nb_pair_tile_blocks(&pl, r, t, &bi, &bj);
-                size_t i0 = nb_pair_block_start(&pl, bi), j0 = nb_pair_block_start(&pl, bj);
-                (void)i0; /* read only by the depend clause: unused without OpenMP */
-                (void)j0;
-                /* a block's first sum stands for the whole block */
-#pragma omp task default(shared) firstprivate(r, t) depend(inout : phi[i0], phi[j0])
-                nb_pair_pot_tile(s, &pl, r, t, p, eps2, phi);
-            }
-        }
-    }
+    nb_pair_pot_range(s, p, 0, n, eps2, phi, nb_threads(threads));
     /* each pair sits in both sides' sums: W = G/2 sum_i m_i phi_i */
     double w = weighted_sum(p->m, phi, 0, n);
     free(phi);
@@ -88,4 +64,29 @@ double nb_potential_energy_path(nb_simd s, const nb_particles *p, double G, doub
 double nb_potential_energy(const nb_particles *p, double G, double eps, int threads)
 {
     return nb_potential_energy_path(NB_SIMD_AUTO, p, G, eps, threads);
+}
+
+int nb_potential_energy_ranks(const nb_particles *p, double G, double eps, int threads,
+                              double *W, nb_error *err)
+{
+    size_t n = p->n, i0, i1;
+    if (!nb_comm_active() || nb_comm_size() == 1 || n < 2) {
+        *W = nb_potential_energy(p, G, eps, threads);
+        return NB_OK;
+    }
+    double *phi = nb_alloc_doubles(n);
+    int rc = phi ? NB_OK
+                 : nb_fail(err, NB_ERR_RUNTIME, "out of memory for %zu potential sums", n);
+    /* agreed before the exchange, so no rank waits in it for one that cannot join */
+    if ((rc = nb_comm_agree(rc, err))) {
+        free(phi);
+        return rc;
+    }
+    nb_comm_block(n, &i0, &i1);
+    nb_pair_pot_range(NB_SIMD_AUTO, p, i0, i1, eps * eps, phi, nb_threads(threads));
+    rc = nb_comm_agree(nb_comm_allgather(phi, n, i0, i1, err), err);
+    if (rc == NB_OK)
+        *W = 0.5 * G * weighted_sum(p->m, phi, 0, n);
+    free(phi);
+    return rc;
 }

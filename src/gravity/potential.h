@@ -3,6 +3,7 @@
 #ifndef NB_POTENTIAL_H
 #define NB_POTENTIAL_H
 
+#include "core/error.h"
 #include "core/particles.h"
 #include "gravity/pairwise.h"
 
@@ -15,5 +16,13 @@ double nb_potential_energy(const nb_particles *p, double G, double eps, int thre
  * this CPU cannot run (nb_simd_available) must not be asked for. */
 double nb_potential_energy_path(nb_simd s, const nb_particles *p, double G, double eps,
                                 int threads);
+
+/* The same in a distributed run (core/comm.h): each rank sums the tiles of its block of
+ * particles, the per-particle sums are exchanged, and every rank adds them in the serial
+ * order: *W has nb_potential_energy's bits for any rank count. Collective: every rank
+ * calls it. Not distributed: nb_potential_energy. Returns NB_OK or NB_ERR_RUNTIME (out of
+ * memory on any rank, a failed exchange), agreed by all ranks. */
+int nb_potential_energy_ranks(const nb_particles *p, double G, double eps, int threads,
+                              double *W, nb_error *err);
 
 #endif

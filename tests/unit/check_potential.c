@@ -100,6 +100,35 @@ START_TEST(test_thread_count_bits)
 END_TEST
 
 /* Each vector path against the portable one. */
+/* The per-particle sums of a range of particles (a distributed run's rank, any block cut)
+ * are those of the whole schedule, bit for bit, on 1 and 2 threads. */
+START_TEST(test_range_bits)
+{
+    static const size_t ns[] = {300, 2600, 5000};
+    for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++) {
+        size_t n = ns[c];
+        nb_particles p;
+        make_set(n, 4, &p);
+        double *whole = nb_alloc_doubles(n), *part = nb_alloc_doubles(n);
+        ck_assert(whole && part);
+        nb_pair_pot_range(NB_SIMD_AUTO, &p, 0, n, 1e-4, whole, 1);
+        size_t cuts[][2] = {{0, n / 3}, {n / 3, 2 * n / 3}, {2 * n / 3, n}, {n / 2, n / 2 + 1},
+                            {7, 9}};
+        for (size_t k = 0; k < sizeof cuts / sizeof cuts[0]; k++)
+            for (int t = 1; t <= 2; t++) {
+                nb_pair_pot_range(NB_SIMD_AUTO, &p, cuts[k][0], cuts[k][1], 1e-4, part, t);
+                for (size_t i = cuts[k][0]; i < cuts[k][1]; i++)
+                    ck_assert_msg(!memcmp(&whole[i], &part[i], sizeof part[i]),
+                                  "n=%zu range %zu..%zu on %d threads: phi[%zu] %.17g != %.17g",
+                                  n, cuts[k][0], cuts[k][1], t, i, part[i], whole[i]);
+            }
+        free(whole);
+        free(part);
+        nb_particles_free(&p);
+    }
+}
+END_TEST
+
 START_TEST(test_paths_vs_generic)
 {
     static const nb_simd paths[] = {NB_SIMD_AVX2, NB_SIMD_AVX512};
@@ -153,6 +182,7 @@ static Suite *potential_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_vs_reference, 0, (int)(2 * NSIZES));
     tcase_add_test(tc, test_thread_count_bits);
+    tcase_add_test(tc, test_range_bits);
     tcase_add_test(tc, test_paths_vs_generic);
     tcase_add_test(tc, test_pair_count_and_coincident);
     suite_add_tcase(s, tc);
