@@ -164,13 +164,13 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     return NB_OK;
 }
 
-/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones and 4
- * double particle arrays, each with room for the cell list's padding. */
+/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones, 4
+ * double particle arrays and 4 float ones, each with room for the cell list's padding. */
 static int reserve_bufs(tree_state *s, int slots, nb_error *err)
 {
     if (slots <= s->slots)
         return NB_OK;
-    enum { FARRAYS = 11, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES };
+    enum { FARRAYS = 15, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES };
     /* one block per thread: doubles first, then floats (LIST_LEN is even, so 8-aligned) */
     const size_t per = DARRAYS * LIST_LEN * sizeof(double) + FARRAYS * LIST_LEN * sizeof(float);
     walk_buf *b = calloc((size_t)slots, sizeof *b);
@@ -188,7 +188,8 @@ static int reserve_bufs(tree_state *s, int slots, nb_error *err)
                                &l->dcy,  &l->dcz,  &l->dcm,  &l->dqxx, &l->dqyy,
                                &l->dqzz, &l->dqxy, &l->dqxz, &l->dqyz, &l->dctr};
         float **c[FARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx, &l->qyy,
-                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr};
+                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr, &l->fpx,
+                              &l->fpy, &l->fpz, &l->fpm};
         for (int j = 0; j < DARRAYS; j++)
             *d[j] = a + (size_t)j * LIST_LEN;
         for (int j = 0; j < FARRAYS; j++)
@@ -396,6 +397,9 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
      * could overflow. Such cells are rare (a small node just outside the group's box). */
     double dmin2 = ldexp(gd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
     dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
+    /* particle pairs closer than 1/64 of the group's size are summed in double */
+    double fn2 = ldexp(gd2, -12) * S * S;
+    g->fnear2 = (float)(fn2 > 0x1p-60 ? fn2 : 0x1p-60);
     l->nc = l->np = 0;
     l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
     size_t sp = 0;
@@ -452,6 +456,13 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             memcpy(l->py + c, t->y + q0, n * sizeof(double));
             memcpy(l->pz + c, t->z + q0, n * sizeof(double));
             memcpy(l->pm + c, t->m + q0, n * sizeof(double));
+            if (!l->dbl)
+                for (size_t j = 0; j < n; j++) {
+                    l->fpx[c + j] = (float)((t->x[q0 + j] - o[0]) * S);
+                    l->fpy[c + j] = (float)((t->y[q0 + j] - o[1]) * S);
+                    l->fpz[c + j] = (float)((t->z[q0 + j] - o[2]) * S);
+                    l->fpm[c + j] = (float)(t->m[q0 + j] * MS);
+                }
             l->np += n;
         } else {
             /* the right child is far away in the array: fetch it while the left

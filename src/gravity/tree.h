@@ -30,6 +30,9 @@ typedef struct nb_tree_lists {
      * and theta -> 0 must give the direct sum to double precision. */
     double *dcx, *dcy, *dcz, *dcm, *dqxx, *dqyy, *dqzz, *dqxy, *dqxz, *dqyz, *dctr;
     double *px, *py, *pz, *pm;
+    /* The particles again in float, in the cells' frame (nb_tree_group), unless dbl: summed
+     * like the cells, eight float lanes, but for pairs closer than fnear (nb_tree_eval_parts). */
+    float *fpx, *fpy, *fpz, *fpm;
     size_t nc, np;
     int dbl;
 } nb_tree_lists;
@@ -50,6 +53,8 @@ typedef struct nb_tree_group {
         sp[NB_TREE_GROUP_MAX];
     float fx[NB_TREE_GROUP_MAX], fy[NB_TREE_GROUP_MAX], fz[NB_TREE_GROUP_MAX];
     float feps2;          /* eps^2 * lscale^2 */
+    float fnear2;         /* particle pairs closer than this (squared, scaled) are summed in
+                           * double: 1/64 of the group's size, at least 2^-30 */
     double ascale, pscale;
 } nb_tree_group;
 
@@ -65,7 +70,12 @@ void nb_tree_interactions(const void *state, double *cells, double *parts);
  * build's target), in float over runs of cells and in double across runs. The list
  * arrays must have room for NB_TREE_CELL_LANES - 1 entries past nc (the padding). */
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
-/* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped. */
+/* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped.
+ * Unless dbl, in float like the cells (fpx ..), eight AVX2 lanes: float coordinates
+ * relative to the group's centre are good to 2^-25 of its size, so pairs closer than
+ * fnear (1/64 of it) are left out of the float sum and added in double from px ..: every
+ * pair's separation is then good to about 4e-6, coincident points included. Room for
+ * NB_TREE_CELL_LANES - 1 entries past np, as for the cells. */
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
 /* The group's pairs among themselves, each target with every other one. */
 void nb_tree_eval_self(nb_tree_group *g, double eps2);

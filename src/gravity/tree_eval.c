@@ -4,6 +4,7 @@
 #include "gravity/tree.h"
 
 #include <math.h>
+#include <stdint.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define NB_HAVE_X86 1
@@ -63,6 +64,73 @@ static void cells_generic(nb_tree_lists *l, nb_tree_group *g)
         g->sy[r] += g->ascale * sy;
         g->sz[r] += g->ascale * sz;
         g->sp[r] += g->pscale * sp;
+    }
+}
+
+/* One particle-list pair in double, as parts_body: the near pairs of the float loops. */
+static void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t r, size_t k,
+                         double eps2)
+{
+    double dx = l->px[k] - g->x[r], dy = l->py[k] - g->y[r], dz = l->pz[k] - g->z[r];
+    double r2 = dx * dx + dy * dy + dz * dz + eps2;
+    if (!(r2 > 0.0))
+        return;
+    double g1 = 1.0 / sqrt(r2), mg1 = l->pm[k] * g1, w = mg1 * g1 * g1;
+    g->sx[r] += w * dx;
+    g->sy[r] += w * dy;
+    g->sz[r] += w * dz;
+    g->sp[r] -= mg1;
+}
+
+/* Particles in float, the cells' frame (theta >= NB_TREE_FLOAT_THETA): point masses,
+ * g1 = 1 / sqrt(R^2 + eps^2). Float coordinates relative to the group's centre are good to
+ * 2^-25 of the group's size, so pairs closer than nb_tree_group.fnear (1/64 of the group's
+ * size) are left out of the float sum and summed again in double from the list's double
+ * copy (px ..): every pair's separation is good to about 4e-6, coincident points included. */
+static void fparts_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
+{
+    const size_t n = l->np;
+    const float *restrict px = l->fpx, *restrict py = l->fpy, *restrict pz = l->fpz;
+    const float *restrict pm = l->fpm;
+    const float e2 = g->feps2, near2 = g->fnear2;
+    unsigned char near[NB_TREE_LIST_CAP];
+    for (size_t r = 0; r < g->cnt; r++) {
+        const float xi = g->fx[r], yi = g->fy[r], zi = g->fz[r];
+        double sx = 0.0, sy = 0.0, sz = 0.0, sp = 0.0;
+        int any = 0;
+#pragma omp simd reduction(| : any)
+        for (size_t k = 0; k < n; k++) {
+            float dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+            near[k] = dx * dx + dy * dy + dz * dz < near2;
+            any |= near[k];
+        }
+        for (size_t k0 = 0; k0 < n; k0 += CELL_RUN) {
+            size_t k1 = n - k0 < CELL_RUN ? n : k0 + CELL_RUN;
+            float ax = 0.0f, ay = 0.0f, az = 0.0f, ph = 0.0f;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+            for (size_t k = k0; k < k1; k++) {
+                float dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+                float r2 = dx * dx + dy * dy + dz * dz + e2;
+                float g1 = near[k] ? 0.0f : 1.0f / sqrtf(near[k] ? 1.0f : r2);
+                float mg1 = pm[k] * g1, w = mg1 * g1 * g1;
+                ax += w * dx;
+                ay += w * dy;
+                az += w * dz;
+                ph -= mg1;
+            }
+            sx += ax;
+            sy += ay;
+            sz += az;
+            sp += ph;
+        }
+        g->sx[r] += g->ascale * sx;
+        g->sy[r] += g->ascale * sy;
+        g->sz[r] += g->ascale * sz;
+        g->sp[r] += g->pscale * sp;
+        if (any)
+            for (size_t k = 0; k < n; k++)
+                if (near[k])
+                    pair_double(l, g, r, k, eps2);
     }
 }
 
@@ -251,6 +319,62 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
     }
 }
 
+/* fparts_generic in AVX2 intrinsics: vrsqrtps and one Newton step, as the cells; near
+ * pairs (rare: a nearest neighbour at 1/64 of the group's size) are noted and redone in
+ * double after the target's float sum. */
+__attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb_tree_group *g,
+                                                            double eps2)
+{
+    const size_t n = l->np; /* a multiple of 8: padded by nb_tree_eval_parts */
+    const float *px = l->fpx, *py = l->fpy, *pz = l->fpz, *pm = l->fpm;
+    const __m256 e2 = _mm256_set1_ps(g->feps2), half = _mm256_set1_ps(0.5f);
+    const __m256 three_half = _mm256_set1_ps(1.5f), near2 = _mm256_set1_ps(g->fnear2);
+    uint32_t near[NB_TREE_LIST_CAP + NB_TREE_CELL_LANES];
+    for (size_t r = 0; r < g->cnt; r++) {
+        const __m256 xi = _mm256_set1_ps(g->fx[r]), yi = _mm256_set1_ps(g->fy[r]);
+        const __m256 zi = _mm256_set1_ps(g->fz[r]);
+        __m256d sx = _mm256_setzero_pd(), sy = sx, sz = sx, sp = sx;
+        size_t nnear = 0;
+        for (size_t k0 = 0; k0 < n; k0 += CELL_RUN) {
+            size_t k1 = n - k0 < CELL_RUN ? n : k0 + CELL_RUN;
+            __m256 ax = _mm256_setzero_ps(), ay = ax, az = ax, ph = ax;
+            for (size_t k = k0; k < k1; k += 8) {
+                __m256 dx = _mm256_sub_ps(_mm256_loadu_ps(px + k), xi);
+                __m256 dy = _mm256_sub_ps(_mm256_loadu_ps(py + k), yi);
+                __m256 dz = _mm256_sub_ps(_mm256_loadu_ps(pz + k), zi);
+                __m256 d2 = _mm256_fmadd_ps(dx, dx, _mm256_fmadd_ps(dy, dy, _mm256_mul_ps(dz, dz)));
+                __m256 isnear = _mm256_cmp_ps(d2, near2, _CMP_LT_OQ);
+                int mask = _mm256_movemask_ps(isnear);
+                if (__builtin_expect(mask != 0, 0))
+                    for (int j = 0; j < 8; j++)
+                        if (mask >> j & 1)
+                            near[nnear++] = (uint32_t)(k + (size_t)j);
+                __m256 r2 = _mm256_add_ps(d2, e2);
+                __m256 y = _mm256_rsqrt_ps(r2);
+                __m256 g1 = _mm256_mul_ps(
+                    y, _mm256_fnmadd_ps(_mm256_mul_ps(half, r2), _mm256_mul_ps(y, y), three_half));
+                g1 = _mm256_andnot_ps(isnear, g1); /* also clears r2 = 0's inf and NaN */
+                __m256 mg1 = _mm256_mul_ps(_mm256_loadu_ps(pm + k), g1);
+                __m256 w = _mm256_mul_ps(mg1, _mm256_mul_ps(g1, g1));
+                ax = _mm256_fmadd_ps(w, dx, ax);
+                ay = _mm256_fmadd_ps(w, dy, ay);
+                az = _mm256_fmadd_ps(w, dz, az);
+                ph = _mm256_sub_ps(ph, mg1);
+            }
+            sx = widen_add(sx, ax);
+            sy = widen_add(sy, ay);
+            sz = widen_add(sz, az);
+            sp = widen_add(sp, ph);
+        }
+        g->sx[r] += g->ascale * hsum4(sx);
+        g->sy[r] += g->ascale * hsum4(sy);
+        g->sz[r] += g->ascale * hsum4(sz);
+        g->sp[r] += g->pscale * hsum4(sp);
+        for (size_t j = 0; j < nnear; j++)
+            pair_double(l, g, r, near[j], eps2);
+    }
+}
+
 __attribute__((target("avx2,fma"))) static void dcells_avx2(nb_tree_lists *l, nb_tree_group *g,
                                                             double eps2)
 {
@@ -310,6 +434,31 @@ void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double ep
 
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
+    if (!l->dbl) {
+#if NB_HAVE_X86
+        if (use_avx2(s)) {
+            /* massless copies of the last particle; a near copy is redone in double, where
+             * its zero mass adds exact zeros too */
+            while (l->np % NB_TREE_CELL_LANES) {
+                size_t k = l->np++;
+                l->fpx[k] = l->fpx[k - 1];
+                l->fpy[k] = l->fpy[k - 1];
+                l->fpz[k] = l->fpz[k - 1];
+                l->px[k] = l->px[k - 1];
+                l->py[k] = l->py[k - 1];
+                l->pz[k] = l->pz[k - 1];
+                l->fpm[k] = 0.0f;
+                l->pm[k] = 0.0;
+            }
+            fparts_avx2(l, g, eps2);
+            l->np = 0;
+            return;
+        }
+#endif
+        fparts_generic(l, g, eps2);
+        l->np = 0;
+        return;
+    }
 #if NB_HAVE_X86
     if (use_avx2(s)) {
         parts_avx2(l, g, eps2);
