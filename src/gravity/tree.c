@@ -355,6 +355,27 @@ static inline double box_dist2(const double *c, const double *lo, const double *
     return d2;
 }
 
+/* Appends tree points q0 .. q0 + n - 1 to the particle list: double, and unless dbl also
+ * float in the frame of origin o and scales S, MS (as g->fx; the group's own points must
+ * come out bit for bit as g->fx .. for self0 to meet itself at distance 0). */
+static void append_points(nb_tree_lists *l, const nb_kdtree *t, size_t q0, size_t n,
+                          const double *o, double S, double MS)
+{
+    size_t c = l->np;
+    memcpy(l->px + c, t->x + q0, n * sizeof(double));
+    memcpy(l->py + c, t->y + q0, n * sizeof(double));
+    memcpy(l->pz + c, t->z + q0, n * sizeof(double));
+    memcpy(l->pm + c, t->m + q0, n * sizeof(double));
+    if (!l->dbl)
+        for (size_t j = 0; j < n; j++) {
+            l->fpx[c + j] = (float)((t->x[q0 + j] - o[0]) * S);
+            l->fpy[c + j] = (float)((t->y[q0 + j] - o[1]) * S);
+            l->fpz[c + j] = (float)((t->z[q0 + j] - o[2]) * S);
+            l->fpm[c + j] = (float)(t->m[q0 + j] * MS);
+        }
+    l->np += n;
+}
+
 /* Walks the tree for the group `group`, evaluating the lists whenever one fills, and
  * writes the group's results. The walk order (depth first, left before right) and the
  * flush points depend only on the tree, so each target's sum has one fixed order. */
@@ -401,6 +422,8 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     double fn2 = ldexp(gd2, -12) * S * S;
     g->fnear2 = (float)(fn2 > 0x1p-60 ? fn2 : 0x1p-60);
     l->nc = l->np = 0;
+    l->self0 = SIZE_MAX;
+    l->pfloat = 0;
     l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
     size_t sp = 0;
     b->stack[sp++] = 0;
@@ -418,6 +441,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                 nb_tree_eval_cells(simd, l, g, eps2);
             }
             size_t c = l->nc++;
+            l->pfloat = !l->dbl;
             if (l->dbl) {
                 const double *q = s->quad[k].q;
                 l->dcx[c] = mo->c[0];
@@ -451,19 +475,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                 b->npart += (double)(l->np * cnt);
                 nb_tree_eval_parts(simd, l, g, eps2);
             }
-            size_t c = l->np;
-            memcpy(l->px + c, t->x + q0, n * sizeof(double));
-            memcpy(l->py + c, t->y + q0, n * sizeof(double));
-            memcpy(l->pz + c, t->z + q0, n * sizeof(double));
-            memcpy(l->pm + c, t->m + q0, n * sizeof(double));
-            if (!l->dbl)
-                for (size_t j = 0; j < n; j++) {
-                    l->fpx[c + j] = (float)((t->x[q0 + j] - o[0]) * S);
-                    l->fpy[c + j] = (float)((t->y[q0 + j] - o[1]) * S);
-                    l->fpz[c + j] = (float)((t->z[q0 + j] - o[2]) * S);
-                    l->fpm[c + j] = (float)(t->m[q0 + j] * MS);
-                }
-            l->np += n;
+            append_points(l, t, q0, n, o, S, MS);
         } else {
             /* the right child is far away in the array: fetch it while the left
              * subtree is walked */
@@ -476,9 +488,18 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     }
     b->ncell += (double)(l->nc * cnt);
     b->npart += (double)(l->np * cnt + cnt * (cnt - 1));
+    const int self_in_list = l->pfloat;
+    if (self_in_list) {
+        /* the group's own pairs in the float particle loop too: its points as particles */
+        if (l->np + cnt > NB_TREE_LIST_CAP)
+            nb_tree_eval_parts(simd, l, g, eps2);
+        append_points(l, t, p0, cnt, o, S, MS);
+        l->self0 = l->np - cnt;
+    }
     nb_tree_eval_cells(simd, l, g, eps2);
     nb_tree_eval_parts(simd, l, g, eps2);
-    nb_tree_eval_self(g, eps2);
+    if (!self_in_list)
+        nb_tree_eval_self(g, eps2);
     for (size_t r = 0; r < cnt; r++) {
         size_t i = t->index[p0 + r];
         p->ax[i] = G * g->sx[r];

@@ -34,7 +34,14 @@ typedef struct nb_tree_lists {
      * like the cells, eight float lanes, but for pairs closer than fnear (nb_tree_eval_parts). */
     float *fpx, *fpy, *fpz, *fpm;
     size_t nc, np;
+    /* Where the group's own points start in the particle list (float lists only, after the
+     * walk), or SIZE_MAX: target r is entry self0 + r, which the sums skip. */
+    size_t self0;
     int dbl;
+    /* The particle list is summed in float (fpx ..): set by the walk once it has accepted a
+     * node (never with dbl). Until then the group's result is exact, so it stays double:
+     * a walk that approximates nothing (small N) gives the direct sum to rounding. */
+    int pfloat;
 } nb_tree_lists;
 
 /* The smallest theta whose cells are summed in float (quadrupole truncation error about
@@ -71,13 +78,14 @@ void nb_tree_interactions(const void *state, double *cells, double *parts);
  * arrays must have room for NB_TREE_CELL_LANES - 1 entries past nc (the padding). */
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
 /* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped.
- * Unless dbl, in float like the cells (fpx ..), eight AVX2 lanes: float coordinates
+ * With pfloat, in float like the cells (fpx ..), eight AVX2 lanes: float coordinates
  * relative to the group's centre are good to 2^-25 of its size, so pairs closer than
  * fnear (1/64 of it) are left out of the float sum and added in double from px ..: every
  * pair's separation is then good to about 4e-6, coincident points included. Room for
  * NB_TREE_CELL_LANES - 1 entries past np, as for the cells. */
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
-/* The group's pairs among themselves, each target with every other one. */
+/* The group's pairs among themselves, each target with every other one, in double (the
+ * float lists hold the group's points as particles instead: self0). */
 void nb_tree_eval_self(nb_tree_group *g, double eps2);
 
 #endif

@@ -73,8 +73,8 @@ static void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t r, size
 {
     double dx = l->px[k] - g->x[r], dy = l->py[k] - g->y[r], dz = l->pz[k] - g->z[r];
     double r2 = dx * dx + dy * dy + dz * dz + eps2;
-    if (!(r2 > 0.0))
-        return;
+    if (!(r2 > 0.0) || k == l->self0 + r)
+        return; /* coincident points (eps = 0), or the target itself */
     double g1 = 1.0 / sqrt(r2), mg1 = l->pm[k] * g1, w = mg1 * g1 * g1;
     g->sx[r] += w * dx;
     g->sy[r] += w * dy;
@@ -86,7 +86,8 @@ static void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t r, size
  * g1 = 1 / sqrt(R^2 + eps^2). Float coordinates relative to the group's centre are good to
  * 2^-25 of the group's size, so pairs closer than nb_tree_group.fnear (1/64 of the group's
  * size) are left out of the float sum and summed again in double from the list's double
- * copy (px ..): every pair's separation is good to about 4e-6, coincident points included. */
+ * copy (px ..): every pair's separation is good to about 4e-6, coincident points included.
+ * A target meets itself (self0) at distance 0, so always in the double pass, which skips it. */
 static void fparts_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
     const size_t n = l->np;
@@ -434,7 +435,7 @@ void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double ep
 
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
-    if (!l->dbl) {
+    if (l->pfloat) {
 #if NB_HAVE_X86
         if (use_avx2(s)) {
             /* massless copies of the last particle; a near copy is redone in double, where
@@ -452,11 +453,13 @@ void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double ep
             }
             fparts_avx2(l, g, eps2);
             l->np = 0;
+            l->self0 = SIZE_MAX;
             return;
         }
 #endif
         fparts_generic(l, g, eps2);
         l->np = 0;
+        l->self0 = SIZE_MAX;
         return;
     }
 #if NB_HAVE_X86
