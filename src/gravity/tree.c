@@ -51,18 +51,14 @@ _Static_assert(STACK_CAP > NB_KDTREE_DEPTH_MAX, "room for the deepest tree");
 _Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
 
 
-/* A node's moments in double, as the reverse sweep builds them; the walk reads the compact
- * tree_wnode and tree_fmom copies instead (and m, tr here only for theta below
+/* A node's mass and trace in double, beside its centre of mass (tree_wnode.c) and its
+ * quadrupole (tree_quad): what the reverse sweep builds parents from; the walk reads the
+ * compact tree_wnode and tree_fmom copies instead (and these only for theta below
  * NB_TREE_FLOAT_THETA). */
-typedef struct tree_node {
-    double c[3];   /* centre of mass */
-    double bmax;   /* largest distance from c to a corner of the node's box */
+typedef struct tree_mt {
     double m;      /* mass */
     double tr;     /* sum m |d|^2, d = x - c */
-    uint32_t start, count, left, right; /* as in nb_kdtree_node */
-} tree_node;
-_Static_assert(sizeof(tree_node) == 64, "one cache line per node");
-
+} tree_mt;
 
 /* What the walk reads of every visited node, two to a cache line: the walk is bound by
  * the latency of fetching nodes (perf at 1e6: a quarter of an evaluation), and a node's
@@ -99,7 +95,7 @@ typedef struct walk_buf {
 
 typedef struct tree_state {
     nb_kdtree tree;
-    tree_node *wn;      /* one per node of the tree's capacity */
+    tree_mt *mt;        /* one per node of the tree's capacity */
     tree_wnode *walk;   /* likewise */
     uint8_t *lcount;    /* likewise: a leaf's point count */
     tree_quad *quad;    /* likewise */
@@ -120,7 +116,7 @@ static void tree_destroy(void *state)
     if (!s)
         return;
     nb_kdtree_free(&s->tree);
-    free(s->wn);
+    free(s->mt);
     free(s->walk);
     free(s->lcount);
     free(s->quad);
@@ -135,13 +131,13 @@ static void tree_destroy(void *state)
 static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
 {
     nb_kdtree_free(&s->tree);
-    free(s->wn);
+    free(s->mt);
     free(s->walk);
     free(s->lcount);
     free(s->quad);
     free(s->fmom);
     free(s->groups);
-    s->wn = NULL;
+    s->mt = NULL;
     s->walk = NULL;
     s->lcount = NULL;
     s->quad = NULL;
@@ -153,13 +149,13 @@ static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     int rc = nb_kdtree_init_split(&s->tree, cap, leaf, NB_KDTREE_SPLIT_MIDPOINT, err);
     if (rc)
         return rc;
-    s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
+    s->mt = malloc(s->tree.node_cap * sizeof *s->mt);
     s->walk = aligned_alloc(64, (s->tree.node_cap + 1) / 2 * 2 * sizeof *s->walk);
     s->lcount = malloc(s->tree.node_cap);
     s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
     s->fmom = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom); /* 32 | the size */
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
-    if (!s->wn || !s->walk || !s->lcount || !s->quad || !s->fmom || !s->groups)
+    if (!s->mt || !s->walk || !s->lcount || !s->quad || !s->fmom || !s->groups)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }
@@ -231,7 +227,7 @@ static int tree_create(void **state, const nb_kernel_params *kp, size_t n, nb_er
 
 /* ---- moments: one sweep from the last node to the first, children before parents ---- */
 
-static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node *mo,
+static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, double *co, tree_mt *mo,
                         tree_quad *qo)
 {
     size_t p0 = nd->start, p1 = p0 + nd->count;
@@ -263,7 +259,7 @@ static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node 
     }
     double tr = s[0] + s[1] + s[2];
     mo->m = m;
-    memcpy(mo->c, c, sizeof c);
+    memcpy(co, c, sizeof c);
     for (int k = 0; k < 3; k++) {
         qo->q[k] = 3.0 * s[k] - tr;
         qo->q[k + 3] = 3.0 * s[k + 3];
@@ -271,22 +267,24 @@ static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node 
     mo->tr = tr;
 }
 
-/* Parallel-axis shift of child moments a and b to their common centre of mass. */
-static void merge_moment(const tree_node *a, const tree_quad *qa, const tree_node *b,
-                         const tree_quad *qb, const nb_kdtree_node *nd, tree_node *mo,
-                         tree_quad *qo)
+/* Parallel-axis shift of child moments a and b (centres ca, cb) to their common centre of
+ * mass co. */
+static void merge_moment(const double *ca, const tree_mt *a, const tree_quad *qa,
+                         const double *cb, const tree_mt *b, const tree_quad *qb,
+                         const nb_kdtree_node *nd, double *co, tree_mt *mo, tree_quad *qo)
 {
     double m = a->m + b->m;
     for (int d = 0; d < 3; d++)
-        mo->c[d] = m > 0.0 ? (a->m * a->c[d] + b->m * b->c[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
+        co[d] = m > 0.0 ? (a->m * ca[d] + b->m * cb[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
     mo->m = m;
     for (int k = 0; k < 6; k++)
         qo->q[k] = qa->q[k] + qb->q[k];
     mo->tr = a->tr + b->tr;
-    const tree_node *ch[2] = {a, b};
+    const double *cc[2] = {ca, cb};
+    const tree_mt *ch[2] = {a, b};
     for (int j = 0; j < 2; j++) {
-        double dx = ch[j]->c[0] - mo->c[0], dy = ch[j]->c[1] - mo->c[1];
-        double dz = ch[j]->c[2] - mo->c[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
+        double dx = cc[j][0] - co[0], dy = cc[j][1] - co[1];
+        double dz = cc[j][2] - co[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
         qo->q[0] += w * (3.0 * dx * dx - d2);
         qo->q[1] += w * (3.0 * dy * dy - d2);
         qo->q[2] += w * (3.0 * dz * dz - d2);
@@ -302,27 +300,24 @@ static void compute_moments(tree_state *s)
     const nb_kdtree *t = &s->tree;
     for (size_t k = t->nnodes; k-- > 0;) {
         const nb_kdtree_node *nd = &t->nodes[k];
-        tree_node *mo = &s->wn[k];
+        tree_wnode *w = &s->walk[k];
+        double c[3];
         if (nd->left == 0)
-            leaf_moment(t, nd, mo, &s->quad[k]);
+            leaf_moment(t, nd, c, &s->mt[k], &s->quad[k]);
         else
-            merge_moment(&s->wn[nd->left], &s->quad[nd->left], &s->wn[nd->right],
-                         &s->quad[nd->right], nd, mo, &s->quad[k]);
-        mo->start = nd->start;
-        mo->count = nd->count;
-        mo->left = nd->left;
-        mo->right = nd->right;
+            merge_moment(s->walk[nd->left].c, &s->mt[nd->left], &s->quad[nd->left],
+                         s->walk[nd->right].c, &s->mt[nd->right], &s->quad[nd->right], nd, c,
+                         &s->mt[k], &s->quad[k]);
         double b2 = 0.0;
         for (int d = 0; d < 3; d++) {
-            double lo = mo->c[d] - nd->lo[d], hi = nd->hi[d] - mo->c[d];
+            double lo = c[d] - nd->lo[d], hi = nd->hi[d] - c[d];
             double e = lo > hi ? lo : hi;
             b2 += e * e;
         }
-        mo->bmax = sqrt(b2);
-        tree_wnode *w = &s->walk[k];
-        memcpy(w->c, mo->c, sizeof w->c);
-        w->bmax = (float)mo->bmax;
-        if ((double)w->bmax < mo->bmax)
+        double bmax = sqrt(b2);
+        memcpy(w->c, c, sizeof w->c);
+        w->bmax = (float)bmax;
+        if ((double)w->bmax < bmax)
             w->bmax = nextafterf(w->bmax, INFINITY);
         w->link = nd->left == 0 ? nd->start | LEAF_BIT : nd->right;
         s->lcount[k] = nd->left == 0 ? (uint8_t)nd->count : 0;
@@ -344,12 +339,16 @@ static void compute_moments(tree_state *s)
     }
 }
 
-/* Squared distance from point c to the box [lo, hi] (0 inside). */
+/* Squared distance from point c to the box [lo, hi] (0 inside), written as maxima so that
+ * it compiles to max instructions, not to branches the walk would mispredict (lo <= hi:
+ * at most one of lo - c and c - hi is positive). */
 static inline double box_dist2(const double *c, const double *lo, const double *hi)
 {
     double d2 = 0.0;
     for (int d = 0; d < 3; d++) {
-        double e = lo[d] - c[d] > 0.0 ? lo[d] - c[d] : (c[d] - hi[d] > 0.0 ? c[d] - hi[d] : 0.0);
+        double u = lo[d] - c[d], v = c[d] - hi[d];
+        double e = u > v ? u : v;
+        e = e > 0.0 ? e : 0.0;
         d2 += e * e;
     }
     return d2;
@@ -412,6 +411,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->feps2 = (float)(eps2 * S * S);
     g->ascale = S * S / MS;
     g->pscale = S / MS;
+    g->want_pot = pot != NULL;
     /* Cells closer than this are opened rather than summed in float: float coordinates
      * relative to the group's centre are good to 2^-24 of the group's size, so at 2^-10 of
      * it the distance is still good to 2^-14 (6e-5); and below 2^-30 of the system g1^4
@@ -435,7 +435,8 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
         double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
         /* bm = 0 (one point, or coincident ones) is no approximation: summed exactly, in
          * double, as particles rather than as a float cell */
-        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps) && d2 > dmin2 && bm > 0.0) {
+        /* one branch, not four: the outcome is hard to predict */
+        if ((d2 * theta2 > bm * bm) & (d2 > (bm + eps) * (bm + eps)) & (d2 > dmin2) & (bm > 0.0)) {
             if (l->nc == NB_TREE_LIST_CAP) {
                 b->ncell += (double)(l->nc * cnt);
                 nb_tree_eval_cells(simd, l, g, eps2);
@@ -447,14 +448,14 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                 l->dcx[c] = mo->c[0];
                 l->dcy[c] = mo->c[1];
                 l->dcz[c] = mo->c[2];
-                l->dcm[c] = s->wn[k].m;
+                l->dcm[c] = s->mt[k].m;
                 l->dqxx[c] = q[0];
                 l->dqyy[c] = q[1];
                 l->dqzz[c] = q[2];
                 l->dqxy[c] = q[3];
                 l->dqxz[c] = q[4];
                 l->dqyz[c] = q[5];
-                l->dctr[c] = s->wn[k].tr;
+                l->dctr[c] = s->mt[k].tr;
                 continue;
             }
             l->cx[c] = (float)((mo->c[0] - o[0]) * S);
@@ -536,13 +537,13 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     }
     int e2;
     s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
-    s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
+    s->mscale = s->mt[0].m > 0.0 ? (frexp(s->mt[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
     const double MS = s->mscale, QS = MS * s->lscale * s->lscale;
     const double ES = QS * kp->eps * kp->eps * s->lscale * s->lscale; /* tr -> eps^2 tr */
     for (size_t k = 0; k < s->tree.nnodes; k++) {
         tree_fmom *f = &s->fmom[k];
-        f->m = (float)(s->wn[k].m * MS);
-        f->tr = (float)(s->wn[k].tr * ES);
+        f->m = (float)(s->mt[k].m * MS);
+        f->tr = (float)(s->mt[k].tr * ES);
         for (int j = 0; j < 6; j++)
             f->q[j] = (float)(s->quad[k].q[j] * QS);
     }

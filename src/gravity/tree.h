@@ -63,6 +63,7 @@ typedef struct nb_tree_group {
     float fnear2;         /* particle pairs closer than this (squared, scaled) are summed in
                            * double: 1/64 of the group's size, at least 2^-30 */
     double ascale, pscale;
+    int want_pot;         /* sp is wanted: the AVX2 float loops skip it otherwise */
 } nb_tree_group;
 
 /* Interactions of the last evaluation of a tree kernel state (nb_force.state of a "tree"

@@ -262,7 +262,10 @@ __attribute__((target("avx2,fma"))) static inline __m256d widen_add(__m256d acc,
     return _mm256_add_pd(acc, _mm256_add_pd(lo, hi));
 }
 
-__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g)
+/* The body of cells_avx2 for want_pot 0 or 1 (a constant: the potential's four operations
+ * in about forty are left out of force-only evaluations). */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+cells_avx2_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
 {
     const size_t nc = l->nc; /* a multiple of 8: padded by nb_tree_eval_cells */
     const float *cx = l->cx, *cy = l->cy, *cz = l->cz, *cm = l->cm, *ctr = l->ctr;
@@ -305,8 +308,10 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
                 ax = _mm256_fnmadd_ps(w, nx, _mm256_fmadd_ps(g4, qx, ax));
                 ay = _mm256_fnmadd_ps(w, ny, _mm256_fmadd_ps(g4, qy, ay));
                 az = _mm256_fnmadd_ps(w, nz, _mm256_fmadd_ps(g4, qz, az));
-                __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
-                ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
+                if (want_pot) {
+                    __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
+                    ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
+                }
             }
             sx = widen_add(sx, ax);
             sy = widen_add(sy, ay);
@@ -323,8 +328,16 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
 /* fparts_generic in AVX2 intrinsics: vrsqrtps and one Newton step, as the cells; near
  * pairs (rare: a nearest neighbour at 1/64 of the group's size) are noted and redone in
  * double after the target's float sum. */
-__attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb_tree_group *g,
-                                                            double eps2)
+__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g)
+{
+    if (g->want_pot)
+        cells_avx2_body(l, g, 1);
+    else
+        cells_avx2_body(l, g, 0);
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+fparts_avx2_body(nb_tree_lists *l, nb_tree_group *g, double eps2, const int want_pot)
 {
     const size_t n = l->np; /* a multiple of 8: padded by nb_tree_eval_parts */
     const float *px = l->fpx, *py = l->fpy, *pz = l->fpz, *pm = l->fpm;
@@ -360,7 +373,8 @@ __attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb
                 ax = _mm256_fmadd_ps(w, dx, ax);
                 ay = _mm256_fmadd_ps(w, dy, ay);
                 az = _mm256_fmadd_ps(w, dz, az);
-                ph = _mm256_sub_ps(ph, mg1);
+                if (want_pot)
+                    ph = _mm256_sub_ps(ph, mg1);
             }
             sx = widen_add(sx, ax);
             sy = widen_add(sy, ay);
@@ -374,6 +388,15 @@ __attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb
         for (size_t j = 0; j < nnear; j++)
             pair_double(l, g, r, near[j], eps2);
     }
+}
+
+__attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb_tree_group *g,
+                                                            double eps2)
+{
+    if (g->want_pot)
+        fparts_avx2_body(l, g, eps2, 1);
+    else
+        fparts_avx2_body(l, g, eps2, 0);
 }
 
 __attribute__((target("avx2,fma"))) static void dcells_avx2(nb_tree_lists *l, nb_tree_group *g,
