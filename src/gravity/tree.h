@@ -78,6 +78,10 @@ void nb_tree_interactions(const void *state, double *cells, double *parts);
  * build's target), in float over runs of cells and in double across runs. The list
  * arrays must have room for NB_TREE_CELL_LANES - 1 entries past nc (the padding). */
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
+/* nb_tree_eval_cells in two steps, for a list summed for several groups: pad the float
+ * list (no-op for dbl), then sum it into the group's sums, leaving the list as it is. */
+void nb_tree_pad_cells(nb_tree_lists *l);
+void nb_tree_sum_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
 /* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped.
  * With pfloat, in float like the cells (fpx ..), eight AVX2 lanes: float coordinates
  * relative to the group's centre are good to 2^-25 of its size, so pairs closer than

@@ -423,7 +423,21 @@ static int use_avx2(nb_simd s)
 #define use_avx2(s) ((void)(s), 0)
 #endif
 
-void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
+void nb_tree_pad_cells(nb_tree_lists *l)
+{
+    /* massless copies of the last cell: at its distance from every target (nonzero), so
+     * they add exact zeros */
+    while (!l->dbl && l->nc % NB_TREE_CELL_LANES) {
+        size_t k = l->nc++;
+        l->cx[k] = l->cx[k - 1];
+        l->cy[k] = l->cy[k - 1];
+        l->cz[k] = l->cz[k - 1];
+        l->cm[k] = l->qxx[k] = l->qyy[k] = l->qzz[k] = 0.0f;
+        l->qxy[k] = l->qxz[k] = l->qyz[k] = l->ctr[k] = 0.0f;
+    }
+}
+
+void nb_tree_sum_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
     if (l->dbl) {
 #if NB_HAVE_X86
@@ -432,27 +446,21 @@ void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double ep
         else
 #endif
             dcells_generic(l, g, eps2);
-        l->nc = 0;
         return;
     }
 #if NB_HAVE_X86
     if (use_avx2(s)) {
-        /* pad to whole vectors with massless copies of the last cell: at its distance
-         * from every target (nonzero), so they add exact zeros */
-        while (l->nc % NB_TREE_CELL_LANES) {
-            size_t k = l->nc++;
-            l->cx[k] = l->cx[k - 1];
-            l->cy[k] = l->cy[k - 1];
-            l->cz[k] = l->cz[k - 1];
-            l->cm[k] = l->qxx[k] = l->qyy[k] = l->qzz[k] = 0.0f;
-            l->qxy[k] = l->qxz[k] = l->qyz[k] = l->ctr[k] = 0.0f;
-        }
         cells_avx2(l, g);
-        l->nc = 0;
         return;
     }
 #endif
     cells_generic(l, g);
+}
+
+void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
+{
+    nb_tree_pad_cells(l);
+    nb_tree_sum_cells(s, l, g, eps2);
     l->nc = 0;
 }
 
