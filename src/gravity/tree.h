@@ -13,9 +13,10 @@
 /* Targets in one group: at most the kd-tree's largest leaf. */
 #define NB_TREE_GROUP_MAX 64
 
-/* Cells are appended this many at a time by the AVX2 loop: the cell list is padded to a
- * multiple of it (with massless copies of its last cell) before it is evaluated. */
-#define NB_TREE_CELL_LANES 8
+/* Cells are taken this many at a time by the AVX-512 loops (8 by the AVX2 ones): the cell
+ * and particle lists are padded to a multiple of it (with massless copies of their last
+ * entry) before they are evaluated. */
+#define NB_TREE_CELL_LANES 16
 
 /* One thread's lists for the group being walked. Cells are accepted nodes: centre of mass,
  * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment (times
