@@ -45,7 +45,10 @@ _Static_assert(STACK_CAP > NB_KDTREE_DEPTH_MAX, "room for the deepest tree");
  * group = 16). Small leaves keep the particle lists short (an opened leaf is summed point
  * by point); big groups share one walk among many targets. Rechecked with midpoint splits
  * and float cells at 1e6: leaves of 4 or 6 (875, 932 interactions per target against 993)
- * and groups of 128 were no faster, the extra nodes costing walk and build time. */
+ * and groups of 128 were no faster, the extra nodes costing walk and build time. Rechecked
+ * again with float particles and block walks at 1e6: leaves of 12 or 16 and groups of 32
+ * were no faster either (leaves: within the shared machine's noise; groups of 32: about 15%
+ * slower, the walk's cost per group outweighing 6% fewer accepted nodes per target). */
 #define TREE_LEAF_DEFAULT 8
 #define GROUP_SIZE NB_TREE_GROUP_MAX
 /* Groups are walked a block at a time: the largest nodes of at most this many points share
