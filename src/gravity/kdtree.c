@@ -20,6 +20,7 @@ typedef struct rec {
     double c[3];
     double m;
 } rec;
+_Static_assert(sizeof(rec) == NB_KDTREE_SCRATCH_BYTES, "the scratch is what the header says");
 
 /* Nodes in a tree over n points: 2L - 1 for L leaves. Halving splits give every node at
  * one depth floor(n / 2^d) or ceil(n / 2^d) points, so two (size, multiplicity) pairs per

@@ -15,6 +15,8 @@
 /* Leaves are scanned this many points at a time; the tree-order arrays carry this many
  * padding entries past the last point so a scan never needs a remainder loop. */
 #define NB_KDTREE_LANES 16
+/* Bytes of nb_kdtree.scratch per point of the storage's capacity. */
+#define NB_KDTREE_SCRATCH_BYTES 32
 /* nb_kdtree_knn's `exclude` when no point is to be left out. */
 #define NB_KDTREE_NONE SIZE_MAX
 
@@ -58,7 +60,10 @@ typedef struct nb_kdtree {
     uint32_t *index;       /* tree position -> particle index */
     double *x, *y, *z;     /* positions in tree order */
     double *m;             /* masses in tree order (zeros when the build was given none) */
-    void *scratch;         /* the build's working copy of the points (32 bytes each) */
+    /* The build's working copy of the points, NB_KDTREE_SCRATCH_BYTES for each of cap (at
+     * least one): used only inside nb_kdtree_build, so between builds its owner may use it
+     * as scratch of its own (the tree kernel keeps node moments there). */
+    void *scratch;
 } nb_kdtree;
 
 /* One neighbour found by a query. */

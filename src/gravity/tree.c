@@ -45,24 +45,30 @@ _Static_assert(STACK_CAP > NB_KDTREE_DEPTH_MAX, "room for the deepest tree");
  * group = 16). Small leaves keep the particle lists short (an opened leaf is summed point
  * by point); big groups share one walk among many targets. Rechecked with midpoint splits
  * and float cells at 1e6: leaves of 4 or 6 (875, 932 interactions per target against 993)
- * and groups of 128 were no faster, the extra nodes costing walk and build time. */
+ * and groups of 128 were no faster, the extra nodes costing walk and build time. Rechecked
+ * again with float particles and block walks at 1e6: leaves of 12 or 16 and groups of 32
+ * were no faster either (leaves: within the shared machine's noise; groups of 32: about 15%
+ * slower, the walk's cost per group outweighing 6% fewer accepted nodes per target). */
 #define TREE_LEAF_DEFAULT 8
 #define GROUP_SIZE NB_TREE_GROUP_MAX
+/* Groups are walked a block at a time: the largest nodes of at most this many points share
+ * the upper part of their walks (walk_block). */
+#ifndef BLOCK_SIZE
+#define BLOCK_SIZE 1024
+#endif
+/* Entries of a block's shared lists: more falls back to walks from the root. */
+#define SHARE_CAP 4096
 _Static_assert(NB_TREE_GROUP_MAX >= NB_KDTREE_LEAF_MAX, "a leaf must fit in one group");
 
 
-/* A node's moments in double, as the reverse sweep builds them; the walk reads the compact
- * tree_wnode and tree_fmom copies instead (and m, tr here only for theta below
+/* A node's mass and trace in double, beside its centre of mass (tree_wnode.c) and its
+ * quadrupole (tree_quad): what the reverse sweep builds parents from; the walk reads the
+ * compact tree_wnode and tree_fmom copies instead (and these only for theta below
  * NB_TREE_FLOAT_THETA). */
-typedef struct tree_node {
-    double c[3];   /* centre of mass */
-    double bmax;   /* largest distance from c to a corner of the node's box */
+typedef struct tree_mt {
     double m;      /* mass */
     double tr;     /* sum m |d|^2, d = x - c */
-    uint32_t start, count, left, right; /* as in nb_kdtree_node */
-} tree_node;
-_Static_assert(sizeof(tree_node) == 64, "one cache line per node");
-
+} tree_mt;
 
 /* What the walk reads of every visited node, two to a cache line: the walk is bound by
  * the latency of fetching nodes (perf at 1e6: a quarter of an evaluation), and a node's
@@ -94,18 +100,31 @@ typedef struct walk_buf {
     nb_tree_lists l;
     nb_tree_group g;
     uint32_t stack[STACK_CAP];
+    /* the current block's shared walk (walk_block): its cells (sh, in the block's frame,
+     * origin sho; shn of them before padding), leaves and candidates */
+    nb_tree_lists sh;
+    double sho[3];
+    size_t shn;
+    uint32_t sleaf[SHARE_CAP], cand[SHARE_CAP];
+    size_t nsleaf, ncand;
     double ncell, npart; /* interactions of this thread's groups, this evaluation */
 } walk_buf;
 
 typedef struct tree_state {
     nb_kdtree tree;
-    tree_node *wn;      /* one per node of the tree's capacity */
+    tree_mt *mt;        /* one per node of the tree's capacity */
     tree_wnode *walk;   /* likewise */
     uint8_t *lcount;    /* likewise: a leaf's point count */
-    tree_quad *quad;    /* likewise */
-    tree_fmom *fmom;    /* likewise */
+    /* The quadrupoles and float moments of the current build: in the kd-tree's scratch,
+     * free between builds, when they fit (nodes <= 0.4 points: leaves of 8 give about 0.36),
+     * else in these, one per node of the tree's capacity, touched only then. */
+    tree_quad *quad, *quad_own;
+    tree_fmom *fmom, *fmom_own;
     uint32_t *groups;   /* the group nodes of the current build, in node order */
     size_t ngroups;
+    uint32_t *blocks;   /* the block nodes (BLOCK_SIZE), in node order */
+    uint32_t *bfirst;   /* block j's groups: groups[bfirst[j] .. bfirst[j + 1] - 1] */
+    size_t nblocks;
     size_t group_size;  /* a group is a largest node of at most this many points */
     walk_buf *bufs;     /* one per thread */
     double *arena;      /* the bufs' arrays */
@@ -120,12 +139,14 @@ static void tree_destroy(void *state)
     if (!s)
         return;
     nb_kdtree_free(&s->tree);
-    free(s->wn);
+    free(s->mt);
     free(s->walk);
     free(s->lcount);
-    free(s->quad);
-    free(s->fmom);
+    free(s->quad_own);
+    free(s->fmom_own);
     free(s->groups);
+    free(s->blocks);
+    free(s->bfirst);
     free(s->bufs);
     free(s->arena);
     free(s);
@@ -135,44 +156,54 @@ static void tree_destroy(void *state)
 static int reserve_tree(tree_state *s, size_t cap, size_t leaf, nb_error *err)
 {
     nb_kdtree_free(&s->tree);
-    free(s->wn);
+    free(s->mt);
     free(s->walk);
     free(s->lcount);
-    free(s->quad);
-    free(s->fmom);
+    free(s->quad_own);
+    free(s->fmom_own);
     free(s->groups);
-    s->wn = NULL;
+    free(s->blocks);
+    free(s->bfirst);
+    s->mt = NULL;
     s->walk = NULL;
     s->lcount = NULL;
-    s->quad = NULL;
-    s->fmom = NULL;
+    s->quad = s->quad_own = NULL;
+    s->fmom = s->fmom_own = NULL;
     s->groups = NULL;
+    s->blocks = NULL;
+    s->bfirst = NULL;
     if (cap > TREE_N_MAX)
         return nb_fail(err, NB_ERR_INPUT, "tree kernel: %zu particles, at most %zu supported",
                        cap, TREE_N_MAX);
     int rc = nb_kdtree_init_split(&s->tree, cap, leaf, NB_KDTREE_SPLIT_MIDPOINT, err);
     if (rc)
         return rc;
-    s->wn = aligned_alloc(64, s->tree.node_cap * sizeof *s->wn); /* 64 | the size */
+    s->mt = malloc(s->tree.node_cap * sizeof *s->mt);
     s->walk = aligned_alloc(64, (s->tree.node_cap + 1) / 2 * 2 * sizeof *s->walk);
     s->lcount = malloc(s->tree.node_cap);
-    s->quad = malloc(s->tree.node_cap * sizeof *s->quad);
-    s->fmom = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom); /* 32 | the size */
+    s->quad_own = malloc(s->tree.node_cap * sizeof *s->quad_own);
+    s->fmom_own = aligned_alloc(32, s->tree.node_cap * sizeof *s->fmom_own); /* 32 | the size */
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
-    if (!s->wn || !s->walk || !s->lcount || !s->quad || !s->fmom || !s->groups)
+    s->blocks = malloc(s->tree.node_cap * sizeof *s->blocks);
+    s->bfirst = malloc((s->tree.node_cap + 1) * sizeof *s->bfirst);
+    if (!s->mt || !s->walk || !s->lcount || !s->quad_own || !s->fmom_own || !s->groups || !s->blocks ||
+        !s->bfirst)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }
 
-/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones and 4
- * double particle arrays, each with room for the cell list's padding. */
+/* One walk_buf for each of `slots` threads: 11 float cell arrays, 11 double ones, 4
+ * double particle arrays and 4 float ones, each with room for the cell list's padding. */
 static int reserve_bufs(tree_state *s, int slots, nb_error *err)
 {
     if (slots <= s->slots)
         return NB_OK;
-    enum { FARRAYS = 11, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES };
-    /* one block per thread: doubles first, then floats (LIST_LEN is even, so 8-aligned) */
-    const size_t per = DARRAYS * LIST_LEN * sizeof(double) + FARRAYS * LIST_LEN * sizeof(float);
+    enum { FARRAYS = 15, DARRAYS = 15, LIST_LEN = NB_TREE_LIST_CAP + NB_TREE_CELL_LANES,
+           SH_ARRAYS = 11, SH_LEN = SHARE_CAP + NB_TREE_CELL_LANES };
+    /* one block per thread: doubles first, then floats (LIST_LEN is even, so 8-aligned),
+     * then the shared cell list's doubles and floats */
+    const size_t per = DARRAYS * LIST_LEN * sizeof(double) + FARRAYS * LIST_LEN * sizeof(float) +
+                       SH_ARRAYS * SH_LEN * (sizeof(double) + sizeof(float));
     walk_buf *b = calloc((size_t)slots, sizeof *b);
     double *arena = malloc((size_t)slots * per);
     if (!b || !arena) {
@@ -188,11 +219,23 @@ static int reserve_bufs(tree_state *s, int slots, nb_error *err)
                                &l->dcy,  &l->dcz,  &l->dcm,  &l->dqxx, &l->dqyy,
                                &l->dqzz, &l->dqxy, &l->dqxz, &l->dqyz, &l->dctr};
         float **c[FARRAYS] = {&l->cx,  &l->cy,  &l->cz,  &l->cm,  &l->qxx, &l->qyy,
-                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr};
+                              &l->qzz, &l->qxy, &l->qxz, &l->qyz, &l->ctr, &l->fpx,
+                              &l->fpy, &l->fpz, &l->fpm};
         for (int j = 0; j < DARRAYS; j++)
             *d[j] = a + (size_t)j * LIST_LEN;
         for (int j = 0; j < FARRAYS; j++)
             *c[j] = f + (size_t)j * LIST_LEN;
+        nb_tree_lists *h = &b[k].sh;
+        double *ha = (double *)(f + FARRAYS * LIST_LEN);
+        float *hf = (float *)(ha + SH_ARRAYS * SH_LEN);
+        double **hd[SH_ARRAYS] = {&h->dcx,  &h->dcy,  &h->dcz,  &h->dcm,  &h->dqxx, &h->dqyy,
+                                  &h->dqzz, &h->dqxy, &h->dqxz, &h->dqyz, &h->dctr};
+        float **hc[SH_ARRAYS] = {&h->cx,  &h->cy,  &h->cz,  &h->cm,  &h->qxx, &h->qyy,
+                                 &h->qzz, &h->qxy, &h->qxz, &h->qyz, &h->ctr};
+        for (int j = 0; j < SH_ARRAYS; j++) {
+            *hd[j] = ha + (size_t)j * SH_LEN;
+            *hc[j] = hf + (size_t)j * SH_LEN;
+        }
     }
     free(s->bufs);
     free(s->arena);
@@ -230,7 +273,7 @@ static int tree_create(void **state, const nb_kernel_params *kp, size_t n, nb_er
 
 /* ---- moments: one sweep from the last node to the first, children before parents ---- */
 
-static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node *mo,
+static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, double *co, tree_mt *mo,
                         tree_quad *qo)
 {
     size_t p0 = nd->start, p1 = p0 + nd->count;
@@ -262,7 +305,7 @@ static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node 
     }
     double tr = s[0] + s[1] + s[2];
     mo->m = m;
-    memcpy(mo->c, c, sizeof c);
+    memcpy(co, c, sizeof c);
     for (int k = 0; k < 3; k++) {
         qo->q[k] = 3.0 * s[k] - tr;
         qo->q[k + 3] = 3.0 * s[k + 3];
@@ -270,22 +313,24 @@ static void leaf_moment(const nb_kdtree *t, const nb_kdtree_node *nd, tree_node 
     mo->tr = tr;
 }
 
-/* Parallel-axis shift of child moments a and b to their common centre of mass. */
-static void merge_moment(const tree_node *a, const tree_quad *qa, const tree_node *b,
-                         const tree_quad *qb, const nb_kdtree_node *nd, tree_node *mo,
-                         tree_quad *qo)
+/* Parallel-axis shift of child moments a and b (centres ca, cb) to their common centre of
+ * mass co. */
+static void merge_moment(const double *ca, const tree_mt *a, const tree_quad *qa,
+                         const double *cb, const tree_mt *b, const tree_quad *qb,
+                         const nb_kdtree_node *nd, double *co, tree_mt *mo, tree_quad *qo)
 {
     double m = a->m + b->m;
     for (int d = 0; d < 3; d++)
-        mo->c[d] = m > 0.0 ? (a->m * a->c[d] + b->m * b->c[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
+        co[d] = m > 0.0 ? (a->m * ca[d] + b->m * cb[d]) / m : 0.5 * (nd->lo[d] + nd->hi[d]);
     mo->m = m;
     for (int k = 0; k < 6; k++)
         qo->q[k] = qa->q[k] + qb->q[k];
     mo->tr = a->tr + b->tr;
-    const tree_node *ch[2] = {a, b};
+    const double *cc[2] = {ca, cb};
+    const tree_mt *ch[2] = {a, b};
     for (int j = 0; j < 2; j++) {
-        double dx = ch[j]->c[0] - mo->c[0], dy = ch[j]->c[1] - mo->c[1];
-        double dz = ch[j]->c[2] - mo->c[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
+        double dx = cc[j][0] - co[0], dy = cc[j][1] - co[1];
+        double dz = cc[j][2] - co[2], w = ch[j]->m, d2 = dx * dx + dy * dy + dz * dz;
         qo->q[0] += w * (3.0 * dx * dx - d2);
         qo->q[1] += w * (3.0 * dy * dy - d2);
         qo->q[2] += w * (3.0 * dz * dz - d2);
@@ -301,62 +346,289 @@ static void compute_moments(tree_state *s)
     const nb_kdtree *t = &s->tree;
     for (size_t k = t->nnodes; k-- > 0;) {
         const nb_kdtree_node *nd = &t->nodes[k];
-        tree_node *mo = &s->wn[k];
+        tree_wnode *w = &s->walk[k];
+        double c[3];
         if (nd->left == 0)
-            leaf_moment(t, nd, mo, &s->quad[k]);
+            leaf_moment(t, nd, c, &s->mt[k], &s->quad[k]);
         else
-            merge_moment(&s->wn[nd->left], &s->quad[nd->left], &s->wn[nd->right],
-                         &s->quad[nd->right], nd, mo, &s->quad[k]);
-        mo->start = nd->start;
-        mo->count = nd->count;
-        mo->left = nd->left;
-        mo->right = nd->right;
+            merge_moment(s->walk[nd->left].c, &s->mt[nd->left], &s->quad[nd->left],
+                         s->walk[nd->right].c, &s->mt[nd->right], &s->quad[nd->right], nd, c,
+                         &s->mt[k], &s->quad[k]);
         double b2 = 0.0;
         for (int d = 0; d < 3; d++) {
-            double lo = mo->c[d] - nd->lo[d], hi = nd->hi[d] - mo->c[d];
+            double lo = c[d] - nd->lo[d], hi = nd->hi[d] - c[d];
             double e = lo > hi ? lo : hi;
             b2 += e * e;
         }
-        mo->bmax = sqrt(b2);
-        tree_wnode *w = &s->walk[k];
-        memcpy(w->c, mo->c, sizeof w->c);
-        w->bmax = (float)mo->bmax;
-        if ((double)w->bmax < mo->bmax)
+        double bmax = sqrt(b2);
+        memcpy(w->c, c, sizeof w->c);
+        w->bmax = (float)bmax;
+        if ((double)w->bmax < bmax)
             w->bmax = nextafterf(w->bmax, INFINITY);
         w->link = nd->left == 0 ? nd->start | LEAF_BIT : nd->right;
         s->lcount[k] = nd->left == 0 ? (uint8_t)nd->count : 0;
     }
-    /* the groups: nodes of at most group_size points whose parent has more, in pre-order */
-    s->ngroups = 0;
-    uint32_t stack[STACK_CAP];
+    /* the blocks and the groups: nodes of at most BLOCK_SIZE (group_size) points whose
+     * parent has more, in pre-order; a block's groups are its subtree's */
+    s->ngroups = s->nblocks = 0;
+    uint32_t stack[STACK_CAP], inner[STACK_CAP];
     size_t sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
         uint32_t k = stack[--sp];
         const nb_kdtree_node *nd = &t->nodes[k];
-        if (nd->count <= s->group_size || nd->left == 0) {
-            s->groups[s->ngroups++] = k;
-        } else {
+        if (nd->count > BLOCK_SIZE && nd->left != 0) {
             stack[sp++] = nd->right;
             stack[sp++] = nd->left;
+            continue;
+        }
+        s->blocks[s->nblocks] = k;
+        s->bfirst[s->nblocks++] = (uint32_t)s->ngroups;
+        size_t ip = 0;
+        inner[ip++] = k;
+        while (ip > 0) {
+            uint32_t j = inner[--ip];
+            const nb_kdtree_node *nj = &t->nodes[j];
+            if (nj->count <= s->group_size || nj->left == 0) {
+                s->groups[s->ngroups++] = j;
+            } else {
+                inner[ip++] = nj->right;
+                inner[ip++] = nj->left;
+            }
         }
     }
+    s->bfirst[s->nblocks] = (uint32_t)s->ngroups;
 }
 
-/* Squared distance from point c to the box [lo, hi] (0 inside). */
+/* Squared distance from point c to the box [lo, hi] (0 inside), written as maxima so that
+ * it compiles to max instructions, not to branches the walk would mispredict (lo <= hi:
+ * at most one of lo - c and c - hi is positive). */
 static inline double box_dist2(const double *c, const double *lo, const double *hi)
 {
     double d2 = 0.0;
     for (int d = 0; d < 3; d++) {
-        double e = lo[d] - c[d] > 0.0 ? lo[d] - c[d] : (c[d] - hi[d] > 0.0 ? c[d] - hi[d] : 0.0);
+        double u = lo[d] - c[d], v = c[d] - hi[d];
+        double e = u > v ? u : v;
+        e = e > 0.0 ? e : 0.0;
         d2 += e * e;
     }
     return d2;
 }
 
-/* Walks the tree for the group `group`, evaluating the lists whenever one fills, and
- * writes the group's results. The walk order (depth first, left before right) and the
- * flush points depend only on the tree, so each target's sum has one fixed order. */
+/* Appends tree points q0 .. q0 + n - 1 to the particle list: double, and unless dbl also
+ * float in the frame of origin o and scales S, MS (as g->fx; the group's own points must
+ * come out bit for bit as g->fx .. for self0 to meet itself at distance 0). */
+static void append_points(nb_tree_lists *l, const nb_kdtree *t, size_t q0, size_t n,
+                          const double *o, double S, double MS)
+{
+    size_t c = l->np;
+    memcpy(l->px + c, t->x + q0, n * sizeof(double));
+    memcpy(l->py + c, t->y + q0, n * sizeof(double));
+    memcpy(l->pz + c, t->z + q0, n * sizeof(double));
+    memcpy(l->pm + c, t->m + q0, n * sizeof(double));
+    if (!l->dbl)
+        for (size_t j = 0; j < n; j++) {
+            l->fpx[c + j] = (float)((t->x[q0 + j] - o[0]) * S);
+            l->fpy[c + j] = (float)((t->y[q0 + j] - o[1]) * S);
+            l->fpz[c + j] = (float)((t->z[q0 + j] - o[2]) * S);
+            l->fpm[c + j] = (float)(t->m[q0 + j] * MS);
+        }
+    l->np += n;
+}
+
+/* A group's walk: its targets' frame (origin o, scales S and MS, as nb_tree_group), its
+ * box, the opening test's numbers, and where the lists go. */
+typedef struct walk_ctx {
+    const tree_state *s;
+    walk_buf *b;
+    nb_simd simd;
+    uint32_t group;
+    size_t cnt;
+    double lo[3], hi[3], o[3];
+    double theta2, eps, eps2, dmin2, S, MS;
+} walk_ctx;
+
+/* The opening test: node k (centre c, bmax bm) at squared distance d2 from the box is
+ * accepted as a cell. Written with & so that it is one branch, not four (the outcome is
+ * hard to predict). bm = 0 (one point, or coincident ones) is no approximation: summed
+ * exactly, as particles, rather than as a float cell. */
+static inline int accept(double d2, double bm, double theta2, double eps, double dmin2)
+{
+    return (d2 * theta2 > bm * bm) & (d2 > (bm + eps) * (bm + eps)) & (d2 > dmin2) & (bm > 0.0);
+}
+
+/* Writes node k as entry c of cell list l: in double, or in float in the frame of origin o
+ * and length scale S. */
+static void put_cell(const tree_state *s, nb_tree_lists *l, size_t c, uint32_t k,
+                     const double *o, double S)
+{
+    const tree_wnode *mo = &s->walk[k];
+    if (l->dbl) {
+        const double *q = s->quad[k].q;
+        l->dcx[c] = mo->c[0];
+        l->dcy[c] = mo->c[1];
+        l->dcz[c] = mo->c[2];
+        l->dcm[c] = s->mt[k].m;
+        l->dqxx[c] = q[0];
+        l->dqyy[c] = q[1];
+        l->dqzz[c] = q[2];
+        l->dqxy[c] = q[3];
+        l->dqxz[c] = q[4];
+        l->dqyz[c] = q[5];
+        l->dctr[c] = s->mt[k].tr;
+        return;
+    }
+    l->cx[c] = (float)((mo->c[0] - o[0]) * S);
+    l->cy[c] = (float)((mo->c[1] - o[1]) * S);
+    l->cz[c] = (float)((mo->c[2] - o[2]) * S);
+    const tree_fmom *f = &s->fmom[k];
+    l->cm[c] = f->m;
+    l->qxx[c] = f->q[0];
+    l->qyy[c] = f->q[1];
+    l->qzz[c] = f->q[2];
+    l->qxy[c] = f->q[3];
+    l->qxz[c] = f->q[4];
+    l->qyz[c] = f->q[5];
+    l->ctr[c] = f->tr;
+}
+
+/* Appends node k to the group's cell list (evaluating the list first when full). */
+static void add_cell(walk_ctx *w, uint32_t k)
+{
+    nb_tree_lists *l = &w->b->l;
+    if (l->nc == NB_TREE_LIST_CAP) {
+        w->b->ncell += (double)(l->nc * w->cnt);
+        nb_tree_eval_cells(w->simd, l, &w->b->g, w->eps2);
+    }
+    l->pfloat = !l->dbl;
+    put_cell(w->s, l, l->nc++, k, w->o, w->S);
+}
+
+/* Appends leaf k's points to the group's particle list (evaluating the list first when
+ * they do not fit). */
+static void add_leaf(walk_ctx *w, uint32_t k)
+{
+    const tree_state *s = w->s;
+    nb_tree_lists *l = &w->b->l;
+    size_t q0 = s->walk[k].link & ~LEAF_BIT, n = s->lcount[k];
+    if (l->np + n > NB_TREE_LIST_CAP) {
+        w->b->npart += (double)(l->np * w->cnt);
+        nb_tree_eval_parts(w->simd, l, &w->b->g, w->eps2);
+    }
+    append_points(l, &s->tree, q0, n, w->o, w->S, w->MS);
+}
+
+/* Walks the subtree of node `start` for the group, depth first, left before right. */
+static void walk_from(walk_ctx *w, uint32_t start)
+{
+    const tree_state *s = w->s;
+    uint32_t *stack = w->b->stack;
+    size_t sp = 0;
+    stack[sp++] = start;
+    while (sp > 0) {
+        uint32_t k = stack[--sp];
+        if (k == w->group)
+            continue; /* the group's own pairs, its whole subtree: added at the end */
+        const tree_wnode *mo = &s->walk[k];
+        double d2 = box_dist2(mo->c, w->lo, w->hi), bm = mo->bmax;
+        if (accept(d2, bm, w->theta2, w->eps, w->dmin2)) {
+            add_cell(w, k);
+        } else if (mo->link & LEAF_BIT) {
+            add_leaf(w, k);
+        } else {
+            /* the right child is far away in the array: fetch it while the left
+             * subtree is walked */
+            __builtin_prefetch(&s->walk[mo->link]);
+            __builtin_prefetch(&s->fmom[mo->link]);
+            __builtin_prefetch(&s->fmom[k + 1]);
+            stack[sp++] = mo->link;
+            stack[sp++] = k + 1;
+        }
+    }
+}
+
+/* Squared distance from point c to the farthest point of the box [lo, hi]. */
+static inline double box_far2(const double *c, const double *lo, const double *hi)
+{
+    double d2 = 0.0;
+    for (int d = 0; d < 3; d++) {
+        double u = c[d] - lo[d], v = hi[d] - c[d];
+        double e = u > v ? u : v;
+        d2 += e * e;
+    }
+    return d2;
+}
+
+/* The walk shared by the groups of block node `block` (a largest node of at most
+ * BLOCK_SIZE points): nodes every group would accept (the opening test passed at the
+ * block's box, nearer than any group's) go to the cell list b->sh, in the block's float
+ * frame (as good as a group's: the block's own dmin2), summed once per group, leaves every group would open
+ * (the test failed even at the far corner of the block's box) to b->sleaf, and nodes some
+ * groups may accept and others open, and the block itself, to b->cand, not descended: each
+ * group walks those from there. So a group's lists hold exactly the nodes of a walk from the
+ * root (in another order), without the shared upper part of the walk. Falls back to the
+ * root as the only candidate when a list would overflow. */
+static void walk_block(const tree_state *s, walk_buf *b, uint32_t block, double theta2, double eps)
+{
+    const nb_kdtree_node *bn = &s->tree.nodes[block];
+    double bd2 = 0.0;
+    for (int d = 0; d < 3; d++)
+        bd2 += (bn->hi[d] - bn->lo[d]) * (bn->hi[d] - bn->lo[d]);
+    const double S = s->lscale;
+    double dmin2 = ldexp(bd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
+    dmin2 = dmin2 > dabs2 ? dmin2 : dabs2; /* the largest of its groups' (walk_group) */
+    for (int d = 0; d < 3; d++)
+        b->sho[d] = 0.5 * (bn->lo[d] + bn->hi[d]);
+    b->sh.dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
+    b->sh.nc = b->nsleaf = b->ncand = 0;
+    size_t sp = 0;
+    b->stack[sp++] = 0;
+    while (sp > 0) {
+        uint32_t k = b->stack[--sp];
+        const tree_wnode *mo = &s->walk[k];
+        double bm = mo->bmax;
+        int shared = 1;
+        if (k == block) {
+            shared = 0;
+        } else if (accept(box_dist2(mo->c, bn->lo, bn->hi), bm, theta2, eps, dmin2)) {
+            if (b->sh.nc == SHARE_CAP)
+                goto overflow;
+            put_cell(s, &b->sh, b->sh.nc++, k, b->sho, S);
+            continue;
+        } else {
+            double f2 = box_far2(mo->c, bn->lo, bn->hi);
+            /* accepted by some group only if the test passes at the farthest distance
+             * any group's box can be from c (dmin2 and bm > 0 only ever open more) */
+            shared = !((f2 * theta2 > bm * bm) & (f2 > (bm + eps) * (bm + eps)));
+        }
+        if (!shared) {
+            if (b->ncand == SHARE_CAP)
+                goto overflow;
+            b->cand[b->ncand++] = k;
+        } else if (mo->link & LEAF_BIT) {
+            if (b->nsleaf == SHARE_CAP)
+                goto overflow;
+            b->sleaf[b->nsleaf++] = k;
+        } else {
+            __builtin_prefetch(&s->walk[mo->link]);
+            b->stack[sp++] = mo->link;
+            b->stack[sp++] = k + 1;
+        }
+    }
+    b->shn = b->sh.nc;
+    nb_tree_pad_cells(&b->sh);
+    return;
+overflow:
+    b->sh.nc = b->shn = b->nsleaf = 0;
+    b->ncand = 1;
+    b->cand[0] = 0;
+}
+
+/* Walks the tree for the group `group` of the block last given to walk_block, evaluating
+ * the lists whenever one fills, and writes the group's results. The walk order (the
+ * block's shared cells and leaves, then its candidates' subtrees depth first, left before
+ * right) and the flush points depend only on the tree, so each target's sum has one fixed
+ * order. */
 static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
                        double theta2, double eps, double G, nb_particles *p, double *pot)
 {
@@ -365,9 +637,10 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     const nb_kdtree_node *gn = &t->nodes[group];
     const size_t p0 = gn->start, cnt = gn->count;
     const double eps2 = eps * eps;
-    double glo[3], ghi[3];
-    memcpy(glo, gn->lo, sizeof glo);
-    memcpy(ghi, gn->hi, sizeof ghi);
+    walk_ctx w = {.s = s, .b = b, .simd = simd, .group = group, .cnt = cnt, .theta2 = theta2,
+                  .eps = eps, .eps2 = eps2, .S = S, .MS = MS};
+    memcpy(w.lo, gn->lo, sizeof w.lo);
+    memcpy(w.hi, gn->hi, sizeof w.hi);
     nb_tree_lists *l = &b->l;
     nb_tree_group *g = &b->g;
     g->x = t->x + p0;
@@ -376,11 +649,12 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->m = t->m + p0;
     g->cnt = cnt;
     /* the cells' float frame: origin at the box centre, scaled */
-    double o[3], gd2 = 0.0;
+    double gd2 = 0.0;
     for (int d = 0; d < 3; d++) {
-        o[d] = 0.5 * (glo[d] + ghi[d]);
-        gd2 += (ghi[d] - glo[d]) * (ghi[d] - glo[d]);
+        w.o[d] = 0.5 * (w.lo[d] + w.hi[d]);
+        gd2 += (w.hi[d] - w.lo[d]) * (w.hi[d] - w.lo[d]);
     }
+    const double *o = w.o;
     for (size_t r = 0; r < cnt; r++) {
         g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
         g->fx[r] = (float)((g->x[r] - o[0]) * S);
@@ -390,84 +664,54 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     g->feps2 = (float)(eps2 * S * S);
     g->ascale = S * S / MS;
     g->pscale = S / MS;
+    g->want_pot = pot != NULL;
     /* Cells closer than this are opened rather than summed in float: float coordinates
      * relative to the group's centre are good to 2^-24 of the group's size, so at 2^-10 of
      * it the distance is still good to 2^-14 (6e-5); and below 2^-30 of the system g1^4
      * could overflow. Such cells are rare (a small node just outside the group's box). */
     double dmin2 = ldexp(gd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
-    dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
+    w.dmin2 = dmin2 > dabs2 ? dmin2 : dabs2;
+    /* particle pairs closer than 1/64 of the group's size are summed in double */
+    double fn2 = ldexp(gd2, -12) * S * S;
+    g->fnear2 = (float)(fn2 > 0x1p-60 ? fn2 : 0x1p-60);
     l->nc = l->np = 0;
+    l->self0 = SIZE_MAX;
+    l->pfloat = 0;
     l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
-    size_t sp = 0;
-    b->stack[sp++] = 0;
-    while (sp > 0) {
-        uint32_t k = b->stack[--sp];
-        if (k == group)
-            continue; /* the group's own pairs, its whole subtree: nb_tree_eval_self */
-        const tree_wnode *mo = &s->walk[k];
-        double d2 = box_dist2(mo->c, glo, ghi), bm = mo->bmax;
-        /* bm = 0 (one point, or coincident ones) is no approximation: summed exactly, in
-         * double, as particles rather than as a float cell */
-        if (d2 * theta2 > bm * bm && d2 > (bm + eps) * (bm + eps) && d2 > dmin2 && bm > 0.0) {
-            if (l->nc == NB_TREE_LIST_CAP) {
-                b->ncell += (double)(l->nc * cnt);
-                nb_tree_eval_cells(simd, l, g, eps2);
-            }
-            size_t c = l->nc++;
-            if (l->dbl) {
-                const double *q = s->quad[k].q;
-                l->dcx[c] = mo->c[0];
-                l->dcy[c] = mo->c[1];
-                l->dcz[c] = mo->c[2];
-                l->dcm[c] = s->wn[k].m;
-                l->dqxx[c] = q[0];
-                l->dqyy[c] = q[1];
-                l->dqzz[c] = q[2];
-                l->dqxy[c] = q[3];
-                l->dqxz[c] = q[4];
-                l->dqyz[c] = q[5];
-                l->dctr[c] = s->wn[k].tr;
-                continue;
-            }
-            l->cx[c] = (float)((mo->c[0] - o[0]) * S);
-            l->cy[c] = (float)((mo->c[1] - o[1]) * S);
-            l->cz[c] = (float)((mo->c[2] - o[2]) * S);
-            const tree_fmom *f = &s->fmom[k];
-            l->cm[c] = f->m;
-            l->qxx[c] = f->q[0];
-            l->qyy[c] = f->q[1];
-            l->qzz[c] = f->q[2];
-            l->qxy[c] = f->q[3];
-            l->qxz[c] = f->q[4];
-            l->qyz[c] = f->q[5];
-            l->ctr[c] = f->tr;
-        } else if (mo->link & LEAF_BIT) {
-            size_t q0 = mo->link & ~LEAF_BIT, n = s->lcount[k];
-            if (l->np + n > NB_TREE_LIST_CAP) {
-                b->npart += (double)(l->np * cnt);
-                nb_tree_eval_parts(simd, l, g, eps2);
-            }
-            size_t c = l->np;
-            memcpy(l->px + c, t->x + q0, n * sizeof(double));
-            memcpy(l->py + c, t->y + q0, n * sizeof(double));
-            memcpy(l->pz + c, t->z + q0, n * sizeof(double));
-            memcpy(l->pm + c, t->m + q0, n * sizeof(double));
-            l->np += n;
-        } else {
-            /* the right child is far away in the array: fetch it while the left
-             * subtree is walked */
-            __builtin_prefetch(&s->walk[mo->link]);
-            __builtin_prefetch(&s->fmom[mo->link]);
-            __builtin_prefetch(&s->fmom[k + 1]);
-            b->stack[sp++] = mo->link;
-            b->stack[sp++] = k + 1;
+    if (b->shn > 0) {
+        /* the block's cells: the targets in the block's frame for them, then back */
+        for (size_t r = 0; r < cnt; r++) {
+            g->fx[r] = (float)((g->x[r] - b->sho[0]) * S);
+            g->fy[r] = (float)((g->y[r] - b->sho[1]) * S);
+            g->fz[r] = (float)((g->z[r] - b->sho[2]) * S);
+        }
+        nb_tree_sum_cells(simd, &b->sh, g, eps2);
+        b->ncell += (double)(b->shn * cnt);
+        l->pfloat = !l->dbl;
+        for (size_t r = 0; r < cnt; r++) {
+            g->fx[r] = (float)((g->x[r] - o[0]) * S);
+            g->fy[r] = (float)((g->y[r] - o[1]) * S);
+            g->fz[r] = (float)((g->z[r] - o[2]) * S);
         }
     }
+    for (size_t j = 0; j < b->nsleaf; j++)
+        add_leaf(&w, b->sleaf[j]);
+    for (size_t j = 0; j < b->ncand; j++)
+        walk_from(&w, b->cand[j]);
     b->ncell += (double)(l->nc * cnt);
     b->npart += (double)(l->np * cnt + cnt * (cnt - 1));
+    const int self_in_list = l->pfloat;
+    if (self_in_list) {
+        /* the group's own pairs in the float particle loop too: its points as particles */
+        if (l->np + cnt > NB_TREE_LIST_CAP)
+            nb_tree_eval_parts(simd, l, g, eps2);
+        append_points(l, t, p0, cnt, o, S, MS);
+        l->self0 = l->np - cnt;
+    }
     nb_tree_eval_cells(simd, l, g, eps2);
     nb_tree_eval_parts(simd, l, g, eps2);
-    nb_tree_eval_self(g, eps2);
+    if (!self_in_list)
+        nb_tree_eval_self(g, eps2);
     for (size_t r = 0; r < cnt; r++) {
         size_t i = t->index[p0 + r];
         p->ax[i] = G * g->sx[r];
@@ -495,6 +739,16 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     s->ncell = s->npart = 0.0;
     if (n == 0)
         return NB_OK;
+    /* the moments in the build's scratch when they fit: 80 of the 32 bytes a point there
+     * per node, 28 bytes a point of peak memory saved at leaves of 8 */
+    size_t nn = s->tree.nnodes, fbytes = nn * sizeof(tree_fmom);
+    if (fbytes + nn * sizeof(tree_quad) <= s->tree.cap * NB_KDTREE_SCRATCH_BYTES) {
+        s->fmom = s->tree.scratch;
+        s->quad = (tree_quad *)((char *)s->tree.scratch + fbytes);
+    } else {
+        s->fmom = s->fmom_own;
+        s->quad = s->quad_own;
+    }
     compute_moments(s);
     /* float scales: the root box's widest side to [0.5, 1), the total mass likewise */
     double ext = 0.0;
@@ -504,30 +758,34 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     }
     int e2;
     s->lscale = ext > 0.0 ? (frexp(ext, &e2), ldexp(1.0, -e2)) : 1.0;
-    s->mscale = s->wn[0].m > 0.0 ? (frexp(s->wn[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
+    s->mscale = s->mt[0].m > 0.0 ? (frexp(s->mt[0].m, &e2), ldexp(1.0, -e2)) : 1.0;
     const double MS = s->mscale, QS = MS * s->lscale * s->lscale;
     const double ES = QS * kp->eps * kp->eps * s->lscale * s->lscale; /* tr -> eps^2 tr */
     for (size_t k = 0; k < s->tree.nnodes; k++) {
         tree_fmom *f = &s->fmom[k];
-        f->m = (float)(s->wn[k].m * MS);
-        f->tr = (float)(s->wn[k].tr * ES);
+        f->m = (float)(s->mt[k].m * MS);
+        f->tr = (float)(s->mt[k].tr * ES);
         for (int j = 0; j < 6; j++)
             f->q[j] = (float)(s->quad[k].q[j] * QS);
     }
 
     const tree_state *cs = s;
     const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
-    const size_t ngroups = s->ngroups;
+    const size_t nblocks = s->nblocks;
     walk_buf *bufs = s->bufs;
     for (int k = 0; k < nt; k++)
         bufs[k].ncell = bufs[k].npart = 0.0;
     const nb_simd simd = nb_simd_best();
-    /* Groups in any order, on any thread: each target's sum is one thread's, in the fixed
+    /* Blocks in any order, on any thread: each target's sum is one thread's, in the fixed
      * order of its group's walk, so the bits do not depend on the thread count. */
-#pragma omp parallel for schedule(dynamic, 4) num_threads(nt) default(none) \
-    shared(cs, bufs, p, pot) firstprivate(ngroups, simd, theta2, eps, G)
-    for (size_t k = 0; k < ngroups; k++)
-        walk_group(cs, &bufs[nb_thread_id()], simd, cs->groups[k], theta2, eps, G, p, pot);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none) \
+    shared(cs, bufs, p, pot) firstprivate(nblocks, simd, theta2, eps, G)
+    for (size_t k = 0; k < nblocks; k++) {
+        walk_buf *b = &bufs[nb_thread_id()];
+        walk_block(cs, b, cs->blocks[k], theta2, eps);
+        for (size_t j = cs->bfirst[k]; j < cs->bfirst[k + 1]; j++)
+            walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot);
+    }
     s->ncell = s->npart = 0.0;
     for (int k = 0; k < nt; k++) {
         s->ncell += bufs[k].ncell;

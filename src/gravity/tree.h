@@ -13,9 +13,10 @@
 /* Targets in one group: at most the kd-tree's largest leaf. */
 #define NB_TREE_GROUP_MAX 64
 
-/* Cells are appended this many at a time by the AVX2 loop: the cell list is padded to a
- * multiple of it (with massless copies of its last cell) before it is evaluated. */
-#define NB_TREE_CELL_LANES 8
+/* Cells are taken this many at a time by the AVX-512 loops (8 by the AVX2 ones): the cell
+ * and particle lists are padded to a multiple of it (with massless copies of their last
+ * entry) before they are evaluated. */
+#define NB_TREE_CELL_LANES 16
 
 /* One thread's lists for the group being walked. Cells are accepted nodes: centre of mass,
  * mass, traceless quadrupole (xx yy zz xy xz yz) and the trace of the second moment (times
@@ -30,8 +31,18 @@ typedef struct nb_tree_lists {
      * and theta -> 0 must give the direct sum to double precision. */
     double *dcx, *dcy, *dcz, *dcm, *dqxx, *dqyy, *dqzz, *dqxy, *dqxz, *dqyz, *dctr;
     double *px, *py, *pz, *pm;
+    /* The particles again in float, in the cells' frame (nb_tree_group), unless dbl: summed
+     * like the cells, eight float lanes, but for pairs closer than fnear (nb_tree_eval_parts). */
+    float *fpx, *fpy, *fpz, *fpm;
     size_t nc, np;
+    /* Where the group's own points start in the particle list (float lists only, after the
+     * walk), or SIZE_MAX: target r is entry self0 + r, which the sums skip. */
+    size_t self0;
     int dbl;
+    /* The particle list is summed in float (fpx ..): set by the walk once it has accepted a
+     * node (never with dbl). Until then the group's result is exact, so it stays double:
+     * a walk that approximates nothing (small N) gives the direct sum to rounding. */
+    int pfloat;
 } nb_tree_lists;
 
 /* The smallest theta whose cells are summed in float (quadrupole truncation error about
@@ -50,7 +61,10 @@ typedef struct nb_tree_group {
         sp[NB_TREE_GROUP_MAX];
     float fx[NB_TREE_GROUP_MAX], fy[NB_TREE_GROUP_MAX], fz[NB_TREE_GROUP_MAX];
     float feps2;          /* eps^2 * lscale^2 */
+    float fnear2;         /* particle pairs closer than this (squared, scaled) are summed in
+                           * double: 1/64 of the group's size, at least 2^-30 */
     double ascale, pscale;
+    int want_pot;         /* sp is wanted: the AVX2 float loops skip it otherwise */
 } nb_tree_group;
 
 /* Interactions of the last evaluation of a tree kernel state (nb_force.state of a "tree"
@@ -65,9 +79,19 @@ void nb_tree_interactions(const void *state, double *cells, double *parts);
  * build's target), in float over runs of cells and in double across runs. The list
  * arrays must have room for NB_TREE_CELL_LANES - 1 entries past nc (the padding). */
 void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
-/* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped. */
+/* nb_tree_eval_cells in two steps, for a list summed for several groups: pad the float
+ * list (no-op for dbl), then sum it into the group's sums, leaving the list as it is. */
+void nb_tree_pad_cells(nb_tree_lists *l);
+void nb_tree_sum_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
+/* The same for the particle list; r = 0 pairs (eps2 = 0, coincident points) are skipped.
+ * With pfloat, in float like the cells (fpx ..), eight AVX2 lanes: float coordinates
+ * relative to the group's centre are good to 2^-25 of its size, so pairs closer than
+ * fnear (1/64 of it) are left out of the float sum and added in double from px ..: every
+ * pair's separation is then good to about 4e-6, coincident points included. Room for
+ * NB_TREE_CELL_LANES - 1 entries past np, as for the cells. */
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
-/* The group's pairs among themselves, each target with every other one. */
+/* The group's pairs among themselves, each target with every other one, in double (the
+ * float lists hold the group's points as particles instead: self0). */
 void nb_tree_eval_self(nb_tree_group *g, double eps2);
 
 #endif

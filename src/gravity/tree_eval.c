@@ -1,9 +1,11 @@
 /* The tree kernel's inner loops, the hot spot of every tree evaluation: a group's targets
  * against its cell and particle lists, as omp simd loops compiled twice (default target and
- * AVX2+FMA, whatever the build's -march) and chosen at run time. */
+ * AVX2+FMA, whatever the build's -march), and the float ones also in AVX2 and AVX-512F
+ * intrinsics, chosen at run time. */
 #include "gravity/tree.h"
 
 #include <math.h>
+#include <stdint.h>
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define NB_HAVE_X86 1
@@ -63,6 +65,74 @@ static void cells_generic(nb_tree_lists *l, nb_tree_group *g)
         g->sy[r] += g->ascale * sy;
         g->sz[r] += g->ascale * sz;
         g->sp[r] += g->pscale * sp;
+    }
+}
+
+/* One particle-list pair in double, as parts_body: the near pairs of the float loops. */
+static void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t r, size_t k,
+                         double eps2)
+{
+    double dx = l->px[k] - g->x[r], dy = l->py[k] - g->y[r], dz = l->pz[k] - g->z[r];
+    double r2 = dx * dx + dy * dy + dz * dz + eps2;
+    if (!(r2 > 0.0) || k == l->self0 + r)
+        return; /* coincident points (eps = 0), or the target itself */
+    double g1 = 1.0 / sqrt(r2), mg1 = l->pm[k] * g1, w = mg1 * g1 * g1;
+    g->sx[r] += w * dx;
+    g->sy[r] += w * dy;
+    g->sz[r] += w * dz;
+    g->sp[r] -= mg1;
+}
+
+/* Particles in float, the cells' frame (theta >= NB_TREE_FLOAT_THETA): point masses,
+ * g1 = 1 / sqrt(R^2 + eps^2). Float coordinates relative to the group's centre are good to
+ * 2^-25 of the group's size, so pairs closer than nb_tree_group.fnear (1/64 of the group's
+ * size) are left out of the float sum and summed again in double from the list's double
+ * copy (px ..): every pair's separation is good to about 4e-6, coincident points included.
+ * A target meets itself (self0) at distance 0, so always in the double pass, which skips it. */
+static void fparts_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
+{
+    const size_t n = l->np;
+    const float *restrict px = l->fpx, *restrict py = l->fpy, *restrict pz = l->fpz;
+    const float *restrict pm = l->fpm;
+    const float e2 = g->feps2, near2 = g->fnear2;
+    unsigned char near[NB_TREE_LIST_CAP];
+    for (size_t r = 0; r < g->cnt; r++) {
+        const float xi = g->fx[r], yi = g->fy[r], zi = g->fz[r];
+        double sx = 0.0, sy = 0.0, sz = 0.0, sp = 0.0;
+        int any = 0;
+#pragma omp simd reduction(| : any)
+        for (size_t k = 0; k < n; k++) {
+            float dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+            near[k] = dx * dx + dy * dy + dz * dz < near2;
+            any |= near[k];
+        }
+        for (size_t k0 = 0; k0 < n; k0 += CELL_RUN) {
+            size_t k1 = n - k0 < CELL_RUN ? n : k0 + CELL_RUN;
+            float ax = 0.0f, ay = 0.0f, az = 0.0f, ph = 0.0f;
+#pragma omp simd reduction(+ : ax, ay, az, ph)
+            for (size_t k = k0; k < k1; k++) {
+                float dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+                float r2 = dx * dx + dy * dy + dz * dz + e2;
+                float g1 = near[k] ? 0.0f : 1.0f / sqrtf(near[k] ? 1.0f : r2);
+                float mg1 = pm[k] * g1, w = mg1 * g1 * g1;
+                ax += w * dx;
+                ay += w * dy;
+                az += w * dz;
+                ph -= mg1;
+            }
+            sx += ax;
+            sy += ay;
+            sz += az;
+            sp += ph;
+        }
+        g->sx[r] += g->ascale * sx;
+        g->sy[r] += g->ascale * sy;
+        g->sz[r] += g->ascale * sz;
+        g->sp[r] += g->pscale * sp;
+        if (any)
+            for (size_t k = 0; k < n; k++)
+                if (near[k])
+                    pair_double(l, g, r, k, eps2);
     }
 }
 
@@ -168,12 +238,13 @@ void nb_tree_eval_self(nb_tree_group *g, double eps2)
 
 /* ---- the same loops compiled for AVX2+FMA, whatever the build's -march ---- */
 
-/* Particles: the 1/sqrt of the AVX2 pair loops in pairwise.c (float estimate and a series)
- * was tried and lost: on the AMD EPYC this was tuned on, vsqrtpd + vdivpd on four lanes beat
- * its twenty-odd extra instructions by about 20% (bench on 1e5 Plummer points), so the
- * particle loops differ only in the instruction set the compiler may use. Cells are in
- * float, eight lanes, with vrsqrtps and one Newton step (relative error about 1e-7, the
- * same bits on every run of one CPU), which beats vsqrtps + vdivps. */
+/* The double loops differ from the generic ones only in the instruction set the compiler
+ * may use (the 1/sqrt of pairwise.c's AVX2 tiles, a float estimate and a series, lost to
+ * vsqrtpd + vdivpd on an AMD EPYC; they now serve only theta < 0.1 and groups that accept
+ * no node). The float loops, cells and particles, use intrinsics: eight lanes, vrsqrtps and
+ * one Newton step (relative error about 1e-7, the same bits on every run of one CPU), which
+ * beats vsqrtps + vdivps. On the Xeon this was last tuned on, the double particle loop had
+ * been 41% of an evaluation at 1e6 and its float replacement is 11%. */
 #if NB_HAVE_X86
 #include <immintrin.h>
 
@@ -193,7 +264,10 @@ __attribute__((target("avx2,fma"))) static inline __m256d widen_add(__m256d acc,
     return _mm256_add_pd(acc, _mm256_add_pd(lo, hi));
 }
 
-__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g)
+/* The body of cells_avx2 for want_pot 0 or 1 (a constant: the potential's four operations
+ * in about forty are left out of force-only evaluations). */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+cells_avx2_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
 {
     const size_t nc = l->nc; /* a multiple of 8: padded by nb_tree_eval_cells */
     const float *cx = l->cx, *cy = l->cy, *cz = l->cz, *cm = l->cm, *ctr = l->ctr;
@@ -236,8 +310,10 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
                 ax = _mm256_fnmadd_ps(w, nx, _mm256_fmadd_ps(g4, qx, ax));
                 ay = _mm256_fnmadd_ps(w, ny, _mm256_fmadd_ps(g4, qy, ay));
                 az = _mm256_fnmadd_ps(w, nz, _mm256_fmadd_ps(g4, qz, az));
-                __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
-                ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
+                if (want_pot) {
+                    __m256 g3h = _mm256_mul_ps(_mm256_mul_ps(half, g1), g2);
+                    ph = _mm256_fnmadd_ps(g3h, u, _mm256_fnmadd_ps(m, g1, ph));
+                }
             }
             sx = widen_add(sx, ax);
             sy = widen_add(sy, ay);
@@ -249,6 +325,80 @@ __attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_
         g->sz[r] += g->ascale * hsum4(sz);
         g->sp[r] += g->pscale * hsum4(sp);
     }
+}
+
+/* fparts_generic in AVX2 intrinsics: vrsqrtps and one Newton step, as the cells; near
+ * pairs (rare: a nearest neighbour at 1/64 of the group's size) are noted and redone in
+ * double after the target's float sum. */
+__attribute__((target("avx2,fma"))) static void cells_avx2(nb_tree_lists *l, nb_tree_group *g)
+{
+    if (g->want_pot)
+        cells_avx2_body(l, g, 1);
+    else
+        cells_avx2_body(l, g, 0);
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+fparts_avx2_body(nb_tree_lists *l, nb_tree_group *g, double eps2, const int want_pot)
+{
+    const size_t n = l->np; /* a multiple of 8: padded by nb_tree_eval_parts */
+    const float *px = l->fpx, *py = l->fpy, *pz = l->fpz, *pm = l->fpm;
+    const __m256 e2 = _mm256_set1_ps(g->feps2), half = _mm256_set1_ps(0.5f);
+    const __m256 three_half = _mm256_set1_ps(1.5f), near2 = _mm256_set1_ps(g->fnear2);
+    uint32_t near[NB_TREE_LIST_CAP + NB_TREE_CELL_LANES];
+    for (size_t r = 0; r < g->cnt; r++) {
+        const __m256 xi = _mm256_set1_ps(g->fx[r]), yi = _mm256_set1_ps(g->fy[r]);
+        const __m256 zi = _mm256_set1_ps(g->fz[r]);
+        __m256d sx = _mm256_setzero_pd(), sy = sx, sz = sx, sp = sx;
+        size_t nnear = 0;
+        for (size_t k0 = 0; k0 < n; k0 += CELL_RUN) {
+            size_t k1 = n - k0 < CELL_RUN ? n : k0 + CELL_RUN;
+            __m256 ax = _mm256_setzero_ps(), ay = ax, az = ax, ph = ax;
+            for (size_t k = k0; k < k1; k += 8) {
+                __m256 dx = _mm256_sub_ps(_mm256_loadu_ps(px + k), xi);
+                __m256 dy = _mm256_sub_ps(_mm256_loadu_ps(py + k), yi);
+                __m256 dz = _mm256_sub_ps(_mm256_loadu_ps(pz + k), zi);
+                __m256 d2 = _mm256_fmadd_ps(dx, dx, _mm256_fmadd_ps(dy, dy, _mm256_mul_ps(dz, dz)));
+                __m256 isnear = _mm256_cmp_ps(d2, near2, _CMP_LT_OQ);
+                int mask = _mm256_movemask_ps(isnear);
+                if (__builtin_expect(mask != 0, 0))
+                    for (int j = 0; j < 8; j++)
+                        if (mask >> j & 1)
+                            near[nnear++] = (uint32_t)(k + (size_t)j);
+                __m256 r2 = _mm256_add_ps(d2, e2);
+                __m256 y = _mm256_rsqrt_ps(r2);
+                __m256 g1 = _mm256_mul_ps(
+                    y, _mm256_fnmadd_ps(_mm256_mul_ps(half, r2), _mm256_mul_ps(y, y), three_half));
+                g1 = _mm256_andnot_ps(isnear, g1); /* also clears r2 = 0's inf and NaN */
+                __m256 mg1 = _mm256_mul_ps(_mm256_loadu_ps(pm + k), g1);
+                __m256 w = _mm256_mul_ps(mg1, _mm256_mul_ps(g1, g1));
+                ax = _mm256_fmadd_ps(w, dx, ax);
+                ay = _mm256_fmadd_ps(w, dy, ay);
+                az = _mm256_fmadd_ps(w, dz, az);
+                if (want_pot)
+                    ph = _mm256_sub_ps(ph, mg1);
+            }
+            sx = widen_add(sx, ax);
+            sy = widen_add(sy, ay);
+            sz = widen_add(sz, az);
+            sp = widen_add(sp, ph);
+        }
+        g->sx[r] += g->ascale * hsum4(sx);
+        g->sy[r] += g->ascale * hsum4(sy);
+        g->sz[r] += g->ascale * hsum4(sz);
+        g->sp[r] += g->pscale * hsum4(sp);
+        for (size_t j = 0; j < nnear; j++)
+            pair_double(l, g, r, near[j], eps2);
+    }
+}
+
+__attribute__((target("avx2,fma"))) static void fparts_avx2(nb_tree_lists *l, nb_tree_group *g,
+                                                            double eps2)
+{
+    if (g->want_pot)
+        fparts_avx2_body(l, g, eps2, 1);
+    else
+        fparts_avx2_body(l, g, eps2, 0);
 }
 
 __attribute__((target("avx2,fma"))) static void dcells_avx2(nb_tree_lists *l, nb_tree_group *g,
@@ -264,8 +414,212 @@ __attribute__((target("avx2,fma"))) static void parts_avx2(nb_tree_lists *l, nb_
 }
 #endif
 
-/* AVX-512 CPUs run the AVX2 loops: the lists are short enough that wider vectors would
- * mostly pad. */
+#if NB_HAVE_X86
+/* ---- the float loops again in AVX-512F, sixteen lanes ----
+ * Measured on the Xeon (Sapphire Rapids) this was tuned on, where the float cell loop was 40%
+ * of an evaluation at 1e6. vrsqrt14ps (2^-14) and one Newton step: other bits than the AVX2
+ * loops (DESIGN.md: bits may differ between vector units), the same on every run. The
+ * double loops (theta < 0.1, and the particles until a group accepts a node) stay AVX2. */
+#define AVX512_FN __attribute__((target("avx512f,avx2,fma")))
+
+/* v's sixteen float lanes added into eight double lanes. */
+AVX512_FN static inline __m512d widen_add16(__m512d acc, __m512 v)
+{
+    __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+    __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    return _mm512_add_pd(acc, _mm512_add_pd(lo, hi));
+}
+
+/* The eight lanes' sum in a fixed order. */
+AVX512_FN static inline double hsum8(__m512d v)
+{
+    __m256d s = _mm256_add_pd(_mm512_castpd512_pd256(v), _mm512_extractf64x4_pd(v, 1));
+    return hsum4(s);
+}
+
+AVX512_FN static inline __m512 rsqrt16(__m512 r2)
+{
+    const __m512 half = _mm512_set1_ps(0.5f), three_half = _mm512_set1_ps(1.5f);
+    __m512 y = _mm512_rsqrt14_ps(r2);
+    return _mm512_mul_ps(
+        y, _mm512_fnmadd_ps(_mm512_mul_ps(half, r2), _mm512_mul_ps(y, y), three_half));
+}
+
+/* One cell term for one target, in the AVX-512 loops: adds to ax .. ph. */
+#define CELL16(xi, yi, zi, ax, ay, az, ph)                                                 \
+    do {                                                                                  \
+        __m512 dx = _mm512_sub_ps(xi, vcx), dy = _mm512_sub_ps(yi, vcy);                  \
+        __m512 dz = _mm512_sub_ps(zi, vcz);                                               \
+        __m512 r2 = _mm512_fmadd_ps(dx, dx, _mm512_fmadd_ps(dy, dy,                       \
+                                                            _mm512_fmadd_ps(dz, dz, e2))); \
+        __m512 g1 = rsqrt16(r2);                                                          \
+        __m512 g2 = _mm512_mul_ps(g1, g1);                                                \
+        __m512 nx = _mm512_mul_ps(dx, g1), ny = _mm512_mul_ps(dy, g1);                    \
+        __m512 nz = _mm512_mul_ps(dz, g1);                                                \
+        __m512 qx = _mm512_fmadd_ps(mxx, nx, _mm512_fmadd_ps(mxy, ny, _mm512_mul_ps(mxz, nz))); \
+        __m512 qy = _mm512_fmadd_ps(mxy, nx, _mm512_fmadd_ps(myy, ny, _mm512_mul_ps(myz, nz))); \
+        __m512 qz = _mm512_fmadd_ps(mxz, nx, _mm512_fmadd_ps(myz, ny, _mm512_mul_ps(mzz, nz))); \
+        __m512 u = _mm512_fmadd_ps(nx, qx, _mm512_fmadd_ps(ny, qy, _mm512_fmsub_ps(        \
+                                                                  nz, qz, _mm512_mul_ps(vtr, g2)))); \
+        __m512 g4 = _mm512_mul_ps(g2, g2);                                                \
+        __m512 w = _mm512_fmadd_ps(vm, g2, _mm512_mul_ps(_mm512_mul_ps(five_half, g4), u)); \
+        ax = _mm512_fnmadd_ps(w, nx, _mm512_fmadd_ps(g4, qx, ax));                        \
+        ay = _mm512_fnmadd_ps(w, ny, _mm512_fmadd_ps(g4, qy, ay));                        \
+        az = _mm512_fnmadd_ps(w, nz, _mm512_fmadd_ps(g4, qz, az));                        \
+        if (want_pot) {                                                                   \
+            __m512 g3h = _mm512_mul_ps(_mm512_mul_ps(half, g1), g2);                      \
+            ph = _mm512_fnmadd_ps(g3h, u, _mm512_fnmadd_ps(vm, g1, ph));                  \
+        }                                                                                 \
+    } while (0)
+
+/* Two targets per pass over the list (its loads shared, two independent chains), then the
+ * odd one alone: each target's arithmetic is the same either way, so are its bits. About 5%
+ * of an evaluation at 1e6 (2.16 against 2.30 s, three runs each: near the shared machine's
+ * noise). */
+__attribute__((target("avx512f,avx2,fma"), always_inline)) static inline void
+cells_avx512_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
+{
+    const size_t nc = l->nc; /* a multiple of 16: padded by nb_tree_pad_cells */
+    const float *cx = l->cx, *cy = l->cy, *cz = l->cz, *cm = l->cm, *ctr = l->ctr;
+    const float *qxx = l->qxx, *qyy = l->qyy, *qzz = l->qzz;
+    const float *qxy = l->qxy, *qxz = l->qxz, *qyz = l->qyz;
+    const __m512 e2 = _mm512_set1_ps(g->feps2), half = _mm512_set1_ps(0.5f);
+    const __m512 five_half = _mm512_set1_ps(2.5f);
+    size_t r = 0;
+    for (; r + 2 <= g->cnt; r += 2) {
+        const __m512 xa = _mm512_set1_ps(g->fx[r]), ya = _mm512_set1_ps(g->fy[r]);
+        const __m512 za = _mm512_set1_ps(g->fz[r]);
+        const __m512 xb = _mm512_set1_ps(g->fx[r + 1]), yb = _mm512_set1_ps(g->fy[r + 1]);
+        const __m512 zb = _mm512_set1_ps(g->fz[r + 1]);
+        __m512d sxa = _mm512_setzero_pd(), sya = sxa, sza = sxa, spa = sxa;
+        __m512d sxb = sxa, syb = sxa, szb = sxa, spb = sxa;
+        for (size_t k0 = 0; k0 < nc; k0 += CELL_RUN) {
+            size_t k1 = nc - k0 < CELL_RUN ? nc : k0 + CELL_RUN;
+            __m512 axa = _mm512_setzero_ps(), aya = axa, aza = axa, pha = axa;
+            __m512 axb = axa, ayb = axa, azb = axa, phb = axa;
+            for (size_t k = k0; k < k1; k += 16) {
+                const __m512 vcx = _mm512_loadu_ps(cx + k), vcy = _mm512_loadu_ps(cy + k);
+                const __m512 vcz = _mm512_loadu_ps(cz + k), vm = _mm512_loadu_ps(cm + k);
+                const __m512 vtr = _mm512_loadu_ps(ctr + k);
+                const __m512 mxx = _mm512_loadu_ps(qxx + k), myy = _mm512_loadu_ps(qyy + k);
+                const __m512 mzz = _mm512_loadu_ps(qzz + k), mxy = _mm512_loadu_ps(qxy + k);
+                const __m512 mxz = _mm512_loadu_ps(qxz + k), myz = _mm512_loadu_ps(qyz + k);
+                CELL16(xa, ya, za, axa, aya, aza, pha);
+                CELL16(xb, yb, zb, axb, ayb, azb, phb);
+            }
+            sxa = widen_add16(sxa, axa);
+            sya = widen_add16(sya, aya);
+            sza = widen_add16(sza, aza);
+            spa = widen_add16(spa, pha);
+            sxb = widen_add16(sxb, axb);
+            syb = widen_add16(syb, ayb);
+            szb = widen_add16(szb, azb);
+            spb = widen_add16(spb, phb);
+        }
+        g->sx[r] += g->ascale * hsum8(sxa);
+        g->sy[r] += g->ascale * hsum8(sya);
+        g->sz[r] += g->ascale * hsum8(sza);
+        g->sp[r] += g->pscale * hsum8(spa);
+        g->sx[r + 1] += g->ascale * hsum8(sxb);
+        g->sy[r + 1] += g->ascale * hsum8(syb);
+        g->sz[r + 1] += g->ascale * hsum8(szb);
+        g->sp[r + 1] += g->pscale * hsum8(spb);
+    }
+    for (; r < g->cnt; r++) {
+        const __m512 xi = _mm512_set1_ps(g->fx[r]), yi = _mm512_set1_ps(g->fy[r]);
+        const __m512 zi = _mm512_set1_ps(g->fz[r]);
+        __m512d sx = _mm512_setzero_pd(), sy = sx, sz = sx, sp = sx;
+        for (size_t k0 = 0; k0 < nc; k0 += CELL_RUN) {
+            size_t k1 = nc - k0 < CELL_RUN ? nc : k0 + CELL_RUN;
+            __m512 ax = _mm512_setzero_ps(), ay = ax, az = ax, ph = ax;
+            for (size_t k = k0; k < k1; k += 16) {
+                const __m512 vcx = _mm512_loadu_ps(cx + k), vcy = _mm512_loadu_ps(cy + k);
+                const __m512 vcz = _mm512_loadu_ps(cz + k), vm = _mm512_loadu_ps(cm + k);
+                const __m512 vtr = _mm512_loadu_ps(ctr + k);
+                const __m512 mxx = _mm512_loadu_ps(qxx + k), myy = _mm512_loadu_ps(qyy + k);
+                const __m512 mzz = _mm512_loadu_ps(qzz + k), mxy = _mm512_loadu_ps(qxy + k);
+                const __m512 mxz = _mm512_loadu_ps(qxz + k), myz = _mm512_loadu_ps(qyz + k);
+                CELL16(xi, yi, zi, ax, ay, az, ph);
+            }
+            sx = widen_add16(sx, ax);
+            sy = widen_add16(sy, ay);
+            sz = widen_add16(sz, az);
+            sp = widen_add16(sp, ph);
+        }
+        g->sx[r] += g->ascale * hsum8(sx);
+        g->sy[r] += g->ascale * hsum8(sy);
+        g->sz[r] += g->ascale * hsum8(sz);
+        g->sp[r] += g->pscale * hsum8(sp);
+    }
+}
+
+AVX512_FN static void cells_avx512(nb_tree_lists *l, nb_tree_group *g)
+{
+    if (g->want_pot)
+        cells_avx512_body(l, g, 1);
+    else
+        cells_avx512_body(l, g, 0);
+}
+
+__attribute__((target("avx512f,avx2,fma"), always_inline)) static inline void
+fparts_avx512_body(nb_tree_lists *l, nb_tree_group *g, double eps2, const int want_pot)
+{
+    const size_t n = l->np; /* a multiple of 16: padded by nb_tree_eval_parts */
+    const float *px = l->fpx, *py = l->fpy, *pz = l->fpz, *pm = l->fpm;
+    const __m512 e2 = _mm512_set1_ps(g->feps2), near2 = _mm512_set1_ps(g->fnear2);
+    uint32_t near[NB_TREE_LIST_CAP + NB_TREE_CELL_LANES];
+    for (size_t r = 0; r < g->cnt; r++) {
+        const __m512 xi = _mm512_set1_ps(g->fx[r]), yi = _mm512_set1_ps(g->fy[r]);
+        const __m512 zi = _mm512_set1_ps(g->fz[r]);
+        __m512d sx = _mm512_setzero_pd(), sy = sx, sz = sx, sp = sx;
+        size_t nnear = 0;
+        for (size_t k0 = 0; k0 < n; k0 += CELL_RUN) {
+            size_t k1 = n - k0 < CELL_RUN ? n : k0 + CELL_RUN;
+            __m512 ax = _mm512_setzero_ps(), ay = ax, az = ax, ph = ax;
+            for (size_t k = k0; k < k1; k += 16) {
+                __m512 dx = _mm512_sub_ps(_mm512_loadu_ps(px + k), xi);
+                __m512 dy = _mm512_sub_ps(_mm512_loadu_ps(py + k), yi);
+                __m512 dz = _mm512_sub_ps(_mm512_loadu_ps(pz + k), zi);
+                __m512 d2 = _mm512_fmadd_ps(dx, dx, _mm512_fmadd_ps(dy, dy, _mm512_mul_ps(dz, dz)));
+                __mmask16 isnear = _mm512_cmp_ps_mask(d2, near2, _CMP_LT_OQ);
+                if (__builtin_expect(isnear != 0, 0))
+                    for (int j = 0; j < 16; j++)
+                        if (isnear >> j & 1)
+                            near[nnear++] = (uint32_t)(k + (size_t)j);
+                /* near lanes (r2 = 0 among them: inf and NaN) zeroed */
+                __m512 g1 = _mm512_maskz_mov_ps((__mmask16)~isnear, rsqrt16(_mm512_add_ps(d2, e2)));
+                __m512 mg1 = _mm512_mul_ps(_mm512_loadu_ps(pm + k), g1);
+                __m512 w = _mm512_mul_ps(mg1, _mm512_mul_ps(g1, g1));
+                ax = _mm512_fmadd_ps(w, dx, ax);
+                ay = _mm512_fmadd_ps(w, dy, ay);
+                az = _mm512_fmadd_ps(w, dz, az);
+                if (want_pot)
+                    ph = _mm512_sub_ps(ph, mg1);
+            }
+            sx = widen_add16(sx, ax);
+            sy = widen_add16(sy, ay);
+            sz = widen_add16(sz, az);
+            sp = widen_add16(sp, ph);
+        }
+        g->sx[r] += g->ascale * hsum8(sx);
+        g->sy[r] += g->ascale * hsum8(sy);
+        g->sz[r] += g->ascale * hsum8(sz);
+        g->sp[r] += g->pscale * hsum8(sp);
+        for (size_t j = 0; j < nnear; j++)
+            pair_double(l, g, r, near[j], eps2);
+    }
+}
+
+AVX512_FN static void fparts_avx512(nb_tree_lists *l, nb_tree_group *g, double eps2)
+{
+    if (g->want_pot)
+        fparts_avx512_body(l, g, eps2, 1);
+    else
+        fparts_avx512_body(l, g, eps2, 0);
+}
+#endif
+
+/* AVX-512 CPUs run the AVX2 loops but for the float ones (above). */
 #if NB_HAVE_X86
 static int use_avx2(nb_simd s)
 {
@@ -275,7 +629,21 @@ static int use_avx2(nb_simd s)
 #define use_avx2(s) ((void)(s), 0)
 #endif
 
-void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
+void nb_tree_pad_cells(nb_tree_lists *l)
+{
+    /* massless copies of the last cell: at its distance from every target (nonzero), so
+     * they add exact zeros */
+    while (!l->dbl && l->nc % NB_TREE_CELL_LANES) {
+        size_t k = l->nc++;
+        l->cx[k] = l->cx[k - 1];
+        l->cy[k] = l->cy[k - 1];
+        l->cz[k] = l->cz[k - 1];
+        l->cm[k] = l->qxx[k] = l->qyy[k] = l->qzz[k] = 0.0f;
+        l->qxy[k] = l->qxz[k] = l->qyz[k] = l->ctr[k] = 0.0f;
+    }
+}
+
+void nb_tree_sum_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
     if (l->dbl) {
 #if NB_HAVE_X86
@@ -284,32 +652,60 @@ void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double ep
         else
 #endif
             dcells_generic(l, g, eps2);
-        l->nc = 0;
         return;
     }
 #if NB_HAVE_X86
+    if (s == NB_SIMD_AVX512) {
+        cells_avx512(l, g);
+        return;
+    }
     if (use_avx2(s)) {
-        /* pad to whole vectors with massless copies of the last cell: at its distance
-         * from every target (nonzero), so they add exact zeros */
-        while (l->nc % NB_TREE_CELL_LANES) {
-            size_t k = l->nc++;
-            l->cx[k] = l->cx[k - 1];
-            l->cy[k] = l->cy[k - 1];
-            l->cz[k] = l->cz[k - 1];
-            l->cm[k] = l->qxx[k] = l->qyy[k] = l->qzz[k] = 0.0f;
-            l->qxy[k] = l->qxz[k] = l->qyz[k] = l->ctr[k] = 0.0f;
-        }
         cells_avx2(l, g);
-        l->nc = 0;
         return;
     }
 #endif
     cells_generic(l, g);
+}
+
+void nb_tree_eval_cells(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
+{
+    nb_tree_pad_cells(l);
+    nb_tree_sum_cells(s, l, g, eps2);
     l->nc = 0;
 }
 
 void nb_tree_eval_parts(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2)
 {
+    if (l->pfloat) {
+#if NB_HAVE_X86
+        if (use_avx2(s)) {
+            /* massless copies of the last particle; a near copy is redone in double, where
+             * its zero mass adds exact zeros too */
+            while (l->np % NB_TREE_CELL_LANES) {
+                size_t k = l->np++;
+                l->fpx[k] = l->fpx[k - 1];
+                l->fpy[k] = l->fpy[k - 1];
+                l->fpz[k] = l->fpz[k - 1];
+                l->px[k] = l->px[k - 1];
+                l->py[k] = l->py[k - 1];
+                l->pz[k] = l->pz[k - 1];
+                l->fpm[k] = 0.0f;
+                l->pm[k] = 0.0;
+            }
+            if (s == NB_SIMD_AVX512)
+                fparts_avx512(l, g, eps2);
+            else
+                fparts_avx2(l, g, eps2);
+            l->np = 0;
+            l->self0 = SIZE_MAX;
+            return;
+        }
+#endif
+        fparts_generic(l, g, eps2);
+        l->np = 0;
+        l->self0 = SIZE_MAX;
+        return;
+    }
 #if NB_HAVE_X86
     if (use_avx2(s)) {
         parts_avx2(l, g, eps2);

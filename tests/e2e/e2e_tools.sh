@@ -96,6 +96,13 @@ check "plot_snapshot.py: not an HDF5 file exits 2" [ $? -eq 2 ]
 "$PYTHON" "$TOOLS/plot_snapshot.py" "$TMP/none.h5" -o "$TMP/m.png" >"$TMP/out" 2>"$TMP/err"
 check "plot_snapshot.py: missing file exits 2" [ $? -eq 2 ]
 
+# bench_pytreegrav.py: pytreegrav is not packaged, so here it skips (77, saying why); where
+# someone has it on the path, a small run must succeed
+PYTHONPATH= "$PYTHON" "$TOOLS/bench_pytreegrav.py" --numpy --n 2000 >"$TMP/out" 2>"$TMP/err"
+rc=$?
+check "bench_pytreegrav.py skips with 77 and says so, or runs" \
+    sh -c "{ [ $rc -eq 77 ] && grep -q 'skipped' '$TMP/out'; } || [ $rc -eq 0 ]"
+
 # gnuplot
 if command -v gnuplot >/dev/null 2>&1; then
     gnuplot -e "file='$log'; out='$TMP/gp.png'" "$TOOLS/energy.gp" >"$TMP/out" 2>"$TMP/err"
