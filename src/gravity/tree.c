@@ -722,8 +722,18 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     }
 }
 
-static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
-                      nb_error *err)
+/* Whether tree positions [start, start + count) meet [i0, i1). */
+static inline int meets(const nb_kdtree_node *nd, size_t i0, size_t i1)
+{
+    return nd->start < i1 && (size_t)nd->start + nd->count > i0;
+}
+
+/* The targets at tree positions i0 .. i1-1 (a distributed run's share of the tree order;
+ * all of them for accel). A group meeting the range is walked whole, after its block's
+ * shared walk, exactly as in a walk of all groups: its sums depend only on the tree, so
+ * they are the same bits in any range; its targets outside the range are written too. */
+static int tree_accel_range(void *state, const nb_kernel_params *kp, nb_particles *p,
+                            size_t i0, size_t i1, double *pot, nb_error *err)
 {
     tree_state *s = state;
     size_t n = p->n;
@@ -779,12 +789,15 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
     /* Blocks in any order, on any thread: each target's sum is one thread's, in the fixed
      * order of its group's walk, so the bits do not depend on the thread count. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none) \
-    shared(cs, bufs, p, pot) firstprivate(nblocks, simd, theta2, eps, G)
+    shared(cs, bufs, p, pot) firstprivate(nblocks, simd, theta2, eps, G, i0, i1)
     for (size_t k = 0; k < nblocks; k++) {
+        if (!meets(&cs->tree.nodes[cs->blocks[k]], i0, i1))
+            continue;
         walk_buf *b = &bufs[nb_thread_id()];
         walk_block(cs, b, cs->blocks[k], theta2, eps);
         for (size_t j = cs->bfirst[k]; j < cs->bfirst[k + 1]; j++)
-            walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot);
+            if (meets(&cs->tree.nodes[cs->groups[j]], i0, i1))
+                walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot);
     }
     s->ncell = s->npart = 0.0;
     for (int k = 0; k < nt; k++) {
@@ -792,6 +805,18 @@ static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, 
         s->npart += bufs[k].npart;
     }
     return NB_OK;
+}
+
+static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
+                      nb_error *err)
+{
+    return tree_accel_range(state, kp, p, 0, p->n, pot, err);
+}
+
+/* A rank's targets are a block of the tree order: whole groups and blocks, walked once. */
+static const uint32_t *tree_target_order(const void *state)
+{
+    return ((const tree_state *)state)->tree.index;
 }
 
 void nb_tree_interactions(const void *state, double *cells, double *parts)
@@ -820,4 +845,6 @@ const nb_kernel nb_kernel_tree = {
     .create = tree_create,
     .destroy = tree_destroy,
     .accel = tree_accel,
+    .accel_range = tree_accel_range,
+    .target_order = tree_target_order,
 };

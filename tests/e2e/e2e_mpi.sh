@@ -1,6 +1,7 @@
 #!/bin/sh
 # End to end, MPI build only (skipped otherwise): one run across 1, 2 and 3 ranks gives the
-# same bits, the plain build's too (n = 1030: 4 tile blocks, which 3 ranks cut through); restarts change the rank count bit for bit; a bad
+# same bits, the plain build's too, for every kernel (n = 1030: 4 tile blocks and 17+ tree
+# groups, which 3 ranks cut through); restarts change the rank count bit for bit; a bad
 # config is refused once by every rank; a failure on one rank (a full disk under rank 0)
 # stops all with exit 1; a killed rank leaves none hanging; SIGTERM checkpoints.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
@@ -22,7 +23,7 @@ mp() {
     timeout 120 "$MPIRUN" -np "$np" "$NBODY" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
 }
 
-for kernel in direct parallel knn; do
+for kernel in direct parallel knn tree; do
     cat >"$TMP/$kernel.cfg" <<CFG
 run: { name = "m"; output_dir = "$TMP/$kernel-1"; seed = 3; };
 initial_conditions: { type = "plummer"; n = 1030; };
