@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
 #include "io/energylog.h"
@@ -28,15 +28,6 @@
  * loop; rank 0 alone owns the run directory (lock, energy log, snapshots) and its status
  * goes to every rank, so all ranks stop together. */
 #define ROOT_ONLY(expr) nb_comm_agree(nb_comm_root() ? (expr) : NB_OK, err)
-
-/* Set by the signal handler, read once per step: the one piece of process-wide state
- * the loop needs, since a handler cannot be handed a context. */
-static volatile sig_atomic_t stop_signal = 0;
-
-static void on_signal(int sig)
-{
-    stop_signal = sig;
-}
 
 typedef struct sim {
     nb_config c;
@@ -222,13 +213,13 @@ static int loop(sim *s, nb_error *err)
         int out_of_time = c->max_wall_seconds > 0 &&
                           nb_wall_seconds() - s->wall0 >= c->max_wall_seconds;
         /* any rank's signal or clock stops every rank at this same step */
-        if (nb_comm_any(stop_signal || out_of_time) && s->step < s->end_step) {
+        if (nb_comm_any(nb_stop_requested() || out_of_time) && s->step < s->end_step) {
             if (!snapshot_due(s) && (rc = write_snapshot(s, err)))
                 break;
             nb_progress_done(&s->progress);
             rc = nb_fail(err, NB_STOPPED,
                          "stopped at step %ld (t=%.9g) by %s; wrote a restart snapshot in %s",
-                         s->step, s->time, stop_signal ? "a signal" : "run.max_wall_seconds",
+                         s->step, s->time, nb_stop_requested() ? "a signal" : "run.max_wall_seconds",
                          c->output_dir);
             break;
         }
@@ -237,35 +228,6 @@ static int loop(sim *s, nb_error *err)
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 1);
     nb_progress_done(&s->progress);
     return rc;
-}
-
-/* SIGINT, SIGTERM, SIGHUP and SIGUSR1 become a checkpoint request from the very start of a
- * command, so a stop during set-up (generating particles, the first force or potential) is
- * honoured at the next safe point too. SIGUSR1 is the one Open MPI's mpirun forwards to
- * the ranks without aborting the job (tools/nbody-mpirun), and the one batch systems are
- * usually asked to send before a time limit (Slurm's --signal=USR1@120). */
-static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
-#define N_STOP_SIGNALS (sizeof stop_signals / sizeof stop_signals[0])
-
-typedef struct saved_signals {
-    struct sigaction old[N_STOP_SIGNALS];
-} saved_signals;
-
-static void signals_catch(saved_signals *saved)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    stop_signal = 0;
-    for (size_t k = 0; k < N_STOP_SIGNALS; k++)
-        sigaction(stop_signals[k], &sa, &saved->old[k]);
-}
-
-static void signals_restore(const saved_signals *saved)
-{
-    for (size_t k = 0; k < N_STOP_SIGNALS; k++)
-        sigaction(stop_signals[k], &saved->old[k], NULL);
 }
 
 static void sim_free(sim *s)
@@ -436,7 +398,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
-    if (nb_comm_any(stop_signal)) /* during set-up: the run is restartable from here */
+    if (nb_comm_any(nb_stop_requested())) /* during set-up: the run is restartable from here */
         return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
                        "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
     nb_progress_init(&s->progress, o->quiet, s->step);
@@ -451,14 +413,14 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     s.lock_fd = -1;
     s.wall0 = nb_wall_seconds();
     s.end_step = nb_config_steps(c);
-    saved_signals saved;
-    signals_catch(&saved);
+    nb_stop_signals saved;
+    nb_stop_catch(&saved);
     int rc = check_memory(c, err);
     if (!rc)
         rc = make_particles(c, &s.p, err);
     if (!(rc = nb_comm_agree(rc, err)))
         rc = start(&s, o, err);
-    signals_restore(&saved);
+    nb_stop_restore(&saved);
     sim_free(&s);
     return rc;
 }
@@ -528,8 +490,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
     s.restart = 1;
     char snap[NB_PATH_MAX + 64];
     struct stat st;
-    saved_signals saved;
-    signals_catch(&saved);
+    nb_stop_signals saved;
+    nb_stop_catch(&saved);
     int rc;
 
     if (stat(target, &st) != 0) {
@@ -598,7 +560,7 @@ int nb_simulation_restart(const char *target, const char *config_path,
 out:
     rc = nb_comm_agree(rc, err);
 done:
-    signals_restore(&saved);
+    nb_stop_restore(&saved);
     sim_free(&s);
     return rc;
 }

@@ -129,15 +129,17 @@ nb restart "$TMP/big" --quiet --set output.diagnostics_every=1000 --set gravity.
     --set initial_conditions.n=40000
 check "... which restarts and finishes ($(cat "$TMP/err"))" [ "$RC" -eq 0 ]
 
-# SIGHUP is a stop request like SIGTERM
-"$NBODY" run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/hup\"" --set integrator.t_end=200 \
-    >"$TMP/out" 2>"$TMP/err" &
-pid=$!
-i=0
-while [ ! -f "$TMP/hup/snapshot_0000.h5" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-kill -HUP $pid
-wait $pid
-RC=$?
-check "SIGHUP checkpoints and exits 3 ($RC)" [ "$RC" -eq 3 ]
+# SIGHUP and SIGUSR1 (what mpirun forwards; app/stop.h) are stop requests like SIGTERM
+for sig in HUP USR1; do
+    "$NBODY" run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/sig$sig\"" \
+        --set integrator.t_end=200 >"$TMP/out" 2>"$TMP/err" &
+    pid=$!
+    i=0
+    while [ ! -f "$TMP/sig$sig/snapshot_0000.h5" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+    kill -$sig $pid
+    wait $pid
+    RC=$?
+    check "SIG$sig checkpoints and exits 3 ($RC)" [ "$RC" -eq 3 ]
+done
 
 finish
