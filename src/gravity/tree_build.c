@@ -7,25 +7,8 @@
 
 #include "gravity/tree_state.h"
 
-void nb_tree_state_free(tree_state *s)
-{
-    if (!s)
-        return;
-    nb_kdtree_free(&s->tree);
-    free(s->mt);
-    free(s->walk);
-    free(s->lcount);
-    free(s->quad_own);
-    free(s->fmom_own);
-    free(s->groups);
-    free(s->blocks);
-    free(s->bfirst);
-    free(s->bufs);
-    free(s->arena);
-    free(s);
-}
-
-int nb_tree_reserve(tree_state *s, size_t cap, size_t leaf, nb_error *err)
+/* The storage sized by the tree's capacity (nb_tree_reserve's), left empty. */
+static void free_tree(tree_state *s)
 {
     nb_kdtree_free(&s->tree);
     free(s->mt);
@@ -44,6 +27,21 @@ int nb_tree_reserve(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     s->groups = NULL;
     s->blocks = NULL;
     s->bfirst = NULL;
+}
+
+void nb_tree_state_free(tree_state *s)
+{
+    if (!s)
+        return;
+    free_tree(s);
+    free(s->bufs);
+    free(s->arena);
+    free(s);
+}
+
+int nb_tree_reserve(tree_state *s, size_t cap, size_t leaf, nb_error *err)
+{
+    free_tree(s);
     if (cap > TREE_N_MAX)
         return nb_fail(err, NB_ERR_INPUT, "tree kernel: %zu particles, at most %zu supported",
                        cap, TREE_N_MAX);

@@ -51,10 +51,7 @@ static void cells_generic(nb_tree_lists *l, nb_tree_group *g)
             sz += az;
             sp += ph;
         }
-        g->sx[r] += g->ascale * sx;
-        g->sy[r] += g->ascale * sy;
-        g->sz[r] += g->ascale * sz;
-        g->sp[r] += g->pscale * sp;
+        group_add_scaled(g, r, sx, sy, sz, sp);
     }
 }
 
@@ -100,10 +97,7 @@ static void fparts_generic(nb_tree_lists *l, nb_tree_group *g, double eps2)
             sz += az;
             sp += ph;
         }
-        g->sx[r] += g->ascale * sx;
-        g->sy[r] += g->ascale * sy;
-        g->sz[r] += g->ascale * sz;
-        g->sp[r] += g->pscale * sp;
+        group_add_scaled(g, r, sx, sy, sz, sp);
         if (any)
             for (size_t k = 0; k < n; k++)
                 if (near[k])
@@ -287,10 +281,7 @@ cells_avx2_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
             sz = widen_add(sz, az);
             sp = widen_add(sp, ph);
         }
-        g->sx[r] += g->ascale * hsum4(sx);
-        g->sy[r] += g->ascale * hsum4(sy);
-        g->sz[r] += g->ascale * hsum4(sz);
-        g->sp[r] += g->pscale * hsum4(sp);
+        group_add_scaled(g, r, hsum4(sx), hsum4(sy), hsum4(sz), hsum4(sp));
     }
 }
 
@@ -350,10 +341,7 @@ fparts_avx2_body(nb_tree_lists *l, nb_tree_group *g, double eps2, const int want
             sz = widen_add(sz, az);
             sp = widen_add(sp, ph);
         }
-        g->sx[r] += g->ascale * hsum4(sx);
-        g->sy[r] += g->ascale * hsum4(sy);
-        g->sz[r] += g->ascale * hsum4(sz);
-        g->sp[r] += g->pscale * hsum4(sp);
+        group_add_scaled(g, r, hsum4(sx), hsum4(sy), hsum4(sz), hsum4(sp));
         for (size_t j = 0; j < nnear; j++)
             pair_double(l, g, r, near[j], eps2);
     }

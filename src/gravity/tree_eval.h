@@ -33,6 +33,17 @@ static inline void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t 
     g->sp[r] -= mg1;
 }
 
+/* A target's float sums, added in double, into its group sums: scaled back to the
+ * system's units (nb_tree_group's ascale, pscale). */
+static inline void group_add_scaled(nb_tree_group *g, size_t r, double sx, double sy,
+                                    double sz, double sp)
+{
+    g->sx[r] += g->ascale * sx;
+    g->sy[r] += g->ascale * sy;
+    g->sz[r] += g->ascale * sz;
+    g->sp[r] += g->pscale * sp;
+}
+
 #if NB_HAVE_X86
 #include <immintrin.h>
 

@@ -105,14 +105,9 @@ cells_avx512_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
             szb = widen_add16(szb, azb);
             spb = widen_add16(spb, phb);
         }
-        g->sx[r] += g->ascale * hsum8(sxa);
-        g->sy[r] += g->ascale * hsum8(sya);
-        g->sz[r] += g->ascale * hsum8(sza);
-        g->sp[r] += g->pscale * hsum8(spa);
-        g->sx[r + 1] += g->ascale * hsum8(sxb);
-        g->sy[r + 1] += g->ascale * hsum8(syb);
-        g->sz[r + 1] += g->ascale * hsum8(szb);
-        g->sp[r + 1] += g->pscale * hsum8(spb);
+        group_add_scaled(g, r, hsum8(sxa), hsum8(sya), hsum8(sza), hsum8(spa));
+        group_add_scaled(g, r + 1, hsum8(sxb), hsum8(syb), hsum8(szb),
+                         hsum8(spb));
     }
     for (; r < g->cnt; r++) {
         const __m512 xi = _mm512_set1_ps(g->fx[r]), yi = _mm512_set1_ps(g->fy[r]);
@@ -135,10 +130,7 @@ cells_avx512_body(nb_tree_lists *l, nb_tree_group *g, const int want_pot)
             sz = widen_add16(sz, az);
             sp = widen_add16(sp, ph);
         }
-        g->sx[r] += g->ascale * hsum8(sx);
-        g->sy[r] += g->ascale * hsum8(sy);
-        g->sz[r] += g->ascale * hsum8(sz);
-        g->sp[r] += g->pscale * hsum8(sp);
+        group_add_scaled(g, r, hsum8(sx), hsum8(sy), hsum8(sz), hsum8(sp));
     }
 }
 
@@ -190,10 +182,7 @@ fparts_avx512_body(nb_tree_lists *l, nb_tree_group *g, double eps2, const int wa
             sz = widen_add16(sz, az);
             sp = widen_add16(sp, ph);
         }
-        g->sx[r] += g->ascale * hsum8(sx);
-        g->sy[r] += g->ascale * hsum8(sy);
-        g->sz[r] += g->ascale * hsum8(sz);
-        g->sp[r] += g->pscale * hsum8(sp);
+        group_add_scaled(g, r, hsum8(sx), hsum8(sy), hsum8(sz), hsum8(sp));
         for (size_t j = 0; j < nnear; j++)
             pair_double(l, g, r, near[j], eps2);
     }
