@@ -7,6 +7,8 @@
 
 #include <hdf5.h>
 
+#include "io/snapshot.h"
+
 /* Rows per chunk: 32768 x 3 doubles is 768 KiB, inside HDF5's default 1 MiB chunk cache. */
 #define NB_SNAPSHOT_CHUNK_ROWS 32768
 
@@ -30,5 +32,9 @@ const char *nb_snapshot_h5_detail(char *buf, size_t size);
  * damaged file fails cleanly instead of misleading HDF5 (readable by HDF5 >= 1.10).
  * -1 on failure. */
 hid_t nb_snapshot_fapl(int for_write);
+
+/* The stored (little-endian) and in-memory (native) HDF5 types of t; not for strings. */
+hid_t nb_snapshot_h5_ftype(nb_snapshot_type t);
+hid_t nb_snapshot_h5_mtype(nb_snapshot_type t);
 
 #endif

@@ -14,10 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_OPEN 16
-/* Bounds on /Integrator counters; see read_meta. */
-#define NB_SNAPSHOT_MAX_STEP 1000000000000000LL /* 1e15, as integrator steps in config.c */
-#define NB_SNAPSHOT_MAX_INDEX 999999999LL
+/* the groups (Header, PartType1, Parameters, Integrator, a few spare) and one dataset
+ * per field */
+#define MAX_OPEN (8 + NB_SNAPSHOT_MAX_FIELDS)
 
 typedef struct reader {
     const char *path;
@@ -179,16 +178,18 @@ static int get_doubles(reader *r, hid_t loc, const char *obj, const char *name, 
     return get_attr(r, loc, obj, name, H5T_FLOAT, H5T_NATIVE_DOUBLE, n, out, required);
 }
 
-/* A fixed-length string attribute (what nbody writes), malloc'd into *out. Variable-length
+/* A fixed-length string attribute (what nbody writes), malloc'd into *out: 1 read, 0 absent
+ * and optional, -1 on failure. Variable-length
  * strings are refused unread: HDF5 1.10 takes their length from the attribute and
  * allocates it before looking at the global heap they live in, so a damaged one costs
  * gigabytes (found by tests/e2e_fuzz.sh), and a damaged heap can make it loop forever. */
-static int get_string(reader *r, hid_t loc, const char *obj, const char *name, char **out)
+static int get_string(reader *r, hid_t loc, const char *obj, const char *name, char **out,
+                      int required)
 {
     char where[160];
-    hid_t a = open_attr(r, loc, obj, name, H5T_STRING, 1, 1, where, sizeof where);
-    if (a < 0)
-        return -1;
+    hid_t a = open_attr(r, loc, obj, name, H5T_STRING, 1, required, where, sizeof where);
+    if (a <= 0)
+        return (int)a;
     hid_t ft = H5Aget_type(a), mt = -1;
     htri_t var = ft < 0 ? -1 : H5Tis_variable_str(ft);
     size_t size = var == 0 ? H5Tget_size(ft) : 0;
@@ -217,7 +218,7 @@ static int get_string(reader *r, hid_t loc, const char *obj, const char *name, c
         free(s);
     else
         *out = s;
-    return rc;
+    return rc ? rc : 1;
 }
 
 /* Checks that a dataset's data was all written, so a declared shape cannot make us
@@ -269,15 +270,18 @@ static int check_stored(reader *r, hid_t d, const char *obj, hid_t ftype, hsize_
     return rc;
 }
 
-/* Dataset name of PartType1: n rows, 3 columns (cols == 3) or one dimension (cols == 1),
- * of class cls. Its id, 0 if absent and optional, -1 on failure; *is_signed for integers. */
-static hid_t open_dataset(reader *r, hid_t g, const char *name, int cols, H5T_class_t cls,
-                          size_t n, int required, int *is_signed)
+/* Field f's dataset in group g: n rows of f->cols columns of f's class. Its id, 0 if absent
+ * and optional, -1 on failure; *is_signed for integers. */
+static hid_t open_dataset(reader *r, hid_t g, const nb_snapshot_field *f, size_t n, int required,
+                          int *is_signed)
 {
-    char obj[64], expected[96];
-    snprintf(obj, sizeof obj, "/PartType1/%s", name);
-    if (cols == 3)
-        snprintf(expected, sizeof expected, "shape (%zu, 3) of floats", n);
+    const char *name = f->name;
+    H5T_class_t cls = f->type == NB_SNAP_F64 ? H5T_FLOAT : H5T_INTEGER;
+    int cols = f->cols;
+    char obj[128], expected[96];
+    snprintf(obj, sizeof obj, "/%s/%s", f->group, name);
+    if (cols > 1)
+        snprintf(expected, sizeof expected, "shape (%zu, %d) of %ss", n, cols, class_name(cls));
     else
         snprintf(expected, sizeof expected, "shape (%zu,) of %ss", n, class_name(cls));
     htri_t ex = H5Lexists(g, name, H5P_DEFAULT);
@@ -295,8 +299,7 @@ static hid_t open_dataset(reader *r, hid_t g, const char *name, int cols, H5T_cl
     }
     hid_t t = H5Dget_type(d), s = H5Dget_space(d);
     H5T_class_t c = t < 0 ? H5T_NO_CLASS : H5Tget_class(t);
-    if (is_signed)
-        *is_signed = c == H5T_INTEGER && H5Tget_sign(t) == H5T_SGN_2;
+    *is_signed = c == H5T_INTEGER && H5Tget_sign(t) == H5T_SGN_2;
     hsize_t dims[H5S_MAX_RANK];
     int rank = s < 0 ? -1 : H5Sget_simple_extent_dims(s, dims, NULL);
     if (s >= 0)
@@ -306,7 +309,8 @@ static hid_t open_dataset(reader *r, hid_t g, const char *name, int cols, H5T_cl
         rc = h5fail(r, obj, "has an unreadable shape", DAMAGED);
     } else if (c != cls) {
         rc = rfail(r, obj, "holds %ss, expected %s", class_name(c), expected);
-    } else if (rank != (cols == 3 ? 2 : 1) || dims[0] != n || (cols == 3 && dims[1] != 3)) {
+    } else if (rank != (cols > 1 ? 2 : 1) || dims[0] != n ||
+               (cols > 1 && dims[1] != (hsize_t)cols)) {
         char shape[96] = "(";
         for (int k = 0; k < rank && k < 4; k++)
             snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%llu",
@@ -322,88 +326,83 @@ static hid_t open_dataset(reader *r, hid_t g, const char *name, int cols, H5T_cl
     return rc ? -1 : d;
 }
 
-static int read_failed(reader *r, const char *name)
+/* The first value of a slab that f does not accept, as "row R[ column C] is V, expected
+ * ...": -1 after the message, 0 if all are accepted. vals holds cnt rows of f->cols, the
+ * first being row s; integers read signed when is_signed. */
+static int check_values(reader *r, const char *obj, const nb_snapshot_field *f, size_t s,
+                        size_t cnt, const void *vals, int is_signed)
 {
-    char obj[64];
-    snprintf(obj, sizeof obj, "/PartType1/%s", name);
-    return h5fail(r, obj, "cannot be read", ": the data are corrupt");
+    size_t cols = (size_t)f->cols;
+    for (size_t j = 0; j < cnt * cols; j++) {
+        /* signed ids are read as signed, so a negative one is caught, not clipped */
+        long long iv = f->type != NB_SNAP_F64 ? ((const int64_t *)vals)[j] : 0;
+        double v = f->type == NB_SNAP_F64 ? ((const double *)vals)[j] : 0;
+        int positive = f->values == NB_SNAP_POSITIVE;
+        if (f->type != NB_SNAP_F64 ? !(is_signed && iv < 0)
+                                   : positive ? v > 0 && isfinite(v) : isfinite(v))
+            continue;
+        char at[48];
+        if (cols > 1)
+            snprintf(at, sizeof at, "row %zu column %zu", s + j / cols, j % cols);
+        else
+            snprintf(at, sizeof at, "row %zu", s + j);
+        if (f->type != NB_SNAP_F64)
+            return rfail(r, obj, "%s is %lld, expected integers >= 0", at, iv);
+        return rfail(r, obj, "%s is %g, expected %s", at, v,
+                     positive ? "a positive finite number" : "finite numbers");
+    }
+    return 0;
 }
 
-/* Reads an N x 3 float dataset as doubles into three SoA arrays, a slab of whole chunks
- * at a time, rejecting non-finite values. */
-static int read_vec3(reader *r, hid_t d, const char *name, size_t n, double *a, double *b,
-                     double *c)
+/* Reads field f's dataset d (n rows) into p's columns, a slab of whole chunks at a time,
+ * checking every value. */
+static int read_field(reader *r, hid_t d, const nb_snapshot_field *f, size_t n, int is_signed,
+                      nb_particles *p)
 {
-    size_t rows = NB_SNAPSHOT_CHUNK_ROWS;
+    char obj[128];
+    snprintf(obj, sizeof obj, "/%s/%s", f->group, f->name);
+    size_t rows = NB_SNAPSHOT_CHUNK_ROWS, cols = (size_t)f->cols;
     hid_t dcpl = H5Dget_create_plist(d);
     hsize_t cdims[2];
-    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, 2, cdims) == 2 &&
+    if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, 2, cdims) >= 1 &&
         cdims[0] > 0)
         rows = (NB_SNAPSHOT_CHUNK_ROWS + cdims[0] - 1) / cdims[0] * cdims[0];
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (rows > n)
         rows = n;
-    double *buf = malloc(rows * 3 * sizeof *buf);
+    hid_t mtype = f->type == NB_SNAP_U64 && is_signed ? H5T_NATIVE_INT64
+                                                      : nb_snapshot_h5_mtype(f->type);
+    unsigned char *buf = malloc(rows * cols * 8), *col[3];
+    for (size_t k = 0; k < cols; k++)
+        col[k] = nb_snapshot_field_column(p, f, (int)k);
     hid_t fspace = H5Dget_space(d);
     int rc = 0;
     if (!buf) {
-        rc = rfail(r, NULL, "out of memory reading %zu rows of /PartType1/%s", rows, name);
+        rc = rfail(r, NULL, "out of memory reading %zu rows of %s", rows, obj);
         r->code = NB_ERR_RUNTIME;
     } else if (fspace < 0)
-        rc = read_failed(r, name);
+        rc = h5fail(r, obj, "cannot be read", ": the data are corrupt");
     for (size_t s = 0; s < n && !rc; s += rows) {
         size_t cnt = n - s < rows ? n - s : rows;
-        hsize_t start[2] = {s, 0}, count[2] = {cnt, 3};
-        hid_t mspace = H5Screate_simple(2, count, NULL);
+        hsize_t start[2] = {s, 0}, count[2] = {cnt, cols};
+        hid_t mspace = H5Screate_simple(cols > 1 ? 2 : 1, count, NULL);
         if (mspace < 0 ||
             H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) < 0 ||
-            H5Dread(d, H5T_NATIVE_DOUBLE, mspace, fspace, H5P_DEFAULT, buf) < 0)
-            rc = read_failed(r, name);
+            H5Dread(d, mtype, mspace, fspace, H5P_DEFAULT, buf) < 0)
+            rc = h5fail(r, obj, "cannot be read", ": the data are corrupt");
         if (mspace >= 0)
             H5Sclose(mspace);
-        for (size_t i = 0; i < cnt && !rc; i++) {
-            for (int k = 0; k < 3; k++)
-                if (!isfinite(buf[3 * i + k])) {
-                    char obj[64];
-                    snprintf(obj, sizeof obj, "/PartType1/%s", name);
-                    rc = rfail(r, obj, "row %zu column %d is %g, expected finite numbers",
-                               s + i, k, buf[3 * i + k]);
-                    break;
-                }
-            a[s + i] = buf[3 * i];
-            b[s + i] = buf[3 * i + 1];
-            c[s + i] = buf[3 * i + 2];
-        }
+        if (!rc)
+            rc = check_values(r, obj, f, s, cnt, buf, is_signed);
+        for (size_t i = 0; i < cnt && !rc; i++)
+            for (size_t k = 0; k < cols; k++)
+                memcpy(col[k] + (s + i) * 8, buf + (i * cols + k) * 8, 8);
     }
     free(buf);
     if (fspace >= 0)
         H5Sclose(fspace);
     return rc;
-}
-
-static int read_masses(reader *r, hid_t d, size_t n, double *m)
-{
-    if (H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, m) < 0)
-        return read_failed(r, "Masses");
-    for (size_t i = 0; i < n; i++)
-        if (!(m[i] > 0) || !isfinite(m[i]))
-            return rfail(r, "/PartType1/Masses", "row %zu is %g, expected a positive finite mass",
-                         i, m[i]);
-    return 0;
-}
-
-static int read_ids(reader *r, hid_t d, size_t n, int is_signed, uint64_t *id)
-{
-    /* Read signed ids as signed, so that a negative one is caught rather than clipped. */
-    if (H5Dread(d, is_signed ? H5T_NATIVE_INT64 : H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL,
-                H5P_DEFAULT, id) < 0)
-        return read_failed(r, "ParticleIDs");
-    for (size_t i = 0; is_signed && i < n; i++)
-        if ((int64_t)id[i] < 0)
-            return rfail(r, "/PartType1/ParticleIDs", "row %zu is %lld, expected ids >= 0", i,
-                         (long long)(int64_t)id[i]);
-    return 0;
 }
 
 /* A scalar floating-point attribute's finite value, for what initial conditions merely
@@ -474,73 +473,99 @@ static int read_header(reader *r, hid_t file, int strict, size_t *n, double *mas
     return 0;
 }
 
-static int read_meta(reader *r, hid_t file, nb_snapshot_meta *meta)
+/* /Integrator attribute a into meta, checked against a's range: 1 read, 0 absent and
+ * optional, -1 on failure. */
+static int read_attr(reader *r, hid_t g, const nb_snapshot_attr *a, nb_snapshot_meta *meta)
 {
     const char *I = "/Integrator";
+    char where[160];
+    snprintf(where, sizeof where, "%s attribute %s", I, a->name);
+    void *v = nb_snapshot_attr_value(meta, a);
+    int required = a->restart == NB_SNAP_REQUIRED, got;
+    if (a->restart == NB_SNAP_IGNORED)
+        return 0;
+    if (a->type == NB_SNAP_I64) {
+        long long x;
+        if ((got = get_ints(r, g, I, a->name, 1, &x, required)) <= 0)
+            return got;
+        if (x > a->max || (a->range == NB_SNAP_NONNEG && x < 0))
+            return a->range == NB_SNAP_NONNEG
+                       ? rfail(r, where, "is %lld, expected 0 to %lld", x, a->max)
+                       : rfail(r, where, "is %lld, expected at most %lld", x, a->max);
+        *(long *)v = (long)x;
+    } else if (a->type == NB_SNAP_F64) {
+        double x;
+        if ((got = get_doubles(r, g, I, a->name, 1, &x, required)) <= 0)
+            return got;
+        if (a->range == NB_SNAP_ANY && isnan(x))
+            return rfail(r, where, "is nan, expected a number");
+        if (a->range != NB_SNAP_ANY && (!isfinite(x) || (a->range == NB_SNAP_POSITIVE && !(x > 0)) ||
+                                        (a->range == NB_SNAP_NONNEG && !(x >= 0))))
+            return rfail(r, where, "is %g, expected a finite number%s", x,
+                         a->range == NB_SNAP_POSITIVE ? " > 0" :
+                         a->range == NB_SNAP_NONNEG ? " >= 0" : "");
+        *(double *)v = x;
+    } else {
+        char *x = NULL;
+        if ((got = get_string(r, g, I, a->name, &x, required)) <= 0)
+            return got;
+        size_t len = strlen(x);
+        if (len >= a->size || (a->range == NB_SNAP_NONEMPTY && len == 0))
+            got = rfail(r, where, "is \"%.40s\", expected %s%zu characters", x,
+                        a->range == NB_SNAP_NONEMPTY ? "1 to " : "at most ", a->size - 1);
+        else
+            memcpy(v, x, len + 1);
+        free(x);
+    }
+    return got;
+}
+
+static int read_meta(reader *r, hid_t file, nb_snapshot_meta *meta)
+{
     hid_t g = open_group(r, file, "Parameters", "/Parameters", 1,
                          "the run's parameter text (attribute ParameterFile)");
-    if (g < 0 || get_string(r, g, "/Parameters", "ParameterFile", &meta->parameters) < 0)
+    if (g < 0 || get_string(r, g, "/Parameters", "ParameterFile", &meta->parameters, 1) < 0)
         return -1;
-    g = open_group(r, file, "Integrator", I, 1, "nbody's integrator state (a GADGET file "
-                   "without it can be used as initial_conditions.type = \"file\")");
-    long long step, index, origin;
-    if (g < 0 || get_ints(r, g, I, "step", 1, &step, 1) < 0 ||
-        get_ints(r, g, I, "output_index", 1, &index, 1) < 0 ||
-        get_ints(r, g, I, "step_origin", 1, &origin, 1) < 0)
+    g = open_group(r, file, "Integrator", "/Integrator", 1, "nbody's integrator state (a "
+                   "GADGET file without it can be used as initial_conditions.type = \"file\")");
+    if (g < 0)
         return -1;
-    /* the same bounds as a run can reach: output.snapshot_every and the step count are at
-     * most 1e15, and an index past 1e9 would make snapshot names no tool sorts (or, at
-     * INT64_MAX, wrap to a negative NNNN) */
-    if (step < 0 || step > NB_SNAPSHOT_MAX_STEP)
-        return rfail(r, "/Integrator attribute step", "is %lld, expected 0 to %lld", step,
-                     (long long)NB_SNAPSHOT_MAX_STEP);
-    if (index < 0 || index > NB_SNAPSHOT_MAX_INDEX)
-        return rfail(r, "/Integrator attribute output_index", "is %lld, expected 0 to %lld",
-                     index, (long long)NB_SNAPSHOT_MAX_INDEX);
-    if (origin < 0 || origin > step)
-        return rfail(r, "/Integrator attribute step_origin", "is %lld, expected 0 to step (%lld)",
-                     origin, step);
-    meta->step = step;
-    meta->step_origin = origin;
-    meta->output_index = index;
-    /* sign 2: any value but NaN. E0 only scales rel_energy_error; a run whose energy
-     * overflowed wrote inf there, and its snapshots must still read back. */
-    struct { const char *name; double *v; int sign; } d[] = {
-        {"time", &meta->time, -1}, {"time_origin", &meta->time_origin, -1},
-        {"dt", &meta->dt, 1}, {"E0", &meta->e0, 2},
-        {"G", &meta->G, 1}, {"softening", &meta->softening, 0}};
-    for (size_t k = 0; k < sizeof d / sizeof d[0]; k++) {
-        if (get_doubles(r, g, I, d[k].name, 1, d[k].v, 1) < 0)
+    for (size_t k = 0; k < nb_snapshot_n_attrs; k++)
+        if (read_attr(r, g, &nb_snapshot_attrs[k], meta) < 0)
             return -1;
-        double v = *d[k].v;
-        if (d[k].sign == 2 && isnan(v))
-            return rfail(r, "/Integrator attribute E0", "is nan, expected a number");
-        if (d[k].sign == 2)
-            continue;
-        if (!isfinite(v) || (d[k].sign > 0 && !(v > 0)) || (d[k].sign == 0 && !(v >= 0))) {
-            char where[64];
-            snprintf(where, sizeof where, "/Integrator attribute %s", d[k].name);
-            return rfail(r, where, "is %g, expected a finite number%s", v,
-                         d[k].sign > 0 ? " > 0" : d[k].sign == 0 ? " >= 0" : "");
+    if (meta->step_origin > meta->step)
+        return rfail(r, "/Integrator attribute step_origin", "is %ld, expected 0 to step (%ld)",
+                     meta->step_origin, meta->step);
+    return 0;
+}
+
+/* Opens every dataset of nb_snapshot_fields that this reader reads (strict: a restart
+ * snapshot), checking its shape, into d[k] (0 when absent and optional). */
+static int open_fields(reader *r, hid_t file, int strict, size_t n, hid_t *d, int *is_signed)
+{
+    hid_t g = 0;
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
+        const nb_snapshot_field *f = &nb_snapshot_fields[k];
+        nb_snapshot_need need = strict ? f->restart : f->ic;
+        d[k] = 0;
+        if (k == 0 || strcmp(f->group, nb_snapshot_fields[k - 1].group)) {
+            /* a group is required when one of its datasets is */
+            int required = 0;
+            for (size_t j = k; j < nb_snapshot_n_fields; j++)
+                if (!strcmp(nb_snapshot_fields[j].group, f->group))
+                    required |= (strict ? nb_snapshot_fields[j].restart
+                                        : nb_snapshot_fields[j].ic) == NB_SNAP_REQUIRED;
+            char obj[64], expected[96];
+            snprintf(obj, sizeof obj, "/%s", f->group);
+            snprintf(expected, sizeof expected, "the group of the particles' datasets");
+            if ((g = open_group(r, file, f->group, obj, required, expected)) < 0)
+                return -1;
         }
+        if (g && need != NB_SNAP_IGNORED &&
+            (d[k] = open_dataset(r, g, f, n, need == NB_SNAP_REQUIRED, &is_signed[k])) < 0)
+            return -1;
     }
-    char *kernel = NULL, *version = NULL;
-    int rc = get_string(r, g, I, "kernel", &kernel);
-    if (!rc)
-        rc = get_string(r, g, I, "version", &version);
-    if (!rc && (!kernel[0] || strlen(kernel) >= sizeof meta->kernel))
-        rc = rfail(r, "/Integrator attribute kernel", "is \"%.40s\", expected a kernel name of "
-                   "1 to %zu characters", kernel, sizeof meta->kernel - 1);
-    if (!rc && strlen(version) >= sizeof meta->version)
-        rc = rfail(r, "/Integrator attribute version", "is \"%.40s\", expected at most %zu "
-                   "characters", version, sizeof meta->version - 1);
-    if (!rc) {
-        strcpy(meta->kernel, kernel);
-        strcpy(meta->version, version);
-    }
-    free(kernel);
-    free(version);
-    return rc;
+    return 0;
 }
 
 /* meta == NULL: any GADGET-style file (particles only); else one of our snapshots. */
@@ -551,22 +576,20 @@ static int read_file(reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *m
     double mass1 = 0;
     if (read_header(r, file, strict, &n, &mass1) < 0)
         return -1;
-    hid_t g = open_group(r, file, "PartType1", "/PartType1", 1, "the particle group of type 1");
-    if (g < 0)
+    hid_t d[NB_SNAPSHOT_MAX_FIELDS];
+    int is_signed[NB_SNAPSHOT_MAX_FIELDS] = {0};
+    if (open_fields(r, file, strict, n, d, is_signed) < 0)
         return -1;
-    int id_signed = 0;
-    hid_t dx = open_dataset(r, g, "Coordinates", 3, H5T_FLOAT, n, 1, NULL);
-    hid_t dv = dx < 0 ? -1 : open_dataset(r, g, "Velocities", 3, H5T_FLOAT, n, strict, NULL);
-    hid_t dm = dv < 0 ? -1 : open_dataset(r, g, "Masses", 1, H5T_FLOAT, n, strict, NULL);
-    hid_t di = dm < 0 ? -1 : open_dataset(r, g, "ParticleIDs", 1, H5T_INTEGER, n, strict,
-                                          &id_signed);
-    hid_t da = di < 0 ? -1 : !strict ? 0 : open_dataset(r, g, "Acceleration", 3, H5T_FLOAT, n,
-                                                         1, NULL);
-    if (da < 0)
-        return -1;
-    if (r->info)
-        r->info->has_velocities = dv != 0;
-    if (!dm && !(mass1 > 0 && isfinite(mass1)))
+    /* GADGET's two defaults that are not nb_particles_alloc's zeros and 0..N-1: masses
+     * from MassTable[1], and (reported) particles at rest */
+    int has_masses = 0;
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
+        if (!strcmp(nb_snapshot_fields[k].name, "Masses"))
+            has_masses = d[k] != 0;
+        if (r->info && !strcmp(nb_snapshot_fields[k].name, "Velocities"))
+            r->info->has_velocities = d[k] != 0;
+    }
+    if (!has_masses && !(mass1 > 0 && isfinite(mass1)))
         return rfail(r, "/PartType1/Masses", "missing, and /Header MassTable[1] is %g; expected "
                      "per-particle Masses or a positive MassTable[1]", mass1);
     /* Superblock 0 and 1 (h5py's default) carry no metadata checksums, and HDF5 1.10
@@ -585,12 +608,10 @@ static int read_file(reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *m
         r->code = aerr.code;
         return -1;
     }
-    if (read_vec3(r, dx, "Coordinates", n, p->x, p->y, p->z) < 0 ||
-        (dv && read_vec3(r, dv, "Velocities", n, p->vx, p->vy, p->vz) < 0) ||
-        (da && read_vec3(r, da, "Acceleration", n, p->ax, p->ay, p->az) < 0) ||
-        (dm && read_masses(r, dm, n, p->m) < 0) || (di && read_ids(r, di, n, id_signed, p->id) < 0))
-        return -1;
-    for (size_t i = 0; !dm && i < n; i++)
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++)
+        if (d[k] && read_field(r, d[k], &nb_snapshot_fields[k], n, is_signed[k], p) < 0)
+            return -1;
+    for (size_t i = 0; !has_masses && i < n; i++)
         p->m[i] = mass1;
     return 0;
 }
