@@ -36,6 +36,7 @@ typedef enum nb_snapshot_type {
     NB_SNAP_F64,    /* little-endian IEEE double; read from any float (attributes: or integer) */
     NB_SNAP_U64,    /* little-endian uint64; read from any integer type, negatives refused */
     NB_SNAP_I64,    /* little-endian int64, a long in memory (attributes) */
+    NB_SNAP_I32,    /* little-endian int32, an int32_t array (fields); read from any integer */
     NB_SNAP_STRING  /* fixed-length UTF-8 string, a char array in memory (attributes) */
 } nb_snapshot_type;
 
@@ -46,8 +47,8 @@ typedef enum nb_snapshot_need {
     NB_SNAP_IGNORED   /* not read */
 } nb_snapshot_need;
 
-/* What the reader accepts. Datasets: FINITE, POSITIVE (finite > 0), or ANY (integers;
- * negatives are refused for every U64 field). Attributes: numbers ANY (not NaN), FINITE,
+/* What the reader accepts. Datasets: FINITE, POSITIVE (finite > 0); integers ANY (what
+ * the type holds: a U64 field refuses negatives) or NONNEG. Attributes: numbers ANY (not NaN), FINITE,
  * POSITIVE, NONNEG (finite >= 0; integers 0 to max); strings ANY or NONEMPTY. */
 typedef enum nb_snapshot_range {
     NB_SNAP_ANY, NB_SNAP_FINITE, NB_SNAP_POSITIVE, NB_SNAP_NONNEG, NB_SNAP_NONEMPTY
@@ -61,7 +62,7 @@ typedef enum nb_snapshot_range {
 typedef struct nb_snapshot_field {
     const char *group;         /* "PartType1" */
     const char *name;          /* "Coordinates" */
-    nb_snapshot_type type;     /* NB_SNAP_F64 (double arrays) or NB_SNAP_U64 (uint64_t) */
+    nb_snapshot_type type;     /* F64 (double arrays), U64 (uint64_t) or I32 (int32_t) */
     int cols;                  /* 1: shape (N,); 3: shape (N, 3) */
     size_t member[3];          /* offsetof(nb_particles, ARRAY) of each column */
     const char *unit;          /* the unit's dimension in the run's units */
@@ -73,7 +74,8 @@ typedef struct nb_snapshot_field {
 extern const nb_snapshot_field nb_snapshot_fields[];
 extern const size_t nb_snapshot_n_fields;
 
-/* Column k (0 .. cols-1) of field f in p: a double * or uint64_t *, as f->type says. */
+/* Column k (0 .. cols-1) of field f in p: a double *, uint64_t * or int32_t *, as
+ * f->type says. */
 void *nb_snapshot_field_column(const nb_particles *p, const nb_snapshot_field *f, int k);
 
 /* One /Integrator attribute: the nb_snapshot_meta member at byte offset member, of size
@@ -97,8 +99,10 @@ void *nb_snapshot_attr_value(const nb_snapshot_meta *meta, const nb_snapshot_att
 const char *nb_snapshot_attr_format(const nb_snapshot_meta *meta, const nb_snapshot_attr *a,
                                     char *buf, size_t size);
 
-/* "float64", "uint64", "int64", "string". */
+/* "float64", "uint64", "int64", "int32", "string". */
 const char *nb_snapshot_type_name(nb_snapshot_type t);
+/* Bytes of one value in memory (0 for strings). */
+size_t nb_snapshot_type_size(nb_snapshot_type t);
 
 /* Writes p and meta to path: to "path.tmp" first, renamed over path only once complete
  * and closed, so path is never a partial file. compression: 0 = none, 1-9 = gzip level

@@ -56,6 +56,8 @@ void *nb_snapshot_field_column(const nb_particles *p, const nb_snapshot_field *f
     const char *at = (const char *)p + f->member[k];
     if (f->type == NB_SNAP_U64)
         return *(uint64_t *const *)at;
+    if (f->type == NB_SNAP_I32)
+        return *(int32_t *const *)at;
     return *(double *const *)at;
 }
 
@@ -83,7 +85,13 @@ const char *nb_snapshot_type_name(nb_snapshot_type t)
     case NB_SNAP_F64: return "float64";
     case NB_SNAP_U64: return "uint64";
     case NB_SNAP_I64: return "int64";
+    case NB_SNAP_I32: return "int32";
     case NB_SNAP_STRING: return "string";
     }
     return "?";
+}
+
+size_t nb_snapshot_type_size(nb_snapshot_type t)
+{
+    return t == NB_SNAP_STRING ? 0 : t == NB_SNAP_I32 ? 4 : 8;
 }

@@ -87,14 +87,19 @@ hid_t nb_snapshot_fapl(int for_write)
 
 hid_t nb_snapshot_h5_ftype(nb_snapshot_type t)
 {
-    return t == NB_SNAP_U64 ? H5T_STD_U64LE : t == NB_SNAP_I64 ? H5T_STD_I64LE : H5T_IEEE_F64LE;
+    return t == NB_SNAP_U64   ? H5T_STD_U64LE
+           : t == NB_SNAP_I64 ? H5T_STD_I64LE
+           : t == NB_SNAP_I32 ? H5T_STD_I32LE
+                              : H5T_IEEE_F64LE;
 }
 
 hid_t nb_snapshot_h5_mtype(nb_snapshot_type t)
 {
     /* I64 values are longs in memory (snapshot.h) */
-    return t == NB_SNAP_U64 ? H5T_NATIVE_UINT64 : t == NB_SNAP_I64 ? H5T_NATIVE_LONG
-                                                                   : H5T_NATIVE_DOUBLE;
+    return t == NB_SNAP_U64   ? H5T_NATIVE_UINT64
+           : t == NB_SNAP_I64 ? H5T_NATIVE_LONG
+           : t == NB_SNAP_I32 ? H5T_NATIVE_INT32
+                              : H5T_NATIVE_DOUBLE;
 }
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta)

@@ -16,26 +16,33 @@
 
 /* The first value of a slab that f does not accept, as "row R[ column C] is V, expected
  * ...": -1 after the message, 0 if all are accepted. vals holds cnt rows of f->cols, the
- * first being row s; integers read signed when is_signed. */
+ * first being row s: doubles, or integers as int64 (as uint64, all accepted, when wide). */
 static int check_values(nb_snapshot_reader *r, const char *obj, const nb_snapshot_field *f,
-                        size_t s, size_t cnt, const void *vals, int is_signed)
+                        size_t s, size_t cnt, const void *vals, int wide)
 {
     size_t cols = (size_t)f->cols;
+    int real = f->type == NB_SNAP_F64, positive = f->values == NB_SNAP_POSITIVE;
+    if (wide)
+        return 0;
+    long long lo = f->type == NB_SNAP_U64 || f->values == NB_SNAP_NONNEG ? 0
+                   : f->type == NB_SNAP_I32                              ? INT32_MIN
+                                                                         : INT64_MIN;
+    long long hi = f->type == NB_SNAP_I32 ? INT32_MAX : INT64_MAX;
     for (size_t j = 0; j < cnt * cols; j++) {
-        /* signed ids are read as signed, so a negative one is caught, not clipped */
-        long long iv = f->type != NB_SNAP_F64 ? ((const int64_t *)vals)[j] : 0;
-        double v = f->type == NB_SNAP_F64 ? ((const double *)vals)[j] : 0;
-        int positive = f->values == NB_SNAP_POSITIVE;
-        if (f->type != NB_SNAP_F64 ? !(is_signed && iv < 0)
-                                   : positive ? v > 0 && isfinite(v) : isfinite(v))
+        long long iv = real ? 0 : ((const int64_t *)vals)[j];
+        double v = real ? ((const double *)vals)[j] : 0;
+        if (real ? positive ? v > 0 && isfinite(v) : isfinite(v) : iv >= lo && iv <= hi)
             continue;
         char at[48];
         if (cols > 1)
             snprintf(at, sizeof at, "row %zu column %zu", s + j / cols, j % cols);
         else
             snprintf(at, sizeof at, "row %zu", s + j);
-        if (f->type != NB_SNAP_F64)
+        if (!real && hi == INT64_MAX)
             return nb_snapshot_rfail(r, obj, "%s is %lld, expected integers >= 0", at, iv);
+        if (!real)
+            return nb_snapshot_rfail(r, obj, "%s is %lld, expected integers from %lld to %lld",
+                                     at, iv, lo, hi);
         return nb_snapshot_rfail(r, obj, "%s is %g, expected %s", at, v,
                                  positive ? "a positive finite number" : "finite numbers");
     }
@@ -43,13 +50,15 @@ static int check_values(nb_snapshot_reader *r, const char *obj, const nb_snapsho
 }
 
 /* Reads field f's dataset d (n rows) into p's columns, a slab of whole chunks at a time,
- * checking every value. */
+ * checking every value. Integers are read as int64, so that a negative or too large one
+ * is caught rather than clipped; only a U64 field stored unsigned is read as uint64. */
 static int read_field(nb_snapshot_reader *r, hid_t d, const nb_snapshot_field *f, size_t n,
                       int is_signed, nb_particles *p)
 {
     char obj[128];
     snprintf(obj, sizeof obj, "/%s/%s", f->group, f->name);
     size_t rows = NB_SNAPSHOT_CHUNK_ROWS, cols = (size_t)f->cols;
+    size_t es = nb_snapshot_type_size(f->type);
     hid_t dcpl = H5Dget_create_plist(d);
     hsize_t cdims[2];
     if (dcpl >= 0 && H5Pget_layout(dcpl) == H5D_CHUNKED && H5Pget_chunk(dcpl, 2, cdims) >= 1 &&
@@ -59,8 +68,10 @@ static int read_field(nb_snapshot_reader *r, hid_t d, const nb_snapshot_field *f
         H5Pclose(dcpl);
     if (rows > n)
         rows = n;
-    hid_t mtype = f->type == NB_SNAP_U64 && is_signed ? H5T_NATIVE_INT64
-                                                      : nb_snapshot_h5_mtype(f->type);
+    int wide = f->type == NB_SNAP_U64 && !is_signed;
+    hid_t mtype = f->type == NB_SNAP_F64 ? H5T_NATIVE_DOUBLE
+                  : wide                 ? H5T_NATIVE_UINT64
+                                         : H5T_NATIVE_INT64;
     unsigned char *buf = malloc(rows * cols * 8), *col[3];
     for (size_t k = 0; k < cols; k++)
         col[k] = nb_snapshot_field_column(p, f, (int)k);
@@ -82,10 +93,20 @@ static int read_field(nb_snapshot_reader *r, hid_t d, const nb_snapshot_field *f
         if (mspace >= 0)
             H5Sclose(mspace);
         if (!rc)
-            rc = check_values(r, obj, f, s, cnt, buf, is_signed);
+            rc = check_values(r, obj, f, s, cnt, buf, wide);
         for (size_t i = 0; i < cnt && !rc; i++)
-            for (size_t k = 0; k < cols; k++)
-                memcpy(col[k] + (s + i) * 8, buf + (i * cols + k) * 8, 8);
+            for (size_t k = 0; k < cols; k++) {
+                const unsigned char *v = buf + (i * cols + k) * 8;
+                unsigned char *to = col[k] + (s + i) * es;
+                if (es == 8) {
+                    memcpy(to, v, 8);
+                } else { /* an I32: checked to fit */
+                    int64_t w;
+                    memcpy(&w, v, 8);
+                    int32_t x = (int32_t)w;
+                    memcpy(to, &x, 4);
+                }
+            }
     }
     free(buf);
     if (fspace >= 0)

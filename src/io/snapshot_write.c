@@ -186,13 +186,13 @@ static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size
     return d;
 }
 
-/* An N x cols dataset from cols SoA arrays of 8-byte values, interleaved one chunk of
- * rows at a time (copied as bytes: the bits on disk are the arrays' bits). */
+/* An N x cols dataset from cols SoA arrays, interleaved one chunk of rows at a time
+ * (copied as bytes: the bits on disk are the arrays' bits). */
 static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
                       int compression)
 {
     const char *name = f->name;
-    size_t n = p->n, cols = (size_t)f->cols;
+    size_t n = p->n, cols = (size_t)f->cols, es = nb_snapshot_type_size(f->type);
     hid_t d = new_dataset(w, g, name, nb_snapshot_h5_ftype(f->type), n, f->cols, compression);
     if (d < 0)
         return -1;
@@ -200,7 +200,7 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
     for (int k = 0; k < f->cols; k++)
         col[k] = nb_snapshot_field_column(p, f, k);
     size_t rows = n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS;
-    unsigned char *buf = malloc(rows * cols * 8);
+    unsigned char *buf = malloc(rows * cols * es);
     hid_t fspace = H5Dget_space(d);
     int rc = 0;
     if (!buf)
@@ -217,7 +217,10 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
             hi = lo;
         for (size_t i = 0; i < hi - lo; i++)
             for (size_t k = 0; k < cols; k++)
-                memcpy(buf + (i * cols + k) * 8, col[k] + (lo + i) * 8, 8);
+                if (es == 8) /* a constant size: an inlined copy */
+                    memcpy(buf + (i * cols + k) * 8, col[k] + (lo + i) * 8, 8);
+                else
+                    memcpy(buf + (i * cols + k) * es, col[k] + (lo + i) * es, es);
         hsize_t start[2] = {lo, 0}, count[2] = {hi - lo, cols}, one[2] = {1, cols};
         hid_t mspace = H5Screate_simple(2, hi > lo ? count : one, NULL);
         int sel;
