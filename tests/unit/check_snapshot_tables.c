@@ -192,10 +192,12 @@ START_TEST(test_info_prints_rows)
         const char *at = strstr(text, name);
         ck_assert_msg(at, "info lacks %s", name + 1);
         const char *eol = strchr(at + 1, '\n');
-        char line[256];
+        char line[256], shape[16] = "(12,)";
+        if (f->cols > 1)
+            snprintf(shape, sizeof shape, "(12, %d)", f->cols);
         snprintf(line, sizeof line, "%.*s", (int)(eol - at), at + 1);
         ck_assert_msg(strstr(line, nb_snapshot_type_name(f->type)) &&
-                      strstr(line, f->cols > 1 ? "(12, 3)" : "(12,)") && strstr(line, f->unit),
+                      strstr(line, shape) && strstr(line, f->unit),
                       "info's line for %s: %s", f->name, line);
     }
     free(text);
@@ -285,9 +287,12 @@ START_TEST(test_design_lists_tables)
         const nb_snapshot_field *r = &nb_snapshot_fields[k];
         char row[512], values[64];
         field_values(r, values, sizeof values);
+        char shape[16] = "(N,)";
+        if (r->cols > 1)
+            snprintf(shape, sizeof shape, "(N, %d)", r->cols);
         snprintf(row, sizeof row, "\n| `/%s/%s` | %s | %s | %s | %s | %s | %s |\n", r->group,
-                 r->name, nb_snapshot_type_name(r->type), r->cols > 1 ? "(N, 3)" : "(N,)",
-                 r->unit, values, need_text(r->restart), need_text(r->ic));
+                 r->name, nb_snapshot_type_name(r->type), shape, r->unit, values,
+                 need_text(r->restart), need_text(r->ic));
         ck_assert_msg(strstr(text, row), "DESIGN.md lacks the row %s", row + 1);
     }
     ck_assert_uint_eq(count_lines(text, "| `/"), nb_snapshot_n_fields);
