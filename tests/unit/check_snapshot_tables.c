@@ -192,7 +192,7 @@ START_TEST(test_info_prints_rows)
         const char *at = strstr(text, name);
         ck_assert_msg(at, "info lacks %s", name + 1);
         const char *eol = strchr(at + 1, '\n');
-        char line[256], shape[16] = "(12,)";
+        char line[256], shape[32] = "(12,)";
         if (f->cols > 1)
             snprintf(shape, sizeof shape, "(12, %d)", f->cols);
         snprintf(line, sizeof line, "%.*s", (int)(eol - at), at + 1);
@@ -287,7 +287,7 @@ START_TEST(test_design_lists_tables)
         const nb_snapshot_field *r = &nb_snapshot_fields[k];
         char row[512], values[64];
         field_values(r, values, sizeof values);
-        char shape[16] = "(N,)";
+        char shape[32] = "(N,)";
         if (r->cols > 1)
             snprintf(shape, sizeof shape, "(N, %d)", r->cols);
         snprintf(row, sizeof row, "\n| `/%s/%s` | %s | %s | %s | %s | %s | %s |\n", r->group,
