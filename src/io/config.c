@@ -36,7 +36,7 @@ static const key_spec schema[] = {
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, 0, HUGE_VAL, 0,
         "seconds >= 0 (0 = no limit)"),
     FLT("units", "G", G, 1.0, 0, HUGE_VAL, 1, "a number > 0"),
-    STR("units", "system", unit_system, "nbody", "one of nbody, kpc_msun_kms, au_msun_yr, cgs"),
+    STR("units", "system", unit_system, "nbody", "one of " NB_UNITS_SYSTEM_NAMES),
     FLT("units", "length_in_cm", length_in_cm, 0, 0, HUGE_VAL, 1, "a length in cm > 0"),
     FLT("units", "mass_in_g", mass_in_g, 0, 0, HUGE_VAL, 1, "a mass in g > 0"),
     FLT("units", "velocity_in_cm_per_s", velocity_in_cm_per_s, 0, 0, HUGE_VAL, 1,
@@ -319,6 +319,7 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
     return NB_OK;
 }
 
+/* c's units as physics/units.c takes them. */
 static nb_units units_of(const nb_config *c)
 {
     nb_units u = {.G = c->G, .length_in_cm = c->length_in_cm, .mass_in_g = c->mass_in_g,

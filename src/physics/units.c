@@ -51,18 +51,13 @@ const char *nb_units_key(int k)
     return k >= 0 && k < NB_UNITS_NKEYS ? keys[k] : "";
 }
 
-const char *nb_units_system_names(void)
-{
-    return "nbody, kpc_msun_kms, au_msun_yr, cgs";
-}
-
 int nb_units_resolve(nb_units *u, const int given[NB_UNITS_NKEYS], int *key, nb_error *err)
 {
     const struct unit_system *us = unit_system_find(u->system);
     if (!us) {
         *key = NB_UNITS_SYSTEM;
         return nb_fail(err, NB_ERR_INPUT, "units.system: unknown unit system '%s' (expected "
-                       "one of %s)", u->system, nb_units_system_names());
+                       "one of " NB_UNITS_SYSTEM_NAMES ")", u->system);
     }
     double *v[3] = {&u->length_in_cm, &u->mass_in_g, &u->velocity_in_cm_per_s};
     double sys[3] = {us->length, us->mass, system_velocity(us)};

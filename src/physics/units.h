@@ -33,8 +33,8 @@ enum { NB_UNITS_SYSTEM, NB_UNITS_G, NB_UNITS_LENGTH, NB_UNITS_MASS, NB_UNITS_VEL
 /* The name of key k in the units section: "system", "G", "length_in_cm", ... */
 const char *nb_units_key(int k);
 
-/* "nbody, kpc_msun_kms, au_msun_yr, cgs", for messages. */
-const char *nb_units_system_names(void);
+/* The named systems, for messages. */
+#define NB_UNITS_SYSTEM_NAMES "nbody, kpc_msun_kms, au_msun_yr, cgs"
 
 /* Resolves u in place. given[k] != 0 when key k was set explicitly; the scales not given
  * are the system's. With all three scales G = G_cgs M / (L V^2), and an explicit G that
