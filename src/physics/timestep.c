@@ -1,6 +1,7 @@
 /* Hierarchical power-of-two time steps (GADGET-2's and SWIFT's scheme): an integer time
  * line, kick-drift-kick over the bins, forces for the active particles only. No I/O. */
 #include "physics/timestep.h"
+#include "physics/integrator.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -109,21 +110,6 @@ static void kick(nb_particles *p, size_t i, double h)
     p->vz[i] += h * p->az[i];
 }
 
-/* Every particle moves on with its velocity of the middle of its step, as in the
- * fixed-step leapfrog's drift. */
-static void drift(nb_particles *p, double h)
-{
-    size_t n = p->n;
-    double *restrict x = p->x, *restrict y = p->y, *restrict z = p->z;
-    const double *restrict vx = p->vx, *restrict vy = p->vy, *restrict vz = p->vz;
-#pragma omp simd
-    for (size_t i = 0; i < n; i++) {
-        x[i] += h * vx[i];
-        y[i] += h * vy[i];
-        z[i] += h * vz[i];
-    }
-}
-
 /* half of bin b's step: dt / 2^(b+1), exact */
 static double half_step(const nb_timestep *ts, int b)
 {
@@ -185,7 +171,9 @@ int nb_timestep_advance(nb_timestep *ts, nb_particles *p, nb_accel_fn accel, voi
         /* the next tick where a step ends: every step is aligned to its own length, so
          * it is the next multiple of the deepest occupied bin's */
         uint64_t d = T >> deep, next = (ts->tick / d + 1) * d;
-        drift(p, (double)(next - ts->tick) * tick_dt);
+        /* every particle moves on with the velocity of the middle of its own step, so
+         * its position at the end of its step is its own KDK position */
+        nb_integrator_drift(p, (double)(next - ts->tick) * tick_dt);
         ts->tick = next;
         size_t na = 0;
         for (size_t i = 0; i < ts->n; i++)
