@@ -27,15 +27,20 @@ static double closed_form(double G, double M, double a, double E)
            (3.0 * asin(q) + q * sqrt(1.0 - q2) * (1.0 - 2.0 * q2) * (8.0 * q2 * q2 - 8.0 * q2 - 3.0));
 }
 
-static void make(nb_particles *p, size_t n, uint64_t seed, double mbh, double a)
+static void make_g(nb_particles *p, size_t n, uint64_t seed, double mbh, double a, double G)
 {
-    nb_ics_params ip = {.type = "hernquist", .n = n, .seed = seed, .G = 1.0};
+    nb_ics_params ip = {.type = "hernquist", .n = n, .seed = seed, .G = G};
     nb_ics_params_defaults(&ip);
     ip.central_mass = mbh;
     ip.scale_radius = a;
     nb_error err;
     nb_error_clear(&err);
     ck_assert_msg(nb_ics_generate(&ip, p, &err) == NB_OK, "%s", err.msg);
+}
+
+static void make(nb_particles *p, size_t n, uint64_t seed, double mbh, double a)
+{
+    make_g(p, n, seed, mbh, a, 1.0);
 }
 
 static double radius(const nb_particles *p, size_t i)
@@ -137,16 +142,17 @@ END_TEST
 
 START_TEST(test_virial)
 {
+    /* _i = 1: with a black hole, and G = 2 (speeds must scale as sqrt(G)) */
     const size_t n = 10000;
-    const double mbh = _i ? 0.01 : 0.0, M = 1.0 / NB_HERNQUIST_KEPT;
+    const double mbh = _i ? 0.01 : 0.0, M = 1.0 / NB_HERNQUIST_KEPT, G = _i ? 2.0 : 1.0;
     double zsum = 0;
     const int seeds = 3;
     for (int seed = 1; seed <= seeds; seed++) {
         nb_particles p;
-        make(&p, n + (_i ? 1 : 0), (uint64_t)seed, mbh, 1.0);
+        make_g(&p, n + (_i ? 1 : 0), (uint64_t)seed, mbh, 1.0, G);
         size_t s0 = _i ? 1 : 0;
         /* the exact, unsoftened pair sum */
-        double W = nb_potential_energy(&p, 1.0, 0.0, 0), K = 0;
+        double W = nb_potential_energy(&p, G, 0.0, 0), K = 0;
         for (size_t i = s0; i < p.n; i++)
             K += 0.5 * p.m[i] * speed2(&p, i);
         double R = 2.0 * K / fabs(W);
@@ -157,15 +163,15 @@ START_TEST(test_virial)
         size_t ns = p.n - s0;
         for (size_t i = s0; i < p.n; i++) {
             double r = radius(&p, i);
-            double u = p.m[i] * (-M / (r + 1.0) - mbh / r);
+            double u = p.m[i] * G * (-M / (r + 1.0) - mbh / r);
             double z = p.m[i] * speed2(&p, i) / (2.0 * K) - u / W;
             zm += z;
             zz += z * z;
         }
         zm /= (double)ns;
         double sigma = R * sqrt((double)ns * (zz / (double)ns - zm * zm));
-        printf("virial (central_mass %g, seed %d): 2K/|W| = %.4f +- %.4f\n", mbh, seed, R,
-               sigma);
+        printf("virial (central_mass %g, G %g, seed %d): 2K/|W| = %.4f +- %.4f\n", mbh, G, seed,
+               R, sigma);
         ck_assert_msg(fabs(R - 1.0) < NSIGMA * sigma, "2K/|W| = %.4f +- %.4f", R, sigma);
         zsum += (R - 1.0) / sigma;
         nb_particles_free(&p);
