@@ -131,3 +131,10 @@ TESTS += tests/e2e/e2e_tree.sh
 # MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
 dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
 TESTS += tests/e2e/e2e_mpi.sh
+
+# the tree's inner loops on every instruction-set path this CPU runs, each forced
+check_PROGRAMS += tests/unit/check_tree_isa
+TESTS += tests/unit/check_tree_isa
+tests_unit_check_tree_isa_SOURCES = tests/unit/check_tree_isa.c
+tests_unit_check_tree_isa_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_tree_isa_LDADD = $(TEST_LIBS)

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gravity/tree.h"
 
@@ -18,13 +19,15 @@
  * the run's sum is added in double, so rounding does not grow with the list's length. */
 #define CELL_RUN 128
 
-/* One particle-list pair in double, as parts_body: the near pairs of the float loops. */
+/* One particle-list pair in double, as parts_body: the near pairs of the float loops.
+ * Without the group's points in the list (self0 = SIZE_MAX: a list flushed before the walk
+ * appends them) no entry is the target: self0 + r would wrap to entry r - 1. */
 static inline void pair_double(const nb_tree_lists *l, nb_tree_group *g, size_t r, size_t k,
                                double eps2)
 {
     double dx = l->px[k] - g->x[r], dy = l->py[k] - g->y[r], dz = l->pz[k] - g->z[r];
     double r2 = dx * dx + dy * dy + dz * dz + eps2;
-    if (!(r2 > 0.0) || k == l->self0 + r)
+    if (!(r2 > 0.0) || (l->self0 != SIZE_MAX && k == l->self0 + r))
         return; /* coincident points (eps = 0), or the target itself */
     double g1 = 1.0 / sqrt(r2), mg1 = l->pm[k] * g1, w = mg1 * g1 * g1;
     g->sx[r] += w * dx;
