@@ -2,9 +2,10 @@
 # Pattern:
 #   check_PROGRAMS += tests/unit/check_foo
 #   TESTS += tests/unit/check_foo
-#   tests_unit_check_foo_SOURCES = tests/unit/check_foo.c tests/testutil.h
+#   tests_unit_check_foo_SOURCES = tests/unit/check_foo.c tests/unit/kernel_reference.h
 #   tests_unit_check_foo_CFLAGS = $(TEST_CFLAGS)
 #   tests_unit_check_foo_LDADD = $(TEST_LIBS)        # or $(TEST_IO_LIBS) for config/snapshot tests
+# (kernel_reference.h: long-double reference sums, for the kernel tests that use them)
 
 
 check_PROGRAMS += tests/unit/check_config
@@ -33,6 +34,18 @@ TESTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
 
 dist_check_SCRIPTS += tests/e2e/e2e_tools.sh tests/e2e/e2e_configs.sh
 TESTS += tests/e2e/e2e_tools.sh tests/e2e/e2e_configs.sh
+
+# every tool in tools/: one script per optional dependency, skipped (77) without it, run
+# with what configure found (a Python that imports the modules, gnuplot)
+dist_check_SCRIPTS += tests/e2e/e2e_tools_shell.sh tests/e2e/e2e_tools_gnuplot.sh \
+	tests/e2e/e2e_tools_scipy.sh tests/e2e/e2e_tools_numba.sh tests/e2e/e2e_tools_pytreegrav.sh
+TESTS += tests/e2e/e2e_tools_shell.sh tests/e2e/e2e_tools_gnuplot.sh \
+	tests/e2e/e2e_tools_scipy.sh tests/e2e/e2e_tools_numba.sh tests/e2e/e2e_tools_pytreegrav.sh
+AM_TESTS_ENVIRONMENT += \
+	PYTHON_SCIPY='$(PYTHON_SCIPY)'; export PYTHON_SCIPY; \
+	PYTHON_NUMBA='$(PYTHON_NUMBA)'; export PYTHON_NUMBA; \
+	PYTHON_YT='$(PYTHON_YT)'; export PYTHON_YT; \
+	GNUPLOT='$(GNUPLOT)'; export GNUPLOT;
 
 check_PROGRAMS += tests/unit/check_kernels
 TESTS += tests/unit/check_kernels

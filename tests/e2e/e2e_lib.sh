@@ -21,3 +21,18 @@ finish() {
 }
 # Data rows of an energy log without the wall_seconds column.
 rows() { grep -v '^#' "$1" | grep -v '^step' | cut -d, -f1-13; }
+# is_png FILE: exists, starts with the PNG signature, larger than 5 kB (axes, text, a curve)
+is_png() {
+    [ -f "$1" ] || return 1
+    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || return 1
+    [ "$(wc -c <"$1")" -gt 5000 ]
+}
+# skip_unless VAR WHAT: exit 77 (the whole script skipped, nothing counted as a pass) when
+# configure found no VAR (a Python with some modules, gnuplot); the set-up runs first
+skip_unless() {
+    eval "nb_have=\${$1:-}"
+    if [ -z "$nb_have" ]; then
+        echo "SKIP: configure found no $2 ($1 is empty)"
+        exit 77
+    fi
+}
