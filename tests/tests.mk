@@ -119,9 +119,13 @@ TESTS += tests/e2e/e2e_rundir.sh
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
 TESTS += tests/e2e/e2e_hostile.sh
 
-# physical units: config, energy.csv, /Header, tools, yt (skipped without it)
+# physical units: config, energy.csv, /Header, tools
 dist_check_SCRIPTS += tests/e2e/e2e_units.sh
 TESTS += tests/e2e/e2e_units.sh
+
+# yt reading snapshots: units, the worked example's snippet (skipped without yt)
+dist_check_SCRIPTS += tests/e2e/e2e_yt.sh
+TESTS += tests/e2e/e2e_yt.sh
 
 # snapshots at chosen times: the schedule, across restarts, bad schedules
 dist_check_SCRIPTS += tests/e2e/e2e_schedule.sh
