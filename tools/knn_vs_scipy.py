@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Times nbody's knn kernel against scipy.spatial.cKDTree on the same points, in one run.
 
-The points are the bench's gaussian set-up (seed 42): this script compiles a tiny dumper
-against the repository's own generator (physics/ics.h; libnbody's sources are every C file
-of src/core, src/gravity and src/physics, as tools/bench.sh builds them) to get them bit for
-bit, runs `nbody bench --kernel knn` (tree build + neighbour queries + forces, one
+The points are the bench's gaussian set-up (seed 42): this script builds a tiny dumper
+against the repository's own generator (physics/ics.h), linked with the libnbody.a of the
+autotools build beside the nbody it times, or else compiled from libnbody's sources (every C
+file of src/core, src/gravity and src/physics, as tools/bench.sh builds them), to get them
+bit for bit, runs `nbody bench --kernel knn` (tree build + neighbour queries + forces, one
 evaluation), then builds a cKDTree over the same positions and queries the k+1 nearest of
 every point (the point itself comes back first: scipy cannot leave it out) with as many
 workers as threads.
@@ -87,8 +88,10 @@ def import_scipy():
         sys.exit(SKIP)
 
 
-def dump_points(n, workdir):
-    """The bench's gaussian positions, from the repository's own generator."""
+def dump_points(n, workdir, cmd):
+    """The bench's gaussian positions, from the repository's own generator: linked with the
+    libnbody.a the autotools build left beside the timed nbody (.libs/), the very generator
+    it runs, else compiled from libnbody's sources."""
     src = os.path.join(workdir, "dump.c")
     exe = os.path.join(workdir, "dump")
     out = os.path.join(workdir, "points.f64")
@@ -96,13 +99,18 @@ def dump_points(n, workdir):
         f.write(DUMPER)
     cc = shlex.split(os.environ.get("CC", "gcc"))
     s = os.path.join(TOP, "src")
-    lib = [f for d in ("core", "gravity", "physics")
-           for f in sorted(glob.glob(os.path.join(s, d, "*.c")))
-           if os.path.basename(f) != "comm_mpi.c"]
-    cmd = cc + ["-std=c11", "-O1", "-fopenmp", "-D_GNU_SOURCE", "-I" + s, "-o", exe, src] + \
-        lib + ["-lm"]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
+    built = os.path.join(os.path.dirname(os.path.abspath(cmd[0])), ".libs", "libnbody.a")
+    sources = [f for d in ("core", "gravity", "physics")
+               for f in sorted(glob.glob(os.path.join(s, d, "*.c")))
+               if os.path.basename(f) != "comm_mpi.c"]
+    tries = ([[built]] if cmd[0] != "sh" and os.path.isfile(built) else []) + [sources]
+    for lib in tries:  # the built library, or (say an MPI build's) the sources
+        r = subprocess.run(cc + ["-std=c11", "-O1", "-fopenmp", "-D_GNU_SOURCE", "-I" + s,
+                                 "-o", exe, src] + lib + ["-lm"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if r.returncode == 0:
+            break
     if r.returncode:
         fail("compiling the point dumper failed:\n%s" % r.stdout)
     r = subprocess.run([exe, str(n), out])
@@ -163,9 +171,10 @@ def main():
         fail("need n >= 2, 1 <= k < n, threads >= 1, repeats >= 1", 2)
     np, cKDTree = import_scipy()
 
+    bench = bench_command(a.nbody)
     with tempfile.TemporaryDirectory(prefix="knn_vs_scipy.") as work:
-        points = np.fromfile(dump_points(a.n, work), dtype=np.float64).reshape(a.n, 3)
-    seconds, cmd = time_nbody(bench_command(a.nbody), a.n, a.k, a.threads, a.repeats)
+        points = np.fromfile(dump_points(a.n, work, bench), dtype=np.float64).reshape(a.n, 3)
+    seconds, cmd = time_nbody(bench, a.n, a.k, a.threads, a.repeats)
     build, query = time_scipy(np, cKDTree, points, a.k, a.threads, a.repeats)
 
     import scipy
