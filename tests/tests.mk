@@ -2,9 +2,10 @@
 # Pattern:
 #   check_PROGRAMS += tests/unit/check_foo
 #   TESTS += tests/unit/check_foo
-#   tests_unit_check_foo_SOURCES = tests/unit/check_foo.c tests/testutil.h
+#   tests_unit_check_foo_SOURCES = tests/unit/check_foo.c tests/unit/kernel_reference.h
 #   tests_unit_check_foo_CFLAGS = $(TEST_CFLAGS)
 #   tests_unit_check_foo_LDADD = $(TEST_LIBS)        # or $(TEST_IO_LIBS) for config/snapshot tests
+# (kernel_reference.h: long-double reference sums, for the kernel tests that use them)
 
 
 check_PROGRAMS += tests/unit/check_config
@@ -33,6 +34,18 @@ TESTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
 
 dist_check_SCRIPTS += tests/e2e/e2e_tools.sh tests/e2e/e2e_configs.sh
 TESTS += tests/e2e/e2e_tools.sh tests/e2e/e2e_configs.sh
+
+# every tool in tools/: one script per optional dependency, skipped (77) without it, run
+# with what configure found (a Python that imports the modules, gnuplot)
+dist_check_SCRIPTS += tests/e2e/e2e_tools_shell.sh tests/e2e/e2e_tools_gnuplot.sh \
+	tests/e2e/e2e_tools_scipy.sh tests/e2e/e2e_tools_numba.sh tests/e2e/e2e_tools_pytreegrav.sh
+TESTS += tests/e2e/e2e_tools_shell.sh tests/e2e/e2e_tools_gnuplot.sh \
+	tests/e2e/e2e_tools_scipy.sh tests/e2e/e2e_tools_numba.sh tests/e2e/e2e_tools_pytreegrav.sh
+AM_TESTS_ENVIRONMENT += \
+	PYTHON_SCIPY='$(PYTHON_SCIPY)'; export PYTHON_SCIPY; \
+	PYTHON_NUMBA='$(PYTHON_NUMBA)'; export PYTHON_NUMBA; \
+	PYTHON_YT='$(PYTHON_YT)'; export PYTHON_YT; \
+	GNUPLOT='$(GNUPLOT)'; export GNUPLOT;
 
 check_PROGRAMS += tests/unit/check_kernels
 TESTS += tests/unit/check_kernels
@@ -112,9 +125,13 @@ TESTS += tests/e2e/e2e_rundir.sh
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
 TESTS += tests/e2e/e2e_hostile.sh
 
-# physical units: config, energy.csv, /Header, tools, yt (skipped without it)
+# physical units: config, energy.csv, /Header, tools
 dist_check_SCRIPTS += tests/e2e/e2e_units.sh
 TESTS += tests/e2e/e2e_units.sh
+
+# yt reading snapshots: units, the worked example's snippet (skipped without yt)
+dist_check_SCRIPTS += tests/e2e/e2e_yt.sh
+TESTS += tests/e2e/e2e_yt.sh
 
 # snapshots at chosen times: the schedule, across restarts, bad schedules
 dist_check_SCRIPTS += tests/e2e/e2e_schedule.sh
@@ -153,3 +170,10 @@ TESTS += tests/unit/check_timestep
 tests_unit_check_timestep_SOURCES = tests/unit/check_timestep.c
 tests_unit_check_timestep_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_timestep_LDADD = $(TEST_LIBS)
+
+# the tree's inner loops on every instruction-set path this CPU runs, each forced
+check_PROGRAMS += tests/unit/check_tree_isa
+TESTS += tests/unit/check_tree_isa
+tests_unit_check_tree_isa_SOURCES = tests/unit/check_tree_isa.c
+tests_unit_check_tree_isa_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_tree_isa_LDADD = $(TEST_LIBS)

@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Times nbody's knn kernel against scipy.spatial.cKDTree on the same points, in one run.
 
-The points are the bench's gaussian set-up (seed 42): this script compiles a tiny dumper
-from the repository's own generator (src/ics.c, src/rng.c) to get them bit for bit, runs
-`nbody bench --kernel knn` (tree build + neighbour queries + forces, one evaluation), then
-builds a cKDTree over the same positions and queries the k+1 nearest of every point (the
-point itself comes back first: scipy cannot leave it out) with as many workers as threads.
+The points are the bench's gaussian set-up (seed 42): this script builds a tiny dumper
+against the repository's own generator (physics/ics.h), linked with the libnbody.a of the
+autotools build beside the nbody it times, or else compiled from libnbody's sources (every C
+file of src/core, src/gravity and src/physics, as tools/bench.sh builds them), to get them
+bit for bit, runs `nbody bench --kernel knn` (tree build + neighbour queries + forces, one
+evaluation), then builds a cKDTree over the same positions and queries the k+1 nearest of
+every point (the point itself comes back first: scipy cannot leave it out) with as many
+workers as threads.
 
   knn_vs_scipy.py [--n 1000000] [--k 16] [--threads 2] [--repeats 3] [--nbody PATH]
 
 --nbody is an `nbody` program (default: $NBODY, else ./nbody in the source tree); without
 one, tools/bench.sh builds the standalone bench with gcc. Needs numpy and scipy (Debian:
-python3-scipy, run by /usr/bin/python3) and a C compiler ($CC, default gcc).
+apt-get install python3-scipy) in the Python that runs it: ./configure names one
+("checking for a Python with numpy and scipy"); without them it says so and exits 77 (the
+automake "skipped" code). And a C compiler ($CC, default gcc).
 """
 import argparse
+import glob
 import os
 import re
 import shlex
@@ -25,18 +31,25 @@ import time
 PROG = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "knn_vs_scipy.py"
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SEED = 42  # what nbody bench uses
+SKIP = 77  # a missing module: the automake "skipped" code
 
 DUMPER = r"""
 #include <stdio.h>
 #include <stdlib.h>
-#include "ics.h"
+#include "core/error.h"
+#include "core/particles.h"
+#include "physics/ics.h"
 /* argv: n, output file. Writes x, y, z of each particle as raw native doubles. */
 int main(int argc, char **argv)
 {
     if (argc != 3)
         return 2;
-    nb_ics_params ip = {.type = "gaussian", .n = (size_t)strtoull(argv[1], NULL, 10),
-                        .seed = %(seed)d, .G = 1.0};
+    nb_ics_params ip;
+    nb_ics_params_defaults(&ip); /* as `nbody bench`: only these four set */
+    ip.type = "gaussian";
+    ip.n = (size_t)strtoull(argv[1], NULL, 10);
+    ip.seed = %(seed)d;
+    ip.G = 1.0;
     nb_particles p;
     nb_error err;
     if (nb_ics_generate(&ip, &p, &err)) {
@@ -62,26 +75,23 @@ def fail(msg, code=1):
 
 
 def import_scipy():
-    """numpy and cKDTree; the first python3 on PATH may lack Debian's modules, so on
-    ImportError re-run once under $NBODY_PYTHON or /usr/bin/python3."""
+    """numpy and cKDTree, or exit 77 naming the module, this interpreter and the fix."""
     try:
         import numpy
         from scipy.spatial import cKDTree
         return numpy, cKDTree
     except ImportError as e:
-        missing = str(e)
-    if not os.environ.get("NBODY_TOOLS_REEXEC"):
-        for cand in (os.environ.get("NBODY_PYTHON"), "/usr/bin/python3"):
-            if cand and os.access(cand, os.X_OK) and \
-                    os.path.realpath(cand) != os.path.realpath(sys.executable):
-                os.environ["NBODY_TOOLS_REEXEC"] = "1"
-                os.execv(cand, [cand] + sys.argv)
-    fail("%s (install python3-scipy, or run this script with a Python that has scipy, "
-         "e.g. /usr/bin/python3)" % missing)
+        sys.stderr.write("%s: skipped: %s cannot import numpy and scipy (%s); on Debian: "
+                         "apt-get install python3-scipy, and run this with a Python that "
+                         "has them (./configure names one: 'checking for a Python with numpy "
+                         "and scipy')\n" % (PROG, sys.executable, e))
+        sys.exit(SKIP)
 
 
-def dump_points(n, workdir):
-    """The bench's gaussian positions, from the repository's own generator."""
+def dump_points(n, workdir, cmd):
+    """The bench's gaussian positions, from the repository's own generator: linked with the
+    libnbody.a the autotools build left beside the timed nbody (.libs/), the very generator
+    it runs, else compiled from libnbody's sources."""
     src = os.path.join(workdir, "dump.c")
     exe = os.path.join(workdir, "dump")
     out = os.path.join(workdir, "points.f64")
@@ -89,10 +99,18 @@ def dump_points(n, workdir):
         f.write(DUMPER)
     cc = shlex.split(os.environ.get("CC", "gcc"))
     s = os.path.join(TOP, "src")
-    cmd = cc + ["-std=c11", "-O2", "-D_GNU_SOURCE", "-I" + s, "-o", exe, src] + \
-        [os.path.join(s, f) for f in ("ics.c", "rng.c", "particles.c", "error.c")] + ["-lm"]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       universal_newlines=True)
+    built = os.path.join(os.path.dirname(os.path.abspath(cmd[0])), ".libs", "libnbody.a")
+    sources = [f for d in ("core", "gravity", "physics")
+               for f in sorted(glob.glob(os.path.join(s, d, "*.c")))
+               if os.path.basename(f) != "comm_mpi.c"]
+    tries = ([[built]] if cmd[0] != "sh" and os.path.isfile(built) else []) + [sources]
+    for lib in tries:  # the built library, or (say an MPI build's) the sources
+        r = subprocess.run(cc + ["-std=c11", "-O1", "-fopenmp", "-D_GNU_SOURCE", "-I" + s,
+                                 "-o", exe, src] + lib + ["-lm"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           universal_newlines=True)
+        if r.returncode == 0:
+            break
     if r.returncode:
         fail("compiling the point dumper failed:\n%s" % r.stdout)
     r = subprocess.run([exe, str(n), out])
@@ -153,9 +171,10 @@ def main():
         fail("need n >= 2, 1 <= k < n, threads >= 1, repeats >= 1", 2)
     np, cKDTree = import_scipy()
 
+    bench = bench_command(a.nbody)
     with tempfile.TemporaryDirectory(prefix="knn_vs_scipy.") as work:
-        points = np.fromfile(dump_points(a.n, work), dtype=np.float64).reshape(a.n, 3)
-    seconds, cmd = time_nbody(bench_command(a.nbody), a.n, a.k, a.threads, a.repeats)
+        points = np.fromfile(dump_points(a.n, work, bench), dtype=np.float64).reshape(a.n, 3)
+    seconds, cmd = time_nbody(bench, a.n, a.k, a.threads, a.repeats)
     build, query = time_scipy(np, cKDTree, points, a.k, a.threads, a.repeats)
 
     import scipy

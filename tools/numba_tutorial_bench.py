@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
-"""Times the tutorial's numba kernels (reference/how-2-go-fast-with-numba.md) on the same
-gaussian set-up as `nbody bench`, printing lines in the bench's format, so the two can be
-compared in one run:  tools/numba_tutorial_bench.py --n 16384 --threads 16
-Needs numba (not packaged for every Debian release)."""
+"""Times the numba tutorial's direct-sum kernels ("how to go fast with numba": the
+acceleration loop below, jitted with fastmath, then also with parallel=True and prange) on
+a gaussian set-up as `nbody bench` times its kernels, printing lines in the bench's format,
+so the two can be compared in one run:  tools/numba_tutorial_bench.py --n 16384 --threads 16
+
+Needs numpy and numba in the Python that runs it (Debian: apt-get install python3-numba;
+./configure names one: "checking for a Python with numpy and numba"). Without them it says
+so and exits 77 (the automake "skipped" code)."""
 import argparse
 import sys
 import time
 
+SKIP = 77
+
 try:
     import numpy as np
     from numba import jit, prange, set_num_threads
-except ImportError as e:  # pragma: no cover
-    sys.exit(f"numba_tutorial_bench: {e}; install numba to compare with the tutorial")
+except ImportError as e:
+    sys.stderr.write("numba_tutorial_bench: skipped: %s cannot import numpy and numba (%s); on "
+                     "Debian: apt-get install python3-numba, and run this with a Python that "
+                     "has them (./configure names one: 'checking for a Python with numpy and "
+                     "numba')\n" % (sys.executable, e))
+    sys.exit(SKIP)
 
 
 def accel(masses, coordinates, G=1.0):
@@ -45,6 +55,8 @@ def main():
     ap.add_argument("--threads", type=int, action="append", help="numba threads (repeatable)")
     ap.add_argument("--repeats", type=int, default=3)
     a = ap.parse_args()
+    if any(n < 2 for n in a.n or []) or any(t < 1 for t in a.threads or []) or a.repeats < 1:
+        ap.error("need --n >= 2, --threads >= 1, --repeats >= 1")
     rng = np.random.default_rng(42)
     for n in a.n or [4096]:
         m = rng.random(n)

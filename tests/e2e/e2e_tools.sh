@@ -1,16 +1,12 @@
 #!/bin/sh
 # End to end: the plotting tools turn a real run's files (restart included) into PNGs, and
 # the progress line behaves: nothing with --quiet, plain lines when stderr is a file, an
-# in-place line (carriage returns) on a terminal.
+# in-place line (carriage returns) on a terminal. The other tools have their own scripts,
+# each skipped (77) when its optional dependency is absent: e2e_tools_shell.sh (bench.sh,
+# install-deps.sh, nbody-mpirun), e2e_tools_gnuplot.sh, e2e_tools_scipy.sh,
+# e2e_tools_numba.sh, e2e_tools_pytreegrav.sh.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 TOOLS="$SRCDIR/tools"
-
-# is_png FILE: exists, starts with the PNG signature, larger than 5 kB (axes, text, a curve)
-is_png() {
-    [ -f "$1" ] || return 1
-    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] || return 1
-    [ "$(wc -c <"$1")" -gt 5000 ]
-}
 
 cat >"$TMP/tools.cfg" <<CFG
 run: { name = "tools_run"; output_dir = "$TMP/run"; seed = 11; };
@@ -95,23 +91,5 @@ check "plot_snapshot.py --lim writes a PNG" is_png "$TMP/snap_lim.png"
 check "plot_snapshot.py: not an HDF5 file exits 2" [ $? -eq 2 ]
 "$PYTHON" "$TOOLS/plot_snapshot.py" "$TMP/none.h5" -o "$TMP/m.png" >"$TMP/out" 2>"$TMP/err"
 check "plot_snapshot.py: missing file exits 2" [ $? -eq 2 ]
-
-# bench_pytreegrav.py: pytreegrav is not packaged, so here it skips (77, saying why); where
-# someone has it on the path, a small run must succeed
-PYTHONPATH= "$PYTHON" "$TOOLS/bench_pytreegrav.py" --numpy --n 2000 >"$TMP/out" 2>"$TMP/err"
-rc=$?
-check "bench_pytreegrav.py skips with 77 and says so, or runs" \
-    sh -c "{ [ $rc -eq 77 ] && grep -q 'skipped' '$TMP/out'; } || [ $rc -eq 0 ]"
-
-# gnuplot
-if command -v gnuplot >/dev/null 2>&1; then
-    gnuplot -e "file='$log'; out='$TMP/gp.png'" "$TOOLS/energy.gp" >"$TMP/out" 2>"$TMP/err"
-    check "energy.gp exits 0" [ $? -eq 0 ]
-    check "energy.gp writes a PNG" is_png "$TMP/gp.png"
-    gnuplot -e "file='$TMP/missing.csv'; out='$TMP/gpm.png'" "$TOOLS/energy.gp" >"$TMP/out" 2>"$TMP/err"
-    check "energy.gp: missing file exits non-zero, no PNG" sh -c "[ $? -ne 0 ] && [ ! -e '$TMP/gpm.png' ]"
-else
-    pass "energy.gp (skipped: gnuplot not installed)"
-fi
 
 finish

@@ -1,9 +1,9 @@
 #!/bin/sh
 # End to end: physical units (units.system, units.*_in_cm/_g/_cm_per_s): G derived from
 # them, energy.csv's "# units:" line, GADGET's unit attributes in /Header, the plotting
-# tools' axis labels, yt reading a kpc_msun_kms snapshot (when yt is installed), bad
-# units refused (an explicit G that contradicts them too), the shipped configs leaving G
-# to the units, N-body units unchanged to the bit, and the note naming what a file used
+# tools' axis labels (yt reading a kpc_msun_kms snapshot: e2e_yt.sh), bad units refused
+# (an explicit G that contradicts them too), the shipped configs leaving G to the units,
+# N-body units unchanged to the bit, and the note naming what a file used
 # as initial conditions carries but the run does not use.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 SNAPDIFF="${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}"
@@ -155,36 +155,4 @@ nb run "$TMP/nb.cfg" --quiet --set "run.output_dir=\"$TMP/ic3\"" --set initial_c
     --set "initial_conditions.file=\"$TMP/novel.h5\""
 check "file IC without velocities: exit 0 and a note" sh -c "[ $RC -eq 0 ] && [ \"\$(wc -l <'$TMP/err')\" -eq 1 ] && grep -q 'it has no /PartType1/Velocities (the particles start at rest)$' '$TMP/err'"
 
-# yt with the unit_base README shows: positions in kpc, masses in Msun as in the file
-if "$PYTHON" -c "import yt" >/dev/null 2>&1; then
-    cat >"$TMP/check_yt.py" <<'PY'
-import sys
-import h5py, numpy as np, yt
-yt.set_log_level(50)
-path = sys.argv[1]
-with h5py.File(path, "r") as f:
-    h = f["Header"].attrs
-    unit_base = {k: float(h[k]) for k in
-                 ("UnitLength_in_cm", "UnitMass_in_g", "UnitVelocity_in_cm_per_s")}
-    pos = f["PartType1/Coordinates"][...]
-    vel = f["PartType1/Velocities"][...]
-    mass = f["PartType1/Masses"][...]
-L = 1.01 * abs(pos).max()
-ds = yt.load(path, unit_base=unit_base, bounding_box=[[-L, L]] * 3)
-ad = ds.all_data()
-i = np.asarray(ad["all", "particle_index"]).astype(np.int64)
-# yt's Msun (1.98841586e33 g) and ours (IAU 2015, 1.988409870698051e33 g) differ by 3e-6
-ok = (np.allclose(ad["all", "particle_mass"].to("Msun").v, mass[i], rtol=1e-5, atol=0) and
-      np.allclose(ad["all", "particle_position"].to("kpc").v, pos[i], rtol=1e-9, atol=0) and
-      np.allclose(ad["all", "particle_velocity"].to("km/s").v, vel[i], rtol=1e-9, atol=1e-300))
-print("yt: masses in Msun, positions in kpc, velocities in km/s as in the file" if ok else
-      "yt: MISMATCH")
-sys.exit(0 if ok else 1)
-PY
-    "$PYTHON" "$TMP/check_yt.py" "$snap" >"$TMP/out" 2>"$TMP/err"
-    check "yt reads a kpc_msun_kms snapshot in kpc, Msun and km/s" [ $? -eq 0 ]
-    cat "$TMP/out" "$TMP/err" | tail -3 | sed 's/^/# /'
-else
-    pass "yt (skipped: $PYTHON cannot import yt)"
-fi
 finish
