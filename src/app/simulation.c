@@ -539,8 +539,24 @@ int nb_simulation_restart(const char *target, const char *config_path,
     /* a new dt starts a new time origin at the snapshot */
     s.step_origin = s.c.dt == meta->dt ? meta->step_origin : meta->step;
     s.time_origin = s.c.dt == meta->dt ? meta->time_origin : meta->time;
-    /* t_end may have changed; the end step is counted from the snapshot's own time */
-    s.end_step = s.step + (long)llround((s.c.t_end - s.time) / s.c.dt);
+    /* t_end may have changed; the end step is counted from the snapshot's own time, which
+     * must lie on its own time line (a damaged one could ask for any number of steps),
+     * and no more steps than a parameter file may ask for (config.c's t_end / dt) */
+    double line = meta->time_origin + (double)(meta->step - meta->step_origin) * meta->dt;
+    double steps = (s.c.t_end - s.time) / s.c.dt;
+    if (!(fabs(s.time - line) <= 1e-6 * meta->dt + 1e-12 * fabs(line))) {
+        rc = nb_fail(err, NB_ERR_INPUT, "%s: /Integrator time = %.17g is off the snapshot's "
+                     "time line, time_origin + (step - step_origin) * dt = %.17g: the snapshot "
+                     "is damaged", snap, s.time, line);
+        goto out;
+    }
+    if (steps > 1e15) {
+        rc = nb_fail(err, NB_ERR_INPUT, "%s: integrator.t_end = %.17g is %.3g steps of dt = %g "
+                     "after the snapshot's t = %.17g, more than a run may take (at most 1e15)",
+                     s.c.source, s.c.t_end, steps, s.c.dt, s.time);
+        goto out;
+    }
+    s.end_step = s.step + (steps < 0 ? 0 : (long)llround(steps));
     if (s.end_step <= s.step) {
         rc = nb_fail(err, NB_ERR_INPUT,
                      "%s: integrator.t_end = %.17g: the snapshot is already at t = %.17g; raise "

@@ -231,9 +231,13 @@ static int check_stored(reader *r, hid_t d, const char *obj, hid_t ftype, hsize_
     int rc = 0;
     /* Data kept in other files (external storage, a virtual dataset) could be any file on
      * the machine, /dev/zero included: a few bytes declaring any N. */
+    char why[320];
+    int big = 0;
     if (H5Pget_external_count(dcpl) != 0 || layout == H5D_VIRTUAL)
         rc = rfail(r, obj, "keeps its data outside this file (%s), expected the data inside "
                    "the snapshot", layout == H5D_VIRTUAL ? "a virtual dataset" : "external storage");
+    else if (layout == H5D_CHUNKED && (big = nb_snapshot_h5_chunk_too_big(d, why, sizeof why)))
+        rc = big < 0 ? h5fail(r, obj, why, DAMAGED) : rfail(r, obj, "%s", why);
     else if (layout == H5D_CHUNKED) {
 #if H5_VERSION_GE(1, 10, 5)
         hsize_t cdims[2] = {1, 1}, want = 0, have = 0;
