@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/agree.h"
 #include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
@@ -418,7 +419,7 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     int rc = check_memory(c, err);
     if (!rc)
         rc = make_particles(c, &s.p, err);
-    if (!(rc = nb_comm_agree(rc, err)))
+    if (!(rc = nb_comm_agree(rc, err)) && !(rc = nb_agree_particles(&s.p, NULL, err)))
         rc = start(&s, o, err);
     nb_stop_restore(&saved);
     sim_free(&s);
@@ -570,7 +571,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
                                                       meta->time_origin, meta->dt) ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
     /* every rank refuses or starts together (each read the same files) */
-    if (!(rc = nb_comm_agree(NB_OK, err)))
+    if (!(rc = nb_comm_agree(NB_OK, err)) && !(rc = nb_agree_config(&s.c, err)) &&
+        !(rc = nb_agree_particles(&s.p, meta, err)))
         rc = start(&s, o, err);
     goto done;
 out:
