@@ -542,7 +542,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
     s.time_origin = s.c.dt == meta->dt ? meta->time_origin : meta->time;
     /* t_end may have changed; the end step is counted from the snapshot's own time, which
      * must lie on its own time line (a damaged one could ask for any number of steps),
-     * and no more steps than a parameter file may ask for (config.c's t_end / dt) */
+     * and it may not go past step 1e15, the steps a parameter file may ask for (config.c's
+     * t_end / dt) and the last a snapshot may hold (snapshot_read.c) */
     double line = meta->time_origin + (double)(meta->step - meta->step_origin) * meta->dt;
     double steps = (s.c.t_end - s.time) / s.c.dt;
     if (!(fabs(s.time - line) <= 1e-6 * meta->dt + 1e-12 * fabs(line))) {
@@ -551,10 +552,10 @@ int nb_simulation_restart(const char *target, const char *config_path,
                      "is damaged", snap, s.time, line);
         goto out;
     }
-    if (steps > 1e15) {
+    if (steps > 1e15 - (double)s.step) {
         rc = nb_fail(err, NB_ERR_INPUT, "%s: integrator.t_end = %.17g is %.3g steps of dt = %g "
-                     "after the snapshot's t = %.17g, more than a run may take (at most 1e15)",
-                     s.c.source, s.c.t_end, steps, s.c.dt, s.time);
+                     "after the snapshot's t = %.17g (step %ld), past the 1e15 steps a run may "
+                     "take", s.c.source, s.c.t_end, steps, s.c.dt, s.time, s.step);
         goto out;
     }
     s.end_step = s.step + (steps < 0 ? 0 : (long)llround(steps));

@@ -595,7 +595,7 @@ int main(int argc, char **argv)
     l = good(); l.time = l.time_origin = -1e15;
     bad("integrator_time_line_far.h5", &l, "restart",
         "integrator.t_end = 0.050000000000000003 is 1e+17 steps of dt = 0.01 after the "
-        "snapshot's t = -1000000000000000, more than a run may take (at most 1e15)");
+        "snapshot's t = -1000000000000000 (step 0), past the 1e15 steps a run may take");
 
     /* one chunk of 2^20 rows (24 MiB) for 8 rows, in 24 kB of gzip: every reader
      * allocated the whole chunk (the issue's 64 rows in 1.7 MB took 400 MB) */
