@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/agree.h"
 #include "app/bench.h"
 #include "core/comm.h"
 #include "io/config.h"
@@ -229,7 +230,7 @@ static int cmd_run(cli_args *a)
     /* every rank reads the file; a rank that cannot refuses for all (core/comm.h) */
     int rc = nb_comm_agree(nb_config_load(&c, a->target, a->overrides, a->n_overrides, &err),
                            &err);
-    if (rc)
+    if (rc || (rc = nb_agree_config(&c, &err))) /* the same file on every rank */
         return finish(rc, &err);
     nb_run_options o = {.overwrite = a->overwrite, .quiet = a->quiet};
     rc = nb_simulation_run(&c, &o, &err);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/agree.h"
 #include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
@@ -418,7 +419,7 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     int rc = check_memory(c, err);
     if (!rc)
         rc = make_particles(c, &s.p, err);
-    if (!(rc = nb_comm_agree(rc, err)))
+    if (!(rc = nb_comm_agree(rc, err)) && !(rc = nb_agree_particles(&s.p, NULL, err)))
         rc = start(&s, o, err);
     nb_stop_restore(&saved);
     sim_free(&s);
@@ -539,8 +540,25 @@ int nb_simulation_restart(const char *target, const char *config_path,
     /* a new dt starts a new time origin at the snapshot */
     s.step_origin = s.c.dt == meta->dt ? meta->step_origin : meta->step;
     s.time_origin = s.c.dt == meta->dt ? meta->time_origin : meta->time;
-    /* t_end may have changed; the end step is counted from the snapshot's own time */
-    s.end_step = s.step + (long)llround((s.c.t_end - s.time) / s.c.dt);
+    /* t_end may have changed; the end step is counted from the snapshot's own time, which
+     * must lie on its own time line (a damaged one could ask for any number of steps),
+     * and it may not go past step 1e15, the steps a parameter file may ask for (config.c's
+     * t_end / dt) and the last a snapshot may hold (snapshot_read.c) */
+    double line = meta->time_origin + (double)(meta->step - meta->step_origin) * meta->dt;
+    double steps = (s.c.t_end - s.time) / s.c.dt;
+    if (!(fabs(s.time - line) <= 1e-6 * meta->dt + 1e-12 * fabs(line))) {
+        rc = nb_fail(err, NB_ERR_INPUT, "%s: /Integrator time = %.17g is off the snapshot's "
+                     "time line, time_origin + (step - step_origin) * dt = %.17g: the snapshot "
+                     "is damaged", snap, s.time, line);
+        goto out;
+    }
+    if (steps > 1e15 - (double)s.step) {
+        rc = nb_fail(err, NB_ERR_INPUT, "%s: integrator.t_end = %.17g is %.3g steps of dt = %g "
+                     "after the snapshot's t = %.17g (step %ld), past the 1e15 steps a run may "
+                     "take", s.c.source, s.c.t_end, steps, s.c.dt, s.time, s.step);
+        goto out;
+    }
+    s.end_step = s.step + (steps < 0 ? 0 : (long)llround(steps));
     if (s.end_step <= s.step) {
         rc = nb_fail(err, NB_ERR_INPUT,
                      "%s: integrator.t_end = %.17g: the snapshot is already at t = %.17g; raise "
@@ -554,7 +572,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
                                                       meta->time_origin, meta->dt) ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
     /* every rank refuses or starts together (each read the same files) */
-    if (!(rc = nb_comm_agree(NB_OK, err)))
+    if (!(rc = nb_comm_agree(NB_OK, err)) && !(rc = nb_agree_config(&s.c, err)) &&
+        !(rc = nb_agree_particles(&s.p, meta, err)))
         rc = start(&s, o, err);
     goto done;
 out:

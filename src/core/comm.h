@@ -5,6 +5,7 @@
 #define NB_COMM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 
@@ -40,6 +41,10 @@ int nb_comm_agree(int rc, nb_error *err);
 int nb_comm_share(int rc, nb_error *err);
 /* The largest of the ranks' flags (a stop request seen by any rank stops all). */
 int nb_comm_any(int flag);
+/* Compares every rank's digest with rank 0's (collective): returns how many ranks differ,
+ * the same number on every rank; *mine is 1 on a rank that differs, and ranks (size
+ * bytes) lists them ("1, 3"; cut short with "..." when it does not fit). */
+int nb_comm_compare(uint64_t digest, int *mine, char *ranks, size_t size);
 /* The same bytes on every rank: rank 0's. */
 void nb_comm_bcast(void *buf, size_t len);
 void nb_comm_barrier(void);

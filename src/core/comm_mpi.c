@@ -164,6 +164,44 @@ int nb_comm_any(int flag)
     return any;
 }
 
+int nb_comm_compare(uint64_t digest, int *mine, char *ranks, size_t cap)
+{
+    *mine = 0;
+    if (cap)
+        ranks[0] = '\0';
+    if (!active || size == 1)
+        return 0;
+    uint64_t root = digest;
+    MPI_Bcast(&root, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    *mine = digest != root;
+    /* a flag from each rank; at start-up, so the P ints cost nothing */
+    int *all = malloc((size_t)size * sizeof *all), count = 0;
+    if (!all) { /* the count alone, without the list */
+        MPI_Allreduce(mine, &count, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+        if (count && cap)
+            snprintf(ranks, cap, "...");
+        return count;
+    }
+    MPI_Allgather(mine, 1, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD);
+    size_t len = 0;
+    int cut = 0;
+    for (int r = 0; r < size; r++) {
+        if (!all[r])
+            continue;
+        char one[32];
+        size_t k = (size_t)snprintf(one, sizeof one, "%s%d", count++ ? ", " : "", r);
+        if (!cut && len + k + sizeof ", ..." <= cap) {
+            memcpy(ranks + len, one, k + 1);
+            len += k;
+        } else if (!cut && len + sizeof ", ..." <= cap) {
+            memcpy(ranks + len, ", ...", sizeof ", ...");
+            cut = 1;
+        }
+    }
+    free(all);
+    return count;
+}
+
 void nb_comm_bcast(void *buf, size_t len)
 {
     if (active && size > 1)

@@ -62,6 +62,44 @@ const char *nb_snapshot_h5_detail(char *buf, size_t size)
     return buf;
 }
 
+int nb_snapshot_h5_chunk_too_big(hid_t d, char *why, size_t size)
+{
+    hid_t dcpl = H5Dget_create_plist(d), space = H5Dget_space(d), type = H5Dget_type(d);
+    hsize_t cdims[H5S_MAX_RANK], dims[H5S_MAX_RANK];
+    int rc = dcpl < 0 || space < 0 || type < 0 ? -1 : 0, crank = 0, rank = 0;
+    if (!rc && H5Pget_layout(dcpl) == H5D_CHUNKED) {
+        crank = H5Pget_chunk(dcpl, H5S_MAX_RANK, cdims);
+        rank = H5Sget_simple_extent_dims(space, dims, NULL);
+        if (crank < 1 || rank < 0)
+            rc = -1;
+    }
+    /* in doubles: a damaged chunk can declare 2^32 per dimension */
+    double elem = type < 0 ? 0 : (double)H5Tget_size(type), chunk = elem, data = elem;
+    for (int k = 0; k < crank; k++)
+        chunk *= (double)cdims[k];
+    for (int k = 0; k < rank; k++)
+        data *= (double)dims[k];
+    if (rc < 0) {
+        snprintf(why, size, "cannot be inspected");
+    } else if (crank > 0 && chunk > data && chunk > 1048576.0) {
+        char shape[96] = "";
+        for (int k = 0; k < crank && k < 4; k++)
+            snprintf(shape + strlen(shape), sizeof shape - strlen(shape), "%s%llu",
+                     k ? " x " : "", (unsigned long long)cdims[k]);
+        snprintf(why, size, "is stored in chunks of %s values (%.0f bytes) for %.0f bytes of "
+                 "data, expected chunks no larger than the data or 1 MiB (reading any of it "
+                 "would allocate a whole chunk)", shape, chunk, data);
+        rc = 1;
+    }
+    if (type >= 0)
+        H5Tclose(type);
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    return rc;
+}
+
 hid_t nb_snapshot_fapl(int for_write)
 {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);

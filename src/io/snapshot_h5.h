@@ -29,6 +29,13 @@ void nb_snapshot_quiet_end(const nb_snapshot_quiet *q);
  * the failing HDF5 call: the next API call clears the stack. */
 const char *nb_snapshot_h5_detail(char *buf, size_t size);
 
+/* Whether chunked dataset d's chunk is larger than its data needs: more bytes than the
+ * whole dataset and than HDF5's 1 MiB chunk cache. HDF5 allocates a whole chunk to read
+ * any of it, and a few kilobytes of gzip on disk can declare a chunk of gigabytes. 0 when
+ * it fits (or d is not chunked); else 1 with why ("is stored in chunks of ..."), or -1
+ * when d cannot be inspected. */
+int nb_snapshot_h5_chunk_too_big(hid_t d, char *why, size_t size);
+
 /* File access: H5Fclose really closes the file; for writing, the HDF5 1.10 file format,
  * whose metadata (superblock, object headers, chunk indexes) all carry checksums, so a
  * damaged file fails cleanly instead of misleading HDF5 (readable by HDF5 >= 1.10).

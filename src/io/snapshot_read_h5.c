@@ -209,7 +209,8 @@ static int check_stored(nb_snapshot_reader *r, hid_t d, const char *obj, hid_t f
     if (dcpl < 0)
         return nb_snapshot_h5fail(r, obj, "cannot be inspected", NB_SNAPSHOT_DAMAGED);
     H5D_layout_t layout = H5Pget_layout(dcpl);
-    int rc = 0;
+    int rc = 0, big = 0;
+    char why[320];
     /* Data kept in other files (external storage, a virtual dataset) could be any file on
      * the machine, /dev/zero included: a few bytes declaring any N. */
     if (H5Pget_external_count(dcpl) != 0 || layout == H5D_VIRTUAL)
@@ -217,6 +218,9 @@ static int check_stored(nb_snapshot_reader *r, hid_t d, const char *obj, hid_t f
                                "keeps its data outside this file (%s), expected the data inside "
                                "the snapshot",
                                layout == H5D_VIRTUAL ? "a virtual dataset" : "external storage");
+    else if (layout == H5D_CHUNKED && (big = nb_snapshot_h5_chunk_too_big(d, why, sizeof why)))
+        rc = big < 0 ? nb_snapshot_h5fail(r, obj, why, NB_SNAPSHOT_DAMAGED)
+                     : nb_snapshot_rfail(r, obj, "%s", why);
     else if (layout == H5D_CHUNKED) {
 #if H5_VERSION_GE(1, 10, 5)
         hsize_t cdims[2] = {1, 1}, want = 0, have = 0;

@@ -33,6 +33,12 @@ refused() {
     fi
 }
 
+# nb with a bound on time and file sizes (ulimit -f: 512- or 1024-byte blocks): a restart
+# that would not stop (a time line 1e17 steps from t_end) fails the test, not the disk
+nb_bounded() {
+    (ulimit -f 20000; exec timeout 60 "$NBODY" "$@") >"$TMP/out" 2>"$TMP/err"; RC=$?
+}
+
 ic_config() { # ic_config FILE OUTDIR > config
     cat <<CFG
 run: { name = "ic"; output_dir = "$2"; };
@@ -67,7 +73,7 @@ while IFS="$(printf '\t')" read -r snap modes frag; do
     else
         refused info "$snap" "$frag" "$f" "$d"
     fi
-    nb restart "$f" --quiet
+    nb_bounded restart "$f" --quiet
     refused restart "$snap" "$frag" "$f" "$d"
     ic_config "$f" "$TMP/r_$snap" >"$TMP/$snap.cfg"
     nb run "$TMP/$snap.cfg" --quiet

@@ -100,6 +100,47 @@ mp 3 restart "$TMP/junk.h5" --quiet
 check "bad snapshot on 3 ranks: exit 2 ($RC)" [ "$RC" -eq 2 ]
 check "... one message" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
 
+# Ranks given different things (mpirun's MPMD form A : B, per-rank -wdir): refused at
+# start-up, exit 2, one message naming the ranks and what differs, nothing written. Before,
+# run : info and run : restart hung, different seeds exited 0 with snapshots of no run.
+# disagree NAME FRAGMENT MPIRUN-ARGS...
+disagree() {
+    d_name=$1 d_frag=$2; shift 2
+    timeout 30 "$MPIRUN" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
+    check "$d_name: exit 2, not a hang ($RC)" [ "$RC" -eq 2 ]
+    check "... one message: $(grep '^nbody:' "$TMP/err")" [ "$(grep -c '^nbody:' "$TMP/err")" -eq 1 ]
+    check "... naming what differs" grep -qF -- "$d_frag" "$TMP/err"
+    check "... nothing written" [ ! -e "$TMP/ag/out" ]
+}
+mkdir -p "$TMP/ag/a" "$TMP/ag/b"
+sed -e "s|output_dir = \"[^\"]*\"|output_dir = \"$TMP/ag/out\"|" -e 's/n = 1030/n = 64/' \
+    "$TMP/direct.cfg" >"$TMP/ag/a/c.cfg"
+A="-np 1 $NBODY run $TMP/ag/a/c.cfg --quiet"
+disagree "run : info" "rank 1 differs from rank 0 (argument 1 is 'info' on rank 1, 'run' on rank 0)" \
+    $A : -np 1 "$NBODY" info "$TMP/rs/snapshot_0001.h5"
+disagree "run : restart" "MPI ranks disagree on the command line" $A : -np 2 "$NBODY" restart "$TMP/rs"
+disagree "seed 1 : seed 2" "ranks 1, 2 differ from rank 0 (argument 5 is 'run.seed=2'" \
+    $A --set run.seed=1 : -np 2 "$NBODY" run "$TMP/ag/a/c.cfg" --quiet --set run.seed=2
+# the same command line, another file behind it (each rank's own working directory)
+sed 's/seed = 3/seed = 4/' "$TMP/ag/a/c.cfg" >"$TMP/ag/b/c.cfg"
+disagree "configurations" "rank 1 differs from rank 0 (run.seed = 4 on rank 1, run.seed = 3 on rank 0)" \
+    -np 1 -wdir "$TMP/ag/a" "$NBODY" run c.cfg --quiet : -np 1 -wdir "$TMP/ag/b" "$NBODY" run c.cfg --quiet
+for d in a b; do
+    sed 's/type = "plummer"; n = 64;/type = "file"; file = "ic.h5";/' "$TMP/ag/a/c.cfg" >"$TMP/ag/$d/f.cfg"
+done
+cp "$TMP/rs/snapshot_0000.h5" "$TMP/ag/a/ic.h5"
+cp "$TMP/rs/snapshot_0001.h5" "$TMP/ag/b/ic.h5"
+disagree "initial particles" "rank 2 differs from rank 0 (positions, velocities differ)" \
+    -np 2 -wdir "$TMP/ag/a" "$NBODY" run f.cfg --quiet : -np 1 -wdir "$TMP/ag/b" "$NBODY" run f.cfg --quiet
+mkdir "$TMP/ag/a/rs" "$TMP/ag/b/rs"
+cp "$TMP/rs/snapshot_0001.h5" "$TMP/ag/a/rs/"
+cp "$TMP/rs/snapshot_0002.h5" "$TMP/ag/b/rs/snapshot_0001.h5"
+R="restart rs --quiet --set integrator.t_end=0.2"
+disagree "restart snapshots" "MPI ranks disagree on the initial particles and state: rank 1" \
+    -np 1 -wdir "$TMP/ag/a" "$NBODY" $R : -np 1 -wdir "$TMP/ag/b" "$NBODY" $R
+check "... the run directories untouched" \
+    [ "$(ls -A "$TMP/ag/a/rs")$(ls -A "$TMP/ag/b/rs")" = snapshot_0001.h5snapshot_0001.h5 ]
+
 # a failure on rank 0 only (a directory where its temporary snapshot goes, planted before
 # a restart): every rank stops with exit 1, the earlier snapshots intact
 cat >"$TMP/fs.cfg" <<CFG

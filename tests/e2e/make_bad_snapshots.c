@@ -49,6 +49,8 @@ typedef struct layout {
     long long step, output_index;
     double e0;
     const char *parttype1_link;      /* /PartType1 an external link into this file */
+    double time, time_origin;        /* /Integrator's */
+    unsigned long long chunk_rows;   /* Coordinates gzip-chunked this many rows a chunk */
 } layout;
 
 static layout good(void)
@@ -192,6 +194,19 @@ static void write_coordinates(hid_t g, const layout *l, const double *x)
         H5Dclose(d);
         H5Pclose(dcpl);
         H5Sclose(s);
+    } else if (l->chunk_rows) {
+        /* resizable, so that a chunk may be larger than the rows: a few kilobytes of gzip
+         * that declare a chunk of chunk_rows rows */
+        hsize_t dims[2] = {N, 3}, max[2] = {H5S_UNLIMITED, 3}, chunk[2] = {l->chunk_rows, 3};
+        hid_t s = H5Screate_simple(2, dims, max), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        H5Pset_chunk(dcpl, 2, chunk);
+        H5Pset_deflate(dcpl, 9);
+        hid_t d = H5Dcreate2(g, "Coordinates", H5T_IEEE_F64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (d < 0 || H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, x) < 0)
+            die("dataset", "Coordinates");
+        H5Dclose(d);
+        H5Pclose(dcpl);
+        H5Sclose(s);
     } else if (l->checksummed) {
         hsize_t dims[2] = {N, 3};
         hid_t s = H5Screate_simple(2, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
@@ -284,11 +299,11 @@ static void write_file(const char *dir, const char *name, const layout *l)
     if (!l->no_integrator) {
         hid_t g = H5Gcreate2(f, "Integrator", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         attr_l(g, "step", l->step);
-        attr_d(g, "time", 0.0);
+        attr_d(g, "time", l->time);
         attr_d(g, "dt", l->dt);
         attr_l(g, "output_index", l->output_index);
         attr_l(g, "step_origin", 0);
-        attr_d(g, "time_origin", 0.0);
+        attr_d(g, "time_origin", l->time_origin);
         attr_d(g, "E0", l->e0);
         attr_d(g, "G", 1.0);
         attr_d(g, "softening", 0.01);
@@ -567,6 +582,26 @@ int main(int argc, char **argv)
         "/Integrator attribute step: is 9223372036854775807, expected 0 to 1000000000000000");
     l = good(); l.e0 = NAN;
     bad("integrator_e0_nan.h5", &l, "snap", "/Integrator attribute E0: is nan");
+
+    /* a time off the snapshot's own time line (time_origin + (step - step_origin) * dt),
+     * or a time line so far before t_end: restart ran 1e17 steps, writing until the disk
+     * was full, or (-1e300) said "raise t_end" */
+    l = good(); l.time = -1e15;
+    bad("integrator_time_off_line.h5", &l, "restart",
+        "/Integrator time = -1000000000000000 is off the snapshot's time line, time_origin + "
+        "(step - step_origin) * dt = 0: the snapshot is damaged");
+    l = good(); l.time = -1e300;
+    bad("integrator_time_minus_1e300.h5", &l, "restart", "is off the snapshot's time line");
+    l = good(); l.time = l.time_origin = -1e15;
+    bad("integrator_time_line_far.h5", &l, "restart",
+        "integrator.t_end = 0.050000000000000003 is 1e+17 steps of dt = 0.01 after the "
+        "snapshot's t = -1000000000000000 (step 0), past the 1e15 steps a run may take");
+
+    /* one chunk of 2^20 rows (24 MiB) for 8 rows, in 24 kB of gzip: every reader
+     * allocated the whole chunk (the issue's 64 rows in 1.7 MB took 400 MB) */
+    l = good(); l.chunk_rows = 1ULL << 20;
+    bad("coordinates_chunk_huge.h5", &l, "all", "/PartType1/Coordinates: is stored in chunks "
+        "of 1048576 x 3 values (25165824 bytes) for 192 bytes of data");
 
     /* the particles in another file, through an external link: read as if they were here */
     char good_path[4096];
