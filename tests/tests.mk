@@ -131,3 +131,16 @@ TESTS += tests/e2e/e2e_tree.sh
 # MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
 dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
 TESTS += tests/e2e/e2e_mpi.sh
+
+# e2e_rundir's fault injection: an LD_PRELOAD library acting at a chosen rename, unlink or
+# flock, built only for make check (by hand: libtool here builds static libraries only)
+check_DATA = tests/e2e/nbfault.so
+CLEANFILES = tests/e2e/nbfault.so
+EXTRA_DIST += tests/e2e/fault_preload.c
+tests/e2e/nbfault.so: tests/e2e/fault_preload.c
+	$(CC) $(WARN_CFLAGS) -fPIC -shared -o $@ $(srcdir)/tests/e2e/fault_preload.c -ldl
+
+check_PROGRAMS += tests/e2e/strip_run_id
+tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
+tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
+tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)

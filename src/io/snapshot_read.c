@@ -528,6 +528,14 @@ static int read_meta(reader *r, hid_t file, nb_snapshot_meta *meta)
     int rc = get_string(r, g, I, "kernel", &kernel);
     if (!rc)
         rc = get_string(r, g, I, "version", &version);
+    char *id = NULL; /* optional: older snapshots have none (io/rundir.h, run ids) */
+    if (!rc && H5Aexists(g, "run_id") > 0 && !(rc = get_string(r, g, I, "run_id", &id)) &&
+        (!id[0] || strlen(id) >= sizeof meta->run_id || id[strspn(id, NB_RUN_ID_CHARS)]))
+        rc = rfail(r, "/Integrator attribute run_id", "is \"%.40s\", expected 1 to %zu "
+                   "characters of [0-9a-z-]", id, sizeof meta->run_id - 1);
+    if (!rc && id)
+        strcpy(meta->run_id, id);
+    free(id);
     if (!rc && (!kernel[0] || strlen(kernel) >= sizeof meta->kernel))
         rc = rfail(r, "/Integrator attribute kernel", "is \"%.40s\", expected a kernel name of "
                    "1 to %zu characters", kernel, sizeof meta->kernel - 1);

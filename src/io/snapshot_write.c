@@ -326,6 +326,8 @@ static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
         rc = put_string(w, g, "kernel", kernel);
     if (!rc)
         rc = put_string(w, g, "version", version);
+    if (!rc && meta->run_id[0])
+        rc = put_string(w, g, "run_id", meta->run_id);
     return close_group(w, g, "Integrator", rc);
 }
 
