@@ -99,8 +99,8 @@ dist_check_SCRIPTS += tests/e2e/e2e_crash.sh
 TESTS += tests/e2e/e2e_crash.sh
 
 # run directories: one consistent history per directory; stops during set-up
-dist_check_SCRIPTS += tests/e2e/e2e_rundir.sh
-TESTS += tests/e2e/e2e_rundir.sh
+dist_check_SCRIPTS += tests/e2e/e2e_rundir.sh tests/e2e/e2e_history.sh
+TESTS += tests/e2e/e2e_rundir.sh tests/e2e/e2e_history.sh
 
 # FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
