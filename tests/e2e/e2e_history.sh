@@ -109,7 +109,7 @@ check "... and restart RUNDIR goes on from there" [ "$RC" -eq 0 ]
 nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/BL\"" --set run.seed=5 --set integrator.t_end=0.05
 "$STRIP" "$TMP"/BL/snapshot_0001.h5
 cp "$TMP/BL/snapshot_0001.h5" "$TMP/L2/snapshot_0001.h5"
-nb restart "$TMP/L2/snapshot_0001.h5" --quiet
+nb restart "$TMP/L2/snapshot_0001.h5" --quiet --set integrator.t_end=0.2
 check "another old run's snapshot in an old run's directory: exit 2 ($RC)" \
     sh -c "[ $RC -eq 2 ] && grep -q 'copied or linked' '$TMP/err'"
 
