@@ -347,6 +347,23 @@ static void remove_stage(const char *dir)
     rmdir(stage);
 }
 
+/* Removes the lock-file temporaries (.nbody.lock.PID) of processes killed while taking the
+ * lock: a process writes one only while it holds the lock, which the caller now does. */
+static void remove_lock_temporaries(const char *dir)
+{
+    char path[PATH_LEN + 256];
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (!strncmp(e->d_name, ".nbody.lock.", 12)) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+}
+
 /* Carries out the journal's move (each step skipped when done already), then removes it. */
 static int roll_forward(const char *dir, FILE *j, nb_error *err)
 {
@@ -388,6 +405,8 @@ static int apply_journal(const char *dir, int note, nb_error *err)
             return nb_fail(err, NB_ERR_INPUT, "%s: cannot read: %s", path, strerror(errno));
         remove_stage(dir);
         snprintf(path, sizeof path, "%s/energy.csv.tmp", dir);
+        unlink(path);
+        snprintf(path, sizeof path, "%s/" JOURNAL ".tmp", dir);
         unlink(path);
         return NB_OK;
     }
@@ -434,6 +453,7 @@ int nb_rundir_commit(const char *dir, const nb_superseded *sup, nb_error *err)
 
 int nb_rundir_recover(const char *dir, nb_error *err)
 {
+    remove_lock_temporaries(dir);
     return apply_journal(dir, 1, err);
 }
 

@@ -113,4 +113,47 @@ nb restart "$TMP/L2/snapshot_0001.h5" --quiet --set integrator.t_end=0.2
 check "another old run's snapshot in an old run's directory: exit 2 ($RC)" \
     sh -c "[ $RC -eq 2 ] && grep -q 'copied or linked' '$TMP/err'"
 
+# 3. kill -9 at each rename and unlink of a restart from snapshot_0001 of the finished run
+# A (t_end 0.2) with t_end 0.1: its later snapshots are set aside, energy.csv cut. After
+# each kill the directory holds the old history whole, or the new one (committed: a
+# journal the next process under the lock carries out), never a log cut at step 10 beside
+# the later snapshots; and restart RUNDIR then ends exactly as the uninterrupted run to
+# t = 0.3, with every snapshot of A kept somewhere
+nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/R\"" --set integrator.t_end=0.3
+check "reference run to t = 0.3" [ "$RC" -eq 0 ]
+late=$(cd "$TMP/A" && cksum snapshot_0002.h5 snapshot_0003.h5 snapshot_0004.h5 | cut -d' ' -f1,2)
+later_in() { (cd "$1" && cksum snapshot_*.h5 | cut -d' ' -f1,2) | grep -qxF "$late"; }
+ends_as_R() {
+    [ $RC -eq 0 ] && "$SNAPDIFF" "$TMP/R/snapshot_0006.h5" "$1/snapshot_0006.h5" &&
+        [ "$(rows "$1/energy.csv")" = "$(rows "$TMP/R/energy.csv")" ]
+}
+tidy() {
+    kept "$TMP/A" "$1" && [ -z "$(ls -a "$1" | grep -e '^\.nbody\.journal' -e '^\.nbody\.superseded' -e '^\.nbody\.lock\.' -e '\.tmp$')" ]
+}
+n=1
+while [ $n -le 40 ]; do
+    d="$TMP/kill$n"
+    cp -r "$TMP/A" "$d"
+    LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=rename,unlink NB_FAULT_MATCH="$d/" NB_FAULT_AT=$n \
+        NB_FAULT_DO=kill "$NBODY" restart "$d/snapshot_0001.h5" --quiet \
+        --set integrator.t_end=0.1 >"$TMP/out" 2>"$TMP/err"
+    RC=$?
+    [ $RC -eq 137 ] || break
+    if [ "$(sums "$d")" = "$(sums "$TMP/A")" ] && cmp -s "$d/energy.csv" "$TMP/A/energy.csv"; then
+        what="the old history whole"
+    elif [ -e "$d/.nbody.journal" ]; then
+        what="a committed journal"
+    elif grep -q '^# restart: step 10 ' "$d/energy.csv" && ! later_in "$d"; then
+        what="the new history"
+    else
+        what="neither history whole"
+    fi
+    check "kill -9 at call $n: $what" [ "$what" != "neither history whole" ]
+    nb restart "$d" --quiet --set integrator.t_end=0.3
+    check "... restart RUNDIR then ends as the uninterrupted run ($RC)" ends_as_R "$d"
+    check "... with every snapshot of A kept, nothing staged left" tidy "$d"
+    n=$((n + 1))
+done
+check "the restart was killed at each of its $((n - 1)) steps, then ran through ($RC)" [ "$RC-$((n > 8))" = 0-1 ]
+
 finish
