@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,19 @@ int nb_restart_overridden(const char *key, const char *const *ov, size_t n)
         if (!strncmp(ov[k], key, len) && (ov[k][len] == '=' || (key[len - 1] == '.' && ov[k][len])))
             return 1;
     return 0;
+}
+
+char *nb_restart_parameters(const char *text, int new_units)
+{
+    const char *head = "\nunits:\n{\n", *from = new_units ? strstr(text, head) : NULL;
+    const char *to = from ? strstr(from + strlen(head), "};") : NULL;
+    size_t keep = from ? (size_t)(from - text) + strlen(head) : strlen(text);
+    char *out = malloc(strlen(text) + 1);
+    if (out) {
+        memcpy(out, text, keep);
+        strcpy(out + keep, to ? to : text + keep);
+    }
+    return out;
 }
 
 int nb_restart_written_under(const nb_snapshot_meta *m, const char *snap, nb_config *was,

@@ -13,6 +13,12 @@
 /* 1 when key was given on purpose in the overrides (--set key=...). */
 int nb_restart_overridden(const char *key, const char *const *ov, size_t n);
 
+/* The snapshot's parameter text (/Parameters) for a restart from it, malloc'd (NULL: out
+ * of memory). With new_units (units.* in the overrides) its units section is emptied: the
+ * new units are the overrides alone, and G follows them unless units.G is set too, so the
+ * new snapshots' G and unit attributes agree. */
+char *nb_restart_parameters(const char *text, int new_units);
+
 /* The configuration snapshot snap was written under (its /Parameters) into *was: NB_OK,
  * or an error (a snapshot of a version whose parameters no longer read). */
 int nb_restart_written_under(const nb_snapshot_meta *m, const char *snap, nb_config *was,

@@ -483,10 +483,13 @@ int nb_simulation_restart(const char *target, const char *config_path,
     if (config_path) {
         rc = nb_config_load(&s.c, config_path, overrides, n_overrides, err);
     } else {
-        char name[NB_PATH_MAX + 128];
+        char name[NB_PATH_MAX + 128], *text = nb_restart_parameters(
+            meta->parameters ? meta->parameters : "",
+            nb_restart_overridden("units.", overrides, n_overrides));
         snprintf(name, sizeof name, "%s:/Parameters", snap);
-        rc = nb_config_load_string(&s.c, meta->parameters ? meta->parameters : "", name,
-                                   overrides, n_overrides, err);
+        rc = text ? nb_config_load_string(&s.c, text, name, overrides, n_overrides, err)
+                  : nb_fail(err, NB_ERR_RUNTIME, "out of memory reading %s", name);
+        free(text);
     }
     if (rc)
         goto out;

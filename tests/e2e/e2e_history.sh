@@ -156,4 +156,76 @@ while [ $n -le 40 ]; do
 done
 check "the restart was killed at each of its $((n - 1)) steps, then ran through ($RC)" [ "$RC-$((n > 8))" = 0-1 ]
 
+# 4. restart RUNDIR locks first: a `run --overwrite` of another run (seed 4) that lands
+# just before the restart's lock is what the restart then finds and continues
+nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/R4\"" --set run.seed=4 --set integrator.t_end=0.3
+cp -r "$TMP/A" "$TMP/race"
+LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/race/.nbody.lock" NB_FAULT_AT=1 \
+    NB_FAULT_DO=exec NB_FAULT_EXEC="'$NBODY' run '$TMP/a.cfg' --quiet --overwrite --set 'run.output_dir=\"$TMP/race\"' --set run.seed=4" \
+    "$NBODY" restart "$TMP/race" --quiet --set integrator.t_end=0.3 >"$TMP/out" 2>"$TMP/err"
+RC=$?
+check "a run --overwrite just before restart RUNDIR's lock: the restart continues it ($RC)" \
+    sh -c "[ $RC -eq 0 ] && '$SNAPDIFF' '$TMP/R4/snapshot_0006.h5' '$TMP/race/snapshot_0006.h5'"
+check "... one history in the directory: the seed-4 run's rows" [ "$(rows "$TMP/race/energy.csv")" = "$(rows "$TMP/R4/energy.csv")" ]
+
+# 5. the lock file is replaced, never written in place: a hard link planted as .nbody.lock
+# keeps the file it points to
+echo "precious" >"$TMP/precious"
+cp -r "$TMP/A" "$TMP/hl"
+rm -f "$TMP/hl/.nbody.lock"
+ln "$TMP/precious" "$TMP/hl/.nbody.lock"
+nb restart "$TMP/hl" --quiet --set integrator.t_end=0.25
+check "restart with a hard link as the lock file exits 0 ($RC)" [ "$RC" -eq 0 ]
+check "... and the linked file is untouched" [ "$(cat "$TMP/precious")" = "precious" ]
+mkdir "$TMP/hl2"
+ln "$TMP/precious" "$TMP/hl2/.nbody.lock"
+nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/hl2\"" --set integrator.t_end=0.05
+check "run with a hard link as the lock file: exit 0, the linked file untouched" \
+    [ "$RC-$(cat "$TMP/precious")" = "0-precious" ]
+check "... the lock file names its last holder" grep -q "^[0-9]* $(hostname)\$" "$TMP/hl2/.nbody.lock"
+
+# 6. SIGTERM during a restart's set-up (here while it takes the lock): nothing is written,
+# the directory is left as it was, and the same restart then runs
+LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/new/.nbody.lock" NB_FAULT_AT=1 \
+    NB_FAULT_DO=term "$NBODY" restart "$TMP/A/snapshot_0001.h5" --quiet \
+    --set "run.output_dir=\"$TMP/new\"" >"$TMP/out" 2>"$TMP/err"
+RC=$?
+check "SIGTERM during the set-up of a restart into a new directory: exit 3 ($RC)" [ "$RC" -eq 3 ]
+check "... saying nothing was written ($(cat "$TMP/err"))" grep -q "before anything was written: $TMP/new was left as it was (not created); restart from $TMP/A/snapshot_0001.h5 again" "$TMP/err"
+check "... and there is no such directory" [ ! -e "$TMP/new" ]
+nb restart "$TMP/A/snapshot_0001.h5" --quiet --set "run.output_dir=\"$TMP/new\""
+check "... the same restart then runs, bit for bit" sh -c "[ $RC -eq 0 ] && '$SNAPDIFF' '$TMP/A/snapshot_0004.h5' '$TMP/new/snapshot_0004.h5'"
+cp -r "$TMP/A" "$TMP/term"
+sum_t=$(state "$TMP/term")
+LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/term/.nbody.lock" NB_FAULT_AT=1 \
+    NB_FAULT_DO=term "$NBODY" restart "$TMP/term/snapshot_0001.h5" --quiet >"$TMP/out" 2>"$TMP/err"
+RC=$?
+check "... into its own directory: exit 3 ($RC), the directory as it was" \
+    sh -c "[ $RC -eq 3 ] && [ \"\$(cd '$TMP/term' && ls -a | tr '\n' ' ' && cat energy.csv snapshot_*.h5 | cksum)\" = '$sum_t' ]"
+
+# 7. a restart that changes what the header states adds a block stating the new values
+cp -r "$TMP/A" "$TMP/hdr"
+nb restart "$TMP/hdr/snapshot_0002.h5" --quiet --set gravity.kernel=parallel \
+    --set integrator.dt=2.5e-3 --set output.potential=tree
+check "restart with another kernel, dt and potential exits 0 ($(cat "$TMP/err"))" [ "$RC" -eq 0 ]
+check "... energy.csv states them in its restart block" sh -c "grep -A4 '^# restart: step 20 ' '$TMP/hdr/energy.csv' | tr '\n' '|' | grep -q '^# restart: step 20 time 0.10000000000000001|# restart kernel: parallel|# restart dt: 0.0025|# restart potential: Barnes-Hut tree'"
+check "... and only them" [ "$(grep -c '^# restart ' "$TMP/hdr/energy.csv")" -eq 3 ]
+sed 's/^run: {/units: { system = "kpc_msun_kms"; };\nrun: {/' "$TMP/a.cfg" >"$TMP/kpc.cfg"
+nb restart "$TMP/hdr/snapshot_0002.h5" --quiet --config "$TMP/kpc.cfg"
+check "other units from --config: exit 2 ($RC), naming both and --set" \
+    sh -c "[ $RC -eq 2 ] && grep -q 'kpc.cfg: the units (.*kpc.*) differ from the snapshot.s (N-body.*pass them with --set' '$TMP/err'"
+nb restart "$TMP/hdr/snapshot_0002.h5" --quiet --set 'units.system="kpc_msun_kms"' --set integrator.dt=2.5e-3
+check "... given with --set: exit 0 ($RC: $(cat "$TMP/err"))" [ "$RC" -eq 0 ]
+check "... the new snapshots carry the new G and unit attributes" \
+    sh -c "'$NBODY' info '$TMP/hdr/snapshot_0004.h5' | grep -q '^G: *4.30091' && grep -qa UnitLength_in_cm '$TMP/hdr/snapshot_0004.h5' && ! grep -qa UnitLength_in_cm '$TMP/hdr/snapshot_0002.h5'"
+check "... energy.csv's block states the units and G" sh -c "grep -A4 '^# restart: step 20 ' '$TMP/hdr/energy.csv' | grep -q '^# restart units: .*kpc' && grep -A4 '^# restart: step 20 ' '$TMP/hdr/energy.csv' | grep -q '^# restart G: 4.30091'"
+
+# 8. the restart markers of a history set aside go with it
+cp -r "$TMP/A" "$TMP/mk"
+nb restart "$TMP/mk/snapshot_0002.h5" --quiet --set integrator.t_end=0.25 --set gravity.kernel=parallel
+nb restart "$TMP/mk/snapshot_0001.h5" --quiet
+check "restart from 0001 after one from 0002: exit 0 ($RC)" [ "$RC" -eq 0 ]
+check "... the step-20 restart block left energy.csv" sh -c "! grep -q -e '^# restart: step 20 ' -e '^# restart kernel' '$TMP/mk/energy.csv' && grep -q '^# restart: step 10 ' '$TMP/mk/energy.csv'"
+check "... and went with the superseded copy" grep -q '^# restart: step 20 ' "$TMP/mk/superseded_after_0001/energy.csv"
+
 finish
