@@ -16,9 +16,17 @@ int nb_restart_overridden(const char *key, const char *const *ov, size_t n)
 {
     size_t len = strlen(key);
     for (size_t k = 0; k < n; k++)
-        if (!strncmp(ov[k], key, len) && (ov[k][len] == '=' || (key[len - 1] == '.' && ov[k][len])))
+        if (!strncmp(ov[k], key, len) && ov[k][len] == '=')
             return 1;
     return 0;
+}
+
+int nb_restart_new_units(const char *const *ov, size_t n)
+{
+    return nb_restart_overridden("units.system", ov, n) ||
+           nb_restart_overridden("units.length_in_cm", ov, n) ||
+           nb_restart_overridden("units.mass_in_g", ov, n) ||
+           nb_restart_overridden("units.velocity_in_cm_per_s", ov, n);
 }
 
 char *nb_restart_parameters(const char *text, int new_units)
@@ -52,7 +60,7 @@ static int same_units(const nb_config *a, const nb_config *b)
 static int check_same_physics(const nb_config *c, const nb_snapshot_meta *m, const nb_config *was,
                               const char *const *ov, size_t n_ov, nb_error *err)
 {
-    int units_set = nb_restart_overridden("units.", ov, n_ov);
+    int units_set = nb_restart_new_units(ov, n_ov);
     if (was && !same_units(c, was) && !units_set) {
         char now[512], then[512];
         return nb_fail(err, NB_ERR_INPUT, "%s: the units (%s) differ from the snapshot's (%s): "

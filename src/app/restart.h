@@ -13,8 +13,11 @@
 /* 1 when key was given on purpose in the overrides (--set key=...). */
 int nb_restart_overridden(const char *key, const char *const *ov, size_t n);
 
+/* 1 when the overrides give new units: units.system or a scale (units.G alone is not). */
+int nb_restart_new_units(const char *const *ov, size_t n);
+
 /* The snapshot's parameter text (/Parameters) for a restart from it, malloc'd (NULL: out
- * of memory). With new_units (units.* in the overrides) its units section is emptied: the
+ * of memory). With new_units (nb_restart_new_units) its units section is emptied: the
  * new units are the overrides alone, and G follows them unless units.G is set too, so the
  * new snapshots' G and unit attributes agree. */
 char *nb_restart_parameters(const char *text, int new_units);

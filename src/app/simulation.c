@@ -454,6 +454,7 @@ int nb_simulation_restart(const char *target, const char *config_path,
     nb_stop_signals saved;
     nb_stop_catch(&saved);
     int rc;
+    char lock[sizeof s.snap + 16] = ""; /* a lock file this restart created */
 
     if (stat(target, &st) != 0) {
         rc = nb_fail(err, NB_ERR_INPUT, "%s: no such snapshot or run directory", target);
@@ -466,6 +467,10 @@ int nb_simulation_restart(const char *target, const char *config_path,
         char dir[sizeof s.snap];
         snprintf(dir, sizeof dir, "%s", target);
         const char *d = S_ISDIR(st.st_mode) ? target : dirname(dir);
+        snprintf(lock, sizeof lock, "%s/.nbody.lock", d);
+        struct stat ls;
+        if (lstat(lock, &ls) == 0)
+            lock[0] = '\0';
         if ((rc = ROOT_ONLY(nb_rundir_lock(d, d, &s.lock_fd, err) ||
                             nb_rundir_recover(d, err) ? err->code : NB_OK)))
             goto out;
@@ -485,7 +490,7 @@ int nb_simulation_restart(const char *target, const char *config_path,
     } else {
         char name[NB_PATH_MAX + 128], *text = nb_restart_parameters(
             meta->parameters ? meta->parameters : "",
-            nb_restart_overridden("units.", overrides, n_overrides));
+            nb_restart_new_units(overrides, n_overrides));
         snprintf(name, sizeof name, "%s:/Parameters", snap);
         rc = text ? nb_config_load_string(&s.c, text, name, overrides, n_overrides, err)
                   : nb_fail(err, NB_ERR_RUNTIME, "out of memory reading %s", name);
@@ -547,6 +552,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
 out:
     rc = nb_comm_agree(rc, err);
 done:
+    if (rc == NB_ERR_INPUT && lock[0] && s.lock_fd >= 0) /* bad input: nothing written */
+        unlink(lock);
     nb_stop_restore(&saved);
     sim_free(&s);
     return rc;

@@ -98,14 +98,16 @@ static long row_step(const char *line)
     return strtol(line, NULL, 10);
 }
 
-/* Opens path to read without following a link and without blocking on a FIFO. */
+/* Opens the log a restart continues, to read, without following a link and without
+ * blocking on a FIFO. */
 static FILE *open_existing(const char *path, nb_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
         close(fd);
-        nb_fail(err, NB_ERR_INPUT, "%s: not a regular file, expected an energy log", path);
+        nb_fail(err, NB_ERR_INPUT, "%s: not a regular file, expected the energy log to "
+                "continue", path);
         return NULL;
     }
     FILE *in = fd < 0 ? NULL : fdopen(fd, "r");
@@ -113,7 +115,7 @@ static FILE *open_existing(const char *path, nb_error *err)
         int e = errno;
         if (fd >= 0)
             close(fd);
-        nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log: %s", path,
+        nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log to continue it: %s", path,
                 e == ELOOP ? "it is a symbolic link, expected a regular file" : strerror(e));
     }
     return in;
