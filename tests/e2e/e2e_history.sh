@@ -12,6 +12,16 @@ SNAPDIFF=${SNAPDIFF:-$BUILD/tests/e2e/snapdiff}
 FAULT=${NBFAULT:-$BUILD/tests/e2e/nbfault.so}
 STRIP=${STRIP_RUN_ID:-$BUILD/tests/e2e/strip_run_id}
 [ -f "$FAULT" ] && [ -x "$STRIP" ] || { echo "SKIP: $FAULT or $STRIP not built"; exit 77; }
+# faulty FUNCS MATCH N DO COMMAND...: runs COMMAND with nbfault.so acting (DO) before the
+# Nth call of FUNCS on a path containing MATCH; status in $RC, output in $TMP/out, err
+faulty() {
+    f=$1 m=$2 at=$3 act=$4
+    shift 4
+    LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=$f NB_FAULT_MATCH=$m NB_FAULT_AT=$at NB_FAULT_DO=$act \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        "$@" >"$TMP/out" 2>"$TMP/err"
+    RC=$?
+}
 
 cat >"$TMP/a.cfg" <<CFG
 run: { name = "a"; output_dir = "$TMP/A"; seed = 3; };
@@ -134,10 +144,8 @@ n=1
 while [ $n -le 40 ]; do
     d="$TMP/kill$n"
     cp -r "$TMP/A" "$d"
-    LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=rename,unlink NB_FAULT_MATCH="$d/" NB_FAULT_AT=$n \
-        NB_FAULT_DO=kill "$NBODY" restart "$d/snapshot_0001.h5" --quiet \
-        --set integrator.t_end=0.1 >"$TMP/out" 2>"$TMP/err"
-    RC=$?
+    faulty rename,unlink "$d/" $n kill \
+        "$NBODY" restart "$d/snapshot_0001.h5" --quiet --set integrator.t_end=0.1
     [ $RC -eq 137 ] || break
     if [ "$(sums "$d")" = "$(sums "$TMP/A")" ] && cmp -s "$d/energy.csv" "$TMP/A/energy.csv"; then
         what="the old history whole"
@@ -160,10 +168,10 @@ check "the restart was killed at each of its $((n - 1)) steps, then ran through 
 # just before the restart's lock is what the restart then finds and continues
 nb run "$TMP/a.cfg" --quiet --set "run.output_dir=\"$TMP/R4\"" --set run.seed=4 --set integrator.t_end=0.3
 cp -r "$TMP/A" "$TMP/race"
-LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/race/.nbody.lock" NB_FAULT_AT=1 \
-    NB_FAULT_DO=exec NB_FAULT_EXEC="'$NBODY' run '$TMP/a.cfg' --quiet --overwrite --set 'run.output_dir=\"$TMP/race\"' --set run.seed=4" \
-    "$NBODY" restart "$TMP/race" --quiet --set integrator.t_end=0.3 >"$TMP/out" 2>"$TMP/err"
-RC=$?
+NB_FAULT_EXEC="'$NBODY' run '$TMP/a.cfg' --quiet --overwrite --set 'run.output_dir=\"$TMP/race\"' --set run.seed=4"
+export NB_FAULT_EXEC
+faulty flock "$TMP/race/.nbody.lock" 1 exec "$NBODY" restart "$TMP/race" --quiet --set integrator.t_end=0.3
+unset NB_FAULT_EXEC
 check "a run --overwrite just before restart RUNDIR's lock: the restart continues it ($RC)" \
     sh -c "[ $RC -eq 0 ] && '$SNAPDIFF' '$TMP/R4/snapshot_0006.h5' '$TMP/race/snapshot_0006.h5'"
 check "... one history in the directory: the seed-4 run's rows" [ "$(rows "$TMP/race/energy.csv")" = "$(rows "$TMP/R4/energy.csv")" ]
@@ -186,10 +194,8 @@ check "... the lock file names its last holder" grep -q "^[0-9]* $(hostname)\$" 
 
 # 6. SIGTERM during a restart's set-up (here while it takes the lock): nothing is written,
 # the directory is left as it was, and the same restart then runs
-LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/new/.nbody.lock" NB_FAULT_AT=1 \
-    NB_FAULT_DO=term "$NBODY" restart "$TMP/A/snapshot_0001.h5" --quiet \
-    --set "run.output_dir=\"$TMP/new\"" >"$TMP/out" 2>"$TMP/err"
-RC=$?
+faulty flock "$TMP/new/.nbody.lock" 1 term \
+    "$NBODY" restart "$TMP/A/snapshot_0001.h5" --quiet --set "run.output_dir=\"$TMP/new\""
 check "SIGTERM during the set-up of a restart into a new directory: exit 3 ($RC)" [ "$RC" -eq 3 ]
 check "... saying nothing was written ($(cat "$TMP/err"))" grep -q "before anything was written: $TMP/new was left as it was (not created); restart from $TMP/A/snapshot_0001.h5 again" "$TMP/err"
 check "... and there is no such directory" [ ! -e "$TMP/new" ]
@@ -197,9 +203,7 @@ nb restart "$TMP/A/snapshot_0001.h5" --quiet --set "run.output_dir=\"$TMP/new\""
 check "... the same restart then runs, bit for bit" sh -c "[ $RC -eq 0 ] && '$SNAPDIFF' '$TMP/A/snapshot_0004.h5' '$TMP/new/snapshot_0004.h5'"
 cp -r "$TMP/A" "$TMP/term"
 sum_t=$(state "$TMP/term")
-LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=flock NB_FAULT_MATCH="$TMP/term/.nbody.lock" NB_FAULT_AT=1 \
-    NB_FAULT_DO=term "$NBODY" restart "$TMP/term/snapshot_0001.h5" --quiet >"$TMP/out" 2>"$TMP/err"
-RC=$?
+faulty flock "$TMP/term/.nbody.lock" 1 term "$NBODY" restart "$TMP/term/snapshot_0001.h5" --quiet
 check "... into its own directory: exit 3 ($RC), the directory as it was" \
     sh -c "[ $RC -eq 3 ] && [ \"\$(cd '$TMP/term' && ls -a | tr '\n' ' ' && cat energy.csv snapshot_*.h5 | cksum)\" = '$sum_t' ]"
 
