@@ -381,9 +381,11 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
     /* another run may have written there between the check and the lock: check again
-     * (a restart into its own directory holds the lock already: restart_locked) */
-    if ((rc = ROOT_ONLY((s->lock_fd < 0 && (nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
-                                            nb_rundir_recover(c->output_dir, err))) ||
+     * (a restart into the snapshot's own directory holds its lock already, taken before it
+     * chose its snapshot: nb_simulation_restart) */
+    if ((rc = ROOT_ONLY((s->lock_fd < 0 &&
+                         (nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
+                          nb_rundir_recover(c->output_dir, err))) ||
                         check_dir_contents(s, o, err) ||
                         (o->overwrite && !s->restart &&
                          nb_rundir_clear(c->output_dir, c->snapshot_base, NULL, err))
