@@ -118,8 +118,8 @@ dist_check_SCRIPTS += tests/e2e/e2e_crash.sh
 TESTS += tests/e2e/e2e_crash.sh
 
 # run directories: one consistent history per directory; stops during set-up
-dist_check_SCRIPTS += tests/e2e/e2e_rundir.sh
-TESTS += tests/e2e/e2e_rundir.sh
+dist_check_SCRIPTS += tests/e2e/e2e_rundir.sh tests/e2e/e2e_history.sh
+TESTS += tests/e2e/e2e_rundir.sh tests/e2e/e2e_history.sh
 
 # FIFOs, planted links, odd names, oversized files, near-miss options (under `timeout`)
 dist_check_SCRIPTS += tests/e2e/e2e_hostile.sh
@@ -177,3 +177,16 @@ TESTS += tests/unit/check_tree_isa
 tests_unit_check_tree_isa_SOURCES = tests/unit/check_tree_isa.c
 tests_unit_check_tree_isa_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_tree_isa_LDADD = $(TEST_LIBS)
+
+# e2e_rundir's fault injection: an LD_PRELOAD library acting at a chosen rename, unlink or
+# flock, built only for make check (by hand: libtool here builds static libraries only)
+check_DATA = tests/e2e/nbfault.so
+CLEANFILES = tests/e2e/nbfault.so
+EXTRA_DIST += tests/e2e/fault_preload.c
+tests/e2e/nbfault.so: tests/e2e/fault_preload.c
+	$(CC) $(WARN_CFLAGS) -fPIC -shared -o $@ $(srcdir)/tests/e2e/fault_preload.c -ldl
+
+check_PROGRAMS += tests/e2e/strip_run_id
+tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
+tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
+tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/agree.h"
+#include "app/restart.h"
 #include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
@@ -46,6 +47,9 @@ typedef struct sim {
     nb_force pot_force;     /* the tree, when energy.csv takes its potential from one */
     double *scratch[4];     /* its accelerations (x, y, z) and potentials */
     char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
+    char snap[NB_PATH_MAX + 64];     /* and the snapshot */
+    char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
+    int own;                /* a restart into its run's own directory (check_dir_contents) */
 } sim;
 
 /* Refuses, before allocating, more particles than the machine can hold: touching more
@@ -130,6 +134,7 @@ static int write_snapshot(sim *s, nb_error *err)
     meta.unit_velocity_in_cm_per_s = s->c.velocity_in_cm_per_s;
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
+    snprintf(meta.run_id, sizeof meta.run_id, "%s", s->run_id);
     meta.parameters = nb_config_format(&s->c);
     char path[NB_PATH_MAX + 64];
     nb_snapshot_path(path, sizeof path, s->c.output_dir, s->c.snapshot_base, s->next_output);
@@ -301,18 +306,30 @@ static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
 }
 
 /* What the output directory may hold: a new run needs it free of run files (or
- * --overwrite); a restart writes only into its own run's directory or one free of run
- * files (or --overwrite). Checked before anything is written, and again under the lock. */
-static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *err)
+ * --overwrite); a restart writes only into its own run's directory (the run id of its
+ * energy.csv, io/rundir.h: s->own), one free of run files, or with --overwrite another's.
+ * Checked before anything is written, and again under the lock. */
+static int check_dir_contents(sim *s, const nb_run_options *o, nb_error *err)
 {
     const nb_config *c = &s->c;
-    if (o->overwrite || (s->restart && nb_rundir_same(c->output_dir, s->snap_dir)))
+    char found[64] = "";
+    int here = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
+    if (s->restart && nb_rundir_owner(c->output_dir, s->run_id, here, &s->own, found,
+                                      sizeof found, err))
+        return err->code;
+    if (o->overwrite || s->own)
         return NB_OK;
     int files = nb_rundir_count(c->output_dir, c->snapshot_base, err);
     if (files < 0)
         return err->code;
     if (files == 0)
         return NB_OK;
+    if (here)
+        return nb_fail(err, NB_ERR_INPUT,
+                       "%s: run id %s, but %s/energy.csv is run %s's: the snapshot was copied "
+                       "or linked there from another run; restart it into a new directory "
+                       "(--set 'run.output_dir=\"NEW\"'), or pass --overwrite to replace "
+                       "that run's files", s->snap, s->run_id, c->output_dir, found);
     if (s->restart)
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: run.output_dir: '%s' holds another run's files (energy.csv, "
@@ -325,19 +342,19 @@ static int check_dir_contents(const sim *s, const nb_run_options *o, nb_error *e
                    "another run.output_dir", c->source, c->output_dir);
 }
 
-/* The restart's energy log: the run's own continued (rows past the restart step dropped,
- * kept in sup's directory when it has one), or a new one. */
-static int resume_log(sim *s, const char *path, const nb_superseded *sup, nb_error *err)
+/* A stop during a restart's set-up, before it has written anything: the directory is left
+ * as it was (one the restart created is removed again, with its lock file), so the same
+ * restart can simply be run again. */
+static int stopped_in_setup(sim *s, int existed, nb_error *err)
 {
-    if (access(path, F_OK) != 0 && errno == ENOENT)
-        return nb_energylog_create(&s->log, path, &s->c, s->p.n, err);
-    char copy[sizeof sup->dir + 16];
-    snprintf(copy, sizeof copy, "%s/energy.csv", sup->dir);
-    /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint) is
-     * one the uninterrupted run would not have: drop it with the later ones */
-    long keep = s->step % s->c.diagnostics_every == 0 ? s->step : s->step - 1;
-    return nb_energylog_resume(&s->log, path, keep, s->step, s->time,
-                               sup->count ? copy : NULL, err);
+    char lock[NB_PATH_MAX + 32];
+    snprintf(lock, sizeof lock, "%s/.nbody.lock", s->c.output_dir);
+    if (nb_comm_root() && !existed && unlink(lock) == 0)
+        rmdir(s->c.output_dir);
+    return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during the "
+                   "restart's set-up, before anything was written: %s was left as it was%s; "
+                   "restart from %s again", s->step, s->time, s->c.output_dir,
+                   existed ? "" : " (not created)", s->snap);
 }
 
 /* The set-up a new run and a restart share, once the configuration and the particles are
@@ -348,7 +365,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     const nb_config *c = &s->c;
     char key[NB_PATH_MAX + 32], path[NB_PATH_MAX + 32];
     snprintf(key, sizeof key, "%s: run.output_dir", c->source);
-    int exists, rc;
+    int exists = 1, rc;
     /* everything that can be wrong with the input is found before anything is written */
     if ((rc = nb_config_check_kernel(c, s->p.n, err)) ||
         (rc = ROOT_ONLY(nb_rundir_check(c->output_dir, key, &exists, err) ||
@@ -364,38 +381,34 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                              "scratch (%zu particles)", s->p.n);
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
-    /* another run may have written there between the check and the lock: check again */
-    int own_dir = s->restart && nb_rundir_same(c->output_dir, s->snap_dir);
-    if ((rc = ROOT_ONLY(nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
+    /* another run may have written there between the check and the lock: check again
+     * (a restart into the snapshot's own directory holds its lock already, taken before it
+     * chose its snapshot: nb_simulation_restart) */
+    if ((rc = ROOT_ONLY((s->lock_fd < 0 &&
+                         (nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
+                          nb_rundir_recover(c->output_dir, err))) ||
                         check_dir_contents(s, o, err) ||
-                        (o->overwrite && !own_dir &&
-                         nb_rundir_clear(c->output_dir, c->snapshot_base, err))
+                        (o->overwrite && !s->restart &&
+                         nb_rundir_clear(c->output_dir, c->snapshot_base, NULL, err))
                         ? err->code : NB_OK)))
         return rc;
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
     if (s->restart) {
-        /* the log is checked (and its old rows kept) before any snapshot is moved */
-        nb_superseded sup;
-        memset(&sup, 0, sizeof sup);
-        if (nb_comm_root()) {
-            if (own_dir)
-                rc = nb_rundir_superseded_find(c->output_dir, c->snapshot_base,
-                                               s->meta.output_index, &sup, err);
-            if (!rc && (rc = resume_log(s, path, &sup, err)) && sup.count)
-                rmdir(sup.dir); /* empty: nothing was moved yet */
-            if (!rc && sup.count && !(rc = nb_rundir_move(c->output_dir, sup.dir, sup.names,
-                                                          sup.count, err)))
-                fprintf(stderr, "nbody: restart: moved %zu later snapshot%s (%s%s%s) and a copy "
-                        "of energy.csv into %s\n", sup.count, sup.count > 1 ? "s" : "",
-                        sup.names[0], sup.count > 1 ? " .. " : "",
-                        sup.count > 1 ? sup.names[sup.count - 1] : "", sup.dir);
-            nb_rundir_free_names(sup.names, sup.count);
-        }
-        if ((rc = nb_comm_agree(rc, err)) ||
-            (rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+        /* the directory is changed only once the set-up has nothing left that may fail or
+         * be stopped */
+        if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+            return rc;
+        if (nb_comm_any(nb_stop_requested()))
+            return stopped_in_setup(s, exists, err);
+        char name[sizeof s->snap];
+        snprintf(name, sizeof name, "%s", s->snap);
+        nb_restart_dir rd = {c, s->step, s->meta.output_index, s->time, s->p.n, s->run_id,
+                             s->own, o->overwrite,
+                             nb_rundir_same(c->output_dir, s->snap_dir) ? basename(name) : NULL};
+        if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, err))))
             return rc;
     } else if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)) ||
-               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, err))) ||
+               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err))) ||
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
@@ -414,6 +427,9 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     s.lock_fd = -1;
     s.wall0 = nb_wall_seconds();
     s.end_step = nb_config_steps(c);
+    if (nb_comm_root()) /* the run's identity: one for all ranks, written by all */
+        nb_rundir_new_id(s.run_id, sizeof s.run_id);
+    nb_comm_bcast(s.run_id, sizeof s.run_id);
     nb_stop_signals saved;
     nb_stop_catch(&saved);
     int rc = check_memory(c, err);
@@ -426,59 +442,6 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     return rc;
 }
 
-/* Did the user ask for key on purpose? */
-static int overridden(const char *key, const char *const *ov, size_t n)
-{
-    size_t len = strlen(key);
-    for (size_t k = 0; k < n; k++)
-        if (!strncmp(ov[k], key, len) && ov[k][len] == '=')
-            return 1;
-    return 0;
-}
-
-static int check_same_physics(const nb_config *c, const nb_snapshot_meta *m, const char *snap,
-                              const char *const *ov, size_t n_ov, nb_error *err)
-{
-    struct { const char *key; double now, was; } keys[] = {
-        {"integrator.dt", c->dt, m->dt},
-        {"units.G", c->G, m->G},
-        {"gravity.softening", c->softening, m->softening},
-    };
-    for (size_t k = 0; k < 3; k++)
-        if (keys[k].now != keys[k].was && !overridden(keys[k].key, ov, n_ov))
-            return nb_fail(err, NB_ERR_INPUT,
-                           "%s: %s = %.17g differs from the snapshot's %.17g: the restart would "
-                           "not continue the same run; to change it on purpose pass "
-                           "--set %s=%.17g", c->source, keys[k].key, keys[k].now, keys[k].was,
-                           keys[k].key, keys[k].now);
-    (void)snap;
-    return NB_OK;
-}
-
-/* A restart into the snapshot's own directory keeps the run's snapshot base: the later-
- * snapshot retirement and `restart RUNDIR` go by the names there, and a second base would
- * split its history. The base is in the snapshot's /Parameters ("snapshot" in those written
- * before the key existed); another one is for a restart into a new directory. */
-static int check_same_base(const nb_config *c, const nb_snapshot_meta *m, const char *snap,
-                           int from_snapshot, const char *const *ov, size_t n_ov, nb_error *err)
-{
-    if (from_snapshot && !overridden("output.snapshot_base", ov, n_ov))
-        return NB_OK; /* c was read from those /Parameters */
-    nb_config was;
-    char name[NB_PATH_MAX + 128];
-    snprintf(name, sizeof name, "%s:/Parameters", snap);
-    if (nb_config_load_string(&was, m->parameters ? m->parameters : "", name, NULL, 0, err))
-        return err->code;
-    if (!strcmp(was.snapshot_base, c->snapshot_base))
-        return NB_OK;
-    return nb_fail(err, NB_ERR_INPUT, "%s: output.snapshot_base = \"%s\" differs from the "
-                   "snapshot's \"%s\": a restart into the run's own directory (%s) keeps its "
-                   "snapshot names; pass --set output.snapshot_base=%s, or restart into a new "
-                   "directory (--set 'run.output_dir=\"NEW\"') to name them otherwise",
-                   c->source, c->snapshot_base, was.snapshot_base, c->output_dir,
-                   was.snapshot_base);
-}
-
 int nb_simulation_restart(const char *target, const char *config_path,
                           const char *const *overrides, size_t n_overrides,
                           const nb_run_options *o, char *out_dir, size_t out_size,
@@ -489,21 +452,37 @@ int nb_simulation_restart(const char *target, const char *config_path,
     s.lock_fd = -1;
     s.wall0 = nb_wall_seconds();
     s.restart = 1;
-    char snap[NB_PATH_MAX + 64];
+    char *snap = s.snap;
     struct stat st;
     nb_stop_signals saved;
     nb_stop_catch(&saved);
     int rc;
+    char lock[sizeof s.snap + 16] = ""; /* a lock file this restart created */
 
     if (stat(target, &st) != 0) {
         rc = nb_fail(err, NB_ERR_INPUT, "%s: no such snapshot or run directory", target);
         goto out;
     }
+    /* lock first: a restart into the snapshot's own directory holds its lock before it
+     * chooses and reads the snapshot, so no other run changes them in between (and an
+     * interrupted restart's set-aside is finished first, io/rundir.h) */
+    if (!nb_restart_overridden("run.output_dir", overrides, n_overrides)) {
+        char dir[sizeof s.snap];
+        snprintf(dir, sizeof dir, "%s", target);
+        const char *d = S_ISDIR(st.st_mode) ? target : dirname(dir);
+        snprintf(lock, sizeof lock, "%s/.nbody.lock", d);
+        struct stat ls;
+        if (lstat(lock, &ls) == 0)
+            lock[0] = '\0';
+        if ((rc = ROOT_ONLY(nb_rundir_lock(d, d, &s.lock_fd, err) ||
+                            nb_rundir_recover(d, err) ? err->code : NB_OK)))
+            goto out;
+    }
     if (S_ISDIR(st.st_mode)) {
-        if ((rc = nb_snapshot_find_latest(target, snap, sizeof snap, err)))
+        if ((rc = nb_snapshot_find_latest(target, snap, sizeof s.snap, err)))
             goto out;
     } else {
-        snprintf(snap, sizeof snap, "%s", target);
+        snprintf(snap, sizeof s.snap, "%s", target);
     }
     if ((rc = nb_snapshot_read(snap, &s.p, &s.meta, err)))
         goto out;
@@ -512,17 +491,20 @@ int nb_simulation_restart(const char *target, const char *config_path,
     if (config_path) {
         rc = nb_config_load(&s.c, config_path, overrides, n_overrides, err);
     } else {
-        char name[NB_PATH_MAX + 128];
+        char name[NB_PATH_MAX + 128], *text = nb_restart_parameters(
+            meta->parameters ? meta->parameters : "",
+            nb_restart_new_units(overrides, n_overrides));
         snprintf(name, sizeof name, "%s:/Parameters", snap);
-        rc = nb_config_load_string(&s.c, meta->parameters ? meta->parameters : "", name,
-                                   overrides, n_overrides, err);
+        rc = text ? nb_config_load_string(&s.c, text, name, overrides, n_overrides, err)
+                  : nb_fail(err, NB_ERR_RUNTIME, "out of memory reading %s", name);
+        free(text);
     }
-    if (rc || (rc = check_same_physics(&s.c, meta, snap, overrides, n_overrides, err)))
+    if (rc)
         goto out;
-    char snap_copy[sizeof snap];
+    char snap_copy[sizeof s.snap];
     snprintf(snap_copy, sizeof snap_copy, "%s", snap);
     snprintf(s.snap_dir, sizeof s.snap_dir, "%s", dirname(snap_copy));
-    if (!overridden("run.output_dir", overrides, n_overrides)) {
+    if (!nb_restart_overridden("run.output_dir", overrides, n_overrides)) {
         size_t len = strlen(s.snap_dir);
         if (len >= sizeof s.c.output_dir) {
             rc = nb_fail(err, NB_ERR_INPUT, "%s: directory name too long", snap);
@@ -530,9 +512,15 @@ int nb_simulation_restart(const char *target, const char *config_path,
         }
         memcpy(s.c.output_dir, s.snap_dir, len + 1);
     }
-    if (nb_rundir_same(s.c.output_dir, s.snap_dir) &&
-        (rc = check_same_base(&s.c, meta, snap, !config_path, overrides, n_overrides, err)))
+    if ((rc = nb_restart_check(&s.c, meta, snap, nb_rundir_same(s.c.output_dir, s.snap_dir),
+                               !config_path, overrides, n_overrides, err)))
         goto out;
+    /* the run goes on under its own identity (one derived from E0 for snapshots older
+     * than run ids: the same for every snapshot and the energy log of one history) */
+    if (meta->run_id[0])
+        snprintf(s.run_id, sizeof s.run_id, "%s", meta->run_id);
+    else
+        nb_energylog_legacy_id(meta->e0, s.run_id, sizeof s.run_id);
 
     s.step = meta->step;
     s.time = meta->time;
@@ -565,11 +553,17 @@ int nb_simulation_restart(const char *target, const char *config_path,
                      "t_end to continue", s.c.source, s.c.t_end, s.time);
         goto out;
     }
-    /* a checkpoint off the regular schedule is superseded by the next regular snapshot,
-     * so the directory ends up as the uninterrupted run's would */
-    /* (judged on the time line of the run that wrote it, in case dt changes here) */
-    s.next_output = meta->output_index + (on_schedule(&s.c, s.step, meta->step_origin,
-                                                      meta->time_origin, meta->dt) ? 1 : 0);
+    /* A regular snapshot of the run that wrote it (on its schedule, or its last, at its
+     * t_end) stays, whatever the restart's schedule: the next one gets the next number. A
+     * checkpoint (a stop's, off that schedule and before that end) is superseded by the
+     * next regular snapshot, so the directory ends up as the uninterrupted run's would.
+     * Judged under the parameters and time line that wrote it; unknown: regular. */
+    nb_config was;
+    nb_error ignored;
+    int regular = nb_restart_written_under(meta, snap, &was, &ignored) ||
+                  on_schedule(&was, s.step, meta->step_origin, meta->time_origin, meta->dt) ||
+                  llround((was.t_end - meta->time) / meta->dt) <= 0;
+    s.next_output = meta->output_index + (regular ? 1 : 0);
     snprintf(out_dir, out_size, "%s", s.c.output_dir);
     /* every rank refuses or starts together (each read the same files) */
     if (!(rc = nb_comm_agree(NB_OK, err)) && !(rc = nb_agree_config(&s.c, err)) &&
@@ -579,6 +573,8 @@ int nb_simulation_restart(const char *target, const char *config_path,
 out:
     rc = nb_comm_agree(rc, err);
 done:
+    if (rc == NB_ERR_INPUT && lock[0] && s.lock_fd >= 0) /* bad input: nothing written */
+        unlink(lock);
     nb_stop_restore(&saved);
     sim_free(&s);
     return rc;

@@ -95,11 +95,30 @@ static void put_escaped(FILE *f, const char *s)
     }
 }
 
+/* The header lines "# KEY: VALUE" that describe the physics of the rows; a restart that
+ * changes one states its new value in its block ("# restart KEY: VALUE"). */
+enum { HDR_N, HDR_KERNEL, HDR_SOFTENING, HDR_DT, HDR_G, HDR_UNITS, HDR_POTENTIAL, HDR_COUNT };
+static const char *const hdr_keys[HDR_COUNT] = {"n", "kernel", "softening", "dt", "G",
+                                                 "units", "potential"};
+typedef char hdr_values[HDR_COUNT][512];
+
+static void header_values(const nb_config *c, size_t n, hdr_values v)
+{
+    snprintf(v[HDR_N], sizeof v[0], "%zu", n);
+    snprintf(v[HDR_KERNEL], sizeof v[0], "%s", c->kernel);
+    nb_config_format_double(v[HDR_SOFTENING], sizeof v[0], c->softening);
+    nb_config_format_double(v[HDR_DT], sizeof v[0], c->dt);
+    nb_config_format_double(v[HDR_G], sizeof v[0], c->G);
+    nb_config_units_line(c, v[HDR_UNITS], sizeof v[0]);
+    snprintf(v[HDR_POTENTIAL], sizeof v[0], "%s", nb_config_tree_potential(c, n)
+             ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
+             : "exact softened pairwise sum, whatever the force kernel");
+}
+
 int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
-                        nb_error *err)
+                        const char *run_id, nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
-    char eps[32], dt[32], g[32], units[512];
     log->f = open_log(path, O_TRUNC);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
@@ -108,23 +127,11 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
     put_escaped(log->f, c->source);
     fputs("\n# name: ", log->f);
     put_escaped(log->f, c->name);
-    fprintf(log->f,
-            "\n"
-            "# n: %zu\n"
-            "# kernel: %s\n"
-            "# softening: %s\n"
-            "# dt: %s\n"
-            "# G: %s\n"
-            "# units: %s\n"
-            "# potential: %s\n",
-            n, c->kernel,
-            nb_config_format_double(eps, sizeof eps, c->softening),
-            nb_config_format_double(dt, sizeof dt, c->dt),
-            nb_config_format_double(g, sizeof g, c->G),
-            nb_config_units_line(c, units, sizeof units),
-            nb_config_tree_potential(c, n)
-                ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
-                : "exact softened pairwise sum, whatever the force kernel");
+    fprintf(log->f, "\n# run_id: %s\n", run_id);
+    hdr_values v;
+    header_values(c, n, v);
+    for (int k = 0; k < HDR_COUNT; k++)
+        fprintf(log->f, "# %s: %s\n", hdr_keys[k], v[k]);
     put_column_row(log->f);
     if (fflush(log->f) != 0) {
         int e = errno;
@@ -143,28 +150,134 @@ static long row_step(const char *line)
     return strtol(line, NULL, 10);
 }
 
-int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
-                        double time, const char *copy_to, nb_error *err)
+/* Opens the log a restart continues, to read, without following a link and without
+ * blocking on a FIFO. */
+static FILE *open_existing(const char *path, nb_error *err)
 {
-    snprintf(log->path, sizeof log->path, "%s", path);
-    log->f = NULL;
-    /* O_NONBLOCK, then a check: a FIFO in its place would block the restart forever */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
         close(fd);
-        return nb_fail(err, NB_ERR_INPUT, "%s: not a regular file, expected the energy log "
-                       "to continue", path);
+        nb_fail(err, NB_ERR_INPUT, "%s: not a regular file, expected the energy log to "
+                "continue", path);
+        return NULL;
     }
     FILE *in = fd < 0 ? NULL : fdopen(fd, "r");
     if (!in) {
         int e = errno;
         if (fd >= 0)
             close(fd);
-        return nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log to continue it: %s",
-                       path, e == ELOOP ? "it is a symbolic link, expected a regular file" :
-                       strerror(e));
+        nb_fail(err, NB_ERR_INPUT, "%s: cannot open the energy log to continue it: %s", path,
+                e == ELOOP ? "it is a symbolic link, expected a regular file" : strerror(e));
     }
+    return in;
+}
+
+/* "KEY: VALUE\n" after prefix in line: the value (newline cut) when line is prefix + one
+ * of the header keys, with *key its index; else NULL. */
+static char *header_line(char *line, const char *prefix, int *key)
+{
+    size_t pl = strlen(prefix);
+    if (strncmp(line, prefix, pl))
+        return NULL;
+    for (int k = 0; k < HDR_COUNT; k++) {
+        size_t kl = strlen(hdr_keys[k]);
+        if (!strncmp(line + pl, hdr_keys[k], kl) && !strncmp(line + pl + kl, ": ", 2)) {
+            *key = k;
+            line[strcspn(line, "\n")] = '\0';
+            return line + pl + kl + 2;
+        }
+    }
+    return NULL;
+}
+
+int nb_energylog_run_id(const char *path, char *id, size_t size, nb_error *err)
+{
+    FILE *in = open_existing(path, err);
+    if (!in)
+        return -1;
+    char *line = NULL;
+    size_t cap = 0;
+    int found = 0;
+    while (!found && getline(&line, &cap, in) > 0) {
+        if (!strncmp(line, "# run_id: ", 10)) {
+            line[strcspn(line, "\r\n")] = '\0';
+            snprintf(id, size, "%s", line + 10);
+            found = 1;
+        } else if (row_step(line) >= 0) { /* the header is over: a log older than run ids */
+            double total;
+            if (row_step(line) == 0 &&
+                sscanf(line, "%*[^,],%*[^,],%*[^,],%*[^,],%lf", &total) == 1) {
+                nb_energylog_legacy_id(total, id, size);
+                found = 1;
+            }
+            break;
+        }
+    }
+    free(line);
+    fclose(in);
+    return found;
+}
+
+void nb_energylog_legacy_id(double e0, char *id, size_t size)
+{
+    unsigned long long bits;
+    memcpy(&bits, &e0, sizeof bits);
+    snprintf(id, size, "e0-%016llx", bits);
+}
+
+/* Where the log being read stands: the header's values, overridden by the restart blocks
+ * kept so far, and whether the current block (if any) is dropped. */
+typedef struct log_state {
+    hdr_values v;
+    int drop_block;
+    int has_run_id;
+} log_state;
+
+/* Copies one line of the old log into out when it belongs to the history kept up to the
+ * restart at step (rows up to keep_step; restart blocks of earlier restarts), tracking
+ * what the header says. */
+static void keep_line(char *line, const nb_energylog_restart *r, log_state *st, FILE *out)
+{
+    long s = row_step(line);
+    if (s >= 0) {
+        if (s <= r->keep_step)
+            fputs(line, out);
+        return;
+    }
+    long at;
+    int key;
+    char *val;
+    if (sscanf(line, "# restart: step %ld", &at) == 1) {
+        st->drop_block = at >= r->step; /* a restart of the history set aside */
+    } else if (!strncmp(line, "# restart ", 10)) {
+        if (!st->drop_block && (val = header_line(line, "# restart ", &key))) {
+            snprintf(st->v[key], sizeof st->v[key], "%s", val);
+            fprintf(out, "# restart %s: %s\n", hdr_keys[key], val);
+            return;
+        }
+    } else {
+        st->drop_block = 0;
+        if ((val = header_line(line, "# ", &key))) {
+            snprintf(st->v[key], sizeof st->v[key], "%s", val);
+            fprintf(out, "# %s: %s\n", hdr_keys[key], val);
+            return;
+        }
+        if (!strncmp(line, "# run_id: ", 10))
+            st->has_run_id = 1;
+        if (!strncmp(line, "step,", 5) && !st->has_run_id) /* adopt one (legacy log) */
+            fprintf(out, "# run_id: %s\n", r->run_id);
+    }
+    if (!st->drop_block)
+        fputs(line, out);
+}
+
+int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
+                                const char *copy_to, nb_error *err)
+{
+    FILE *in = open_existing(path, err);
+    if (!in)
+        return err->code;
     char tmp[NB_PATH_MAX + 64];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     /* a stale temporary from a crash, or a link planted in its place: remove the name
@@ -182,6 +295,8 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", out ? copy_to : tmp,
                        strerror(e));
     }
+    log_state st;
+    memset(&st, 0, sizeof st);
     char *line = NULL;
     size_t cap = 0;
     ssize_t len;
@@ -191,31 +306,37 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
             fputs(line, copy);
         if (line[len - 1] != '\n')
             break; /* a torn last line from a crash: drop it */
-        long s = row_step(line);
-        if (s < 0) {
-            header_seen |= strncmp(line, "step,", 5) == 0;
-            fputs(line, out);
-        } else if (s <= keep_step) {
-            fputs(line, out);
-        }
+        header_seen |= strncmp(line, "step,", 5) == 0;
+        keep_line(line, r, &st, out);
     }
     free(line);
     fclose(in);
     if (!header_seen)
         put_column_row(out);
-    fprintf(out, "# restart: step %ld time %.17g\n", step, time);
-    int bad = ferror(out);
+    fprintf(out, "# restart: step %ld time %.17g\n", r->step, r->time);
+    hdr_values now;
+    header_values(r->c, r->n, now);
+    for (int k = 0; k < HDR_COUNT; k++)
+        if (strcmp(now[k], st.v[k]))
+            fprintf(out, "# restart %s: %s\n", hdr_keys[k], now[k]);
+    /* fsynced: once a journal names it (io/rundir.h), it replaces the log */
+    int bad = ferror(out) | (fflush(out) != 0) | (fsync(fileno(out)) != 0);
     bad |= fclose(out) != 0;
     if (copy && (ferror(copy) | (fclose(copy) != 0))) {
         remove(tmp);
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", copy_to, strerror(errno));
     }
-    if (bad || rename(tmp, path) != 0) {
+    if (bad) {
         int e = errno;
         remove(tmp);
-        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot rewrite the energy log: %s", path,
-                       strerror(e));
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", tmp, strerror(e));
     }
+    return NB_OK;
+}
+
+int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err)
+{
+    snprintf(log->path, sizeof log->path, "%s", path);
     log->f = open_log(path, O_APPEND);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot append: %s", path, strerror(errno));

@@ -18,16 +18,40 @@ typedef struct nb_energylog {
     char path[NB_PATH_MAX + 32];
 } nb_energylog;
 
-/* Creates (truncating) path and writes the comment header and the column row. */
+/* Creates (truncating) path and writes the comment header (with "# run_id: RUN_ID") and
+ * the column row. */
 int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
-                        nb_error *err);
+                        const char *run_id, nb_error *err);
 
-/* Reopens an existing log for a run restarted at (step, time): rows with a step above
- * keep_step are dropped (via a temporary file renamed into place), and a comment
- * "# restart: step S time T" is added. When copy_to is not NULL, the log as it was is
- * also copied there (a new file), so the dropped rows are kept. */
-int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, long step,
-                        double time, const char *copy_to, nb_error *err);
+/* The run id the log at path states ("# run_id:"), or for a log older than run ids the one
+ * derived from its step-0 row's total energy (nb_energylog_legacy_id). Returns 1 with id
+ * set, 0 when it states none and has no step-0 row, -1 with err set when it cannot be read. */
+int nb_energylog_run_id(const char *path, char *id, size_t size, nb_error *err);
+
+/* The run id of a history older than run ids: "e0-" and the 16 hex digits of E0's bits
+ * (the total energy at step 0, the same in every snapshot and the step-0 row of a run). */
+void nb_energylog_legacy_id(double e0, char *id, size_t size);
+
+/* A restart at (step, time), continuing the log's rows up to keep_step, under c. */
+typedef struct nb_energylog_restart {
+    long keep_step, step;
+    double time;
+    const nb_config *c;
+    size_t n;
+    const char *run_id; /* stated in the header when the log (older than run ids) has none */
+} nb_energylog_restart;
+
+/* Writes PATH.tmp, the log continued by a restart, for the caller to rename into place
+ * (io/rundir.h orders that with the snapshots it sets aside): rows with a step above
+ * keep_step and the "# restart:" blocks of restarts at or after step dropped (they belong
+ * to the history set aside), then the restart's block: "# restart: step S time T" and a
+ * "# restart KEY: VALUE" line for each header value (kernel, dt, units, ...) the restart
+ * changes. When copy_to is not NULL the log as it was is copied there (a new file). */
+int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
+                                const char *copy_to, nb_error *err);
+
+/* Opens the log at path for appending rows. */
+int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err);
 
 /* Appends one row and flushes it, so a crash never leaves half a row. */
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,

@@ -15,16 +15,33 @@ int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err
 
 /* Creates dir if missing and takes an exclusive lock on dir/.nbody.lock for the life of
  * the run (two runs never write into one directory at once); *lock_fd receives it. The
- * file then holds "PID HOST"; a held lock is refused with a message naming them. */
+ * lock file then holds "PID HOST", written to a new file renamed over the name (never into
+ * the file there, which may be a hard link to another); a held lock is refused with a
+ * message naming them. */
 int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err);
+
+/* A new run id: 32 hex digits from /dev/urandom (else the clock and the PID). A run's
+ * identity: written by `run` into every snapshot (/Integrator run_id) and the header of
+ * energy.csv ("# run_id:"), kept by restarts. Histories older than run ids have the one
+ * nb_energylog_legacy_id derives from E0. */
+void nb_rundir_new_id(char *id, size_t size);
+
+/* Whether dir is run run_id's own directory, for a restart of it: the run id that
+ * dir/energy.csv states (or derives, nb_energylog_run_id) decides, not where the snapshot
+ * lies; when dir has no energy.csv, or one that says nothing of its run (older than run
+ * ids and without a step-0 row), snap_in_dir decides (the rule before run ids). *own: the
+ * answer; id: the run id found ("" when none). */
+int nb_rundir_owner(const char *dir, const char *run_id, int snap_in_dir, int *own, char *id,
+                    size_t size, nb_error *err);
 
 /* How many of a run's files dir holds (0 when dir is missing), or -1 with err set: the
  * energy log, snapshots named with base (the run's own output.snapshot_base) and their
  * temporaries, and nbody snapshots under any other base. */
 int nb_rundir_count(const char *dir, const char *base, nb_error *err);
 
-/* Removes those files from dir (for --overwrite). */
-int nb_rundir_clear(const char *dir, const char *base, nb_error *err);
+/* Removes those files from dir (for --overwrite), except the one named keep (NULL: none;
+ * the snapshot a restart starts from, when it lies there). */
+int nb_rundir_clear(const char *dir, const char *base, const char *keep, nb_error *err);
 
 /* 1 when paths a and b name the same existing directory. */
 int nb_rundir_same(const char *a, const char *b);
@@ -34,26 +51,41 @@ int nb_rundir_same(const char *a, const char *b);
 int nb_rundir_later_snapshots(const char *dir, const char *base, long index, char ***names,
                               size_t *count, nb_error *err);
 
-/* Moves the named files of dir into the directory to (which exists), e.g. a run's later
- * history, set aside by a restart from an earlier snapshot. */
-int nb_rundir_move(const char *dir, const char *to, char *const *names, size_t count,
-                   nb_error *err);
-
 void nb_rundir_free_names(char **names, size_t count);
 
 /* A restart from snapshot K of a run that went further: its snapshots after K belong to a
  * history the restart replaces. They go, with a copy of the energy log, into
  * DIR/superseded_after_K/ (a numbered variant if that exists), so the directory tells one
- * consistent history and nothing is lost. */
+ * consistent history and nothing is lost. The order, so that a process killed at any
+ * point leaves the old history whole or the new one (docs/DESIGN.md, "Run directories"):
+ *   1. nb_rundir_superseded_find creates the staging directory DIR/.nbody.superseded;
+ *      the caller copies energy.csv into it and writes the continued log to
+ *      energy.csv.tmp (nb_energylog_prepare_resume). Nothing of the history has changed.
+ *   2. nb_rundir_commit writes the journal DIR/.nbody.journal (the final directory's name
+ *      and the snapshots to move) to a temporary, fsyncs it and renames it into place:
+ *      the commit point. Before it, the old history is whole (and step 1's files are
+ *      dropped by nb_rundir_recover); after it, the new one is decided.
+ *   3. The staging directory is renamed to superseded_after_K, the later snapshots are
+ *      moved into it, energy.csv.tmp is renamed over energy.csv, the journal removed.
+ * nb_rundir_recover, called under the lock by every run and restart before it looks at the
+ * directory, carries out step 3 of a journal left by a killed process. */
 typedef struct nb_superseded {
-    char **names;    /* the later snapshots (free with nb_rundir_free_names) */
+    char **names;     /* the later snapshots (free with nb_rundir_free_names) */
     size_t count;
-    char dir[4400];  /* where they go; created by nb_rundir_superseded_find */
+    char dir[4400];   /* where they go, superseded_after_K[.V] */
+    char stage[4400]; /* where the copy of energy.csv is written first */
 } nb_superseded;
 
 /* Lists dir's snapshots named with base and numbered above index and, when there are any,
- * creates the directory for them. */
+ * chooses the directory for them and creates the staging directory (step 1). */
 int nb_rundir_superseded_find(const char *dir, const char *base, long index, nb_superseded *sup,
                               nb_error *err);
+
+/* Steps 2 and 3; with no later snapshots (sup->count 0), only the log's rename. */
+int nb_rundir_commit(const char *dir, const nb_superseded *sup, nb_error *err);
+
+/* Finishes a set-aside whose journal a killed process left in dir, or removes the staging
+ * directory and energy.csv.tmp of one that had not committed. Under the lock only. */
+int nb_rundir_recover(const char *dir, nb_error *err);
 
 #endif

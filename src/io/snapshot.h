@@ -9,6 +9,9 @@
 #include "core/particles.h"
 #include "io/snapshot_name.h"
 
+/* The characters of a run id (/Integrator run_id). */
+#define NB_RUN_ID_CHARS "0123456789abcdefghijklmnopqrstuvwxyz-"
+
 /* Everything besides the particles that a bit-for-bit continuation needs (/Integrator
  * attributes), plus the effective configuration text (/Parameters). */
 typedef struct nb_snapshot_meta {
@@ -25,6 +28,7 @@ typedef struct nb_snapshot_meta {
     double unit_length_in_cm, unit_mass_in_g, unit_velocity_in_cm_per_s;
     char kernel[32];
     char version[32];    /* program version that wrote it */
+    char run_id[40];     /* the run's identity (io/rundir.h); "" in snapshots older than it */
     char *parameters;    /* effective parameter-file text; malloc'd by nb_snapshot_read */
 } nb_snapshot_meta;
 
@@ -49,9 +53,11 @@ typedef enum nb_snapshot_need {
 
 /* What the reader accepts. Datasets: FINITE, POSITIVE (finite > 0); integers ANY (what
  * the type holds: a U64 field refuses negatives) or NONNEG. Attributes: numbers ANY (not NaN), FINITE,
- * POSITIVE, NONNEG (finite >= 0; integers 0 to max); strings ANY or NONEMPTY. */
+ * POSITIVE, NONNEG (finite >= 0; integers 0 to max); strings ANY, NONEMPTY or TOKEN (1 or
+ * more of NB_RUN_ID_CHARS). */
 typedef enum nb_snapshot_range {
-    NB_SNAP_ANY, NB_SNAP_FINITE, NB_SNAP_POSITIVE, NB_SNAP_NONNEG, NB_SNAP_NONEMPTY
+    NB_SNAP_ANY, NB_SNAP_FINITE, NB_SNAP_POSITIVE, NB_SNAP_NONNEG, NB_SNAP_NONEMPTY,
+    NB_SNAP_TOKEN
 } nb_snapshot_range;
 
 /* The most rows of nb_snapshot_fields (the reader keeps a dataset per field). */

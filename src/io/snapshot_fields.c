@@ -44,6 +44,9 @@ const nb_snapshot_attr nb_snapshot_attrs[] = {
     {"softening", NB_SNAP_F64, M(softening), NB_SNAP_NONNEG, 0, NB_SNAP_REQUIRED},
     {"kernel", NB_SNAP_STRING, M(kernel), NB_SNAP_NONEMPTY, 0, NB_SNAP_REQUIRED},
     {"version", NB_SNAP_STRING, M(version), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED},
+    /* the run's identity (io/rundir.h); snapshots older than run ids have none, and an
+     * empty one is not written */
+    {"run_id", NB_SNAP_STRING, M(run_id), NB_SNAP_TOKEN, 0, NB_SNAP_OPTIONAL},
 };
 const size_t nb_snapshot_n_attrs = sizeof nb_snapshot_attrs / sizeof nb_snapshot_attrs[0];
 

@@ -230,10 +230,12 @@ static int read_attr(nb_snapshot_reader *r, hid_t g, const nb_snapshot_attr *a,
         if ((got = nb_snapshot_get_string(r, g, I, a->name, &x, required)) <= 0)
             return got;
         size_t len = strlen(x);
-        if (len >= a->size || (a->range == NB_SNAP_NONEMPTY && len == 0))
-            got = nb_snapshot_rfail(r, where, "is \"%.40s\", expected %s%zu characters", x,
-                                    a->range == NB_SNAP_NONEMPTY ? "1 to " : "at most ",
-                                    a->size - 1);
+        int token = a->range == NB_SNAP_TOKEN;
+        if (len >= a->size || ((a->range == NB_SNAP_NONEMPTY || token) && len == 0) ||
+            (token && x[strspn(x, NB_RUN_ID_CHARS)]))
+            got = nb_snapshot_rfail(r, where, "is \"%.40s\", expected %s%zu characters%s", x,
+                                    a->range != NB_SNAP_ANY ? "1 to " : "at most ",
+                                    a->size - 1, token ? " of [0-9a-z-]" : "");
         else
             memcpy(v, x, len + 1);
         free(x);

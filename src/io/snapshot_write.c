@@ -314,6 +314,8 @@ static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
     for (size_t k = 0; k < nb_snapshot_n_attrs && !rc; k++) {
         const nb_snapshot_attr *a = &nb_snapshot_attrs[k];
         const void *v = nb_snapshot_attr_value(meta, a);
+        if (a->type == NB_SNAP_STRING && a->restart == NB_SNAP_OPTIONAL && !*(const char *)v)
+            continue; /* an optional string left empty is not written */
         if (a->type == NB_SNAP_STRING) {
             /* the member need not be terminated when full */
             char *s = malloc(a->size + 1);

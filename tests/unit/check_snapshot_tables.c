@@ -253,8 +253,10 @@ static void attr_values(const nb_snapshot_attr *a, char *buf, size_t size)
     if (a->type == NB_SNAP_I64)
         snprintf(buf, size, a->range == NB_SNAP_NONNEG ? "0 to %lld" : "at most %lld", a->max);
     else if (a->type == NB_SNAP_STRING)
-        snprintf(buf, size, a->range == NB_SNAP_NONEMPTY ? "1 to %zu characters"
-                                                         : "at most %zu characters", a->size - 1);
+        snprintf(buf, size, a->range == NB_SNAP_TOKEN      ? "1 to %zu of [0-9a-z-]"
+                            : a->range == NB_SNAP_NONEMPTY ? "1 to %zu characters"
+                                                           : "at most %zu characters",
+                 a->size - 1);
     else
         snprintf(buf, size, "%s", a->range == NB_SNAP_ANY ? "not NaN" :
                  a->range == NB_SNAP_POSITIVE ? "finite, > 0" :
