@@ -76,6 +76,8 @@ typedef __m256d vkeep;
 #define TB_FN AVX2_FN
 #define TB_TILE nb_pair_tile_avx2
 #define TB_POT_TILE nb_pair_pot_tile_avx2
+#define TB_ROW nb_pair_row_avx2
+#define TB_REACT nb_pair_react_avx2
 #define vset1 _mm256_set1_pd
 #define vzero _mm256_setzero_pd
 #define vsub _mm256_sub_pd

@@ -36,6 +36,8 @@ void nb_tree_state_free(tree_state *s)
     free_tree(s);
     free(s->bufs);
     free(s->arena);
+    free(s->pos);
+    free(s->want);
     free(s);
 }
 

@@ -48,6 +48,7 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     char eps[32], dt[32], g[32], units[512];
+    const nb_kernel *pk = nb_config_potential_kernel(c, n);
     log->f = open_log(path, O_TRUNC);
     if (!log->f)
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
@@ -64,16 +65,14 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# dt: %s\n"
             "# G: %s\n"
             "# units: %s\n"
-            "# potential: %s\n"
+            "# potential: %s, whatever the force kernel\n"
             "%s\n",
             n, c->kernel,
             nb_config_format_double(eps, sizeof eps, c->softening),
             nb_config_format_double(dt, sizeof dt, c->dt),
             nb_config_format_double(g, sizeof g, c->G),
             nb_config_units_line(c, units, sizeof units),
-            nb_config_tree_potential(c, n)
-                ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
-                : "exact softened pairwise sum, whatever the force kernel",
+            pk ? pk->energy_potential : "exact softened pairwise sum",
             NB_ENERGYLOG_COLUMNS);
     if (fflush(log->f) != 0) {
         int e = errno;
