@@ -65,9 +65,10 @@ typedef struct nb_kernel {
      * targets[0 .. nt-1] (particle indices, each once, any order), or of all p->n
      * particles when targets is NULL; from the sources of the last prepare, which saw the
      * same positions. Writes only the targets' entries. A target's result depends only on
-     * the particle data and on whether targets is NULL: never on which other targets are
-     * listed, on thread count or on scheduling. Where a list gives other bits than NULL,
-     * the kernel says so (direct and parallel on the portable path: pairwise.h). */
+     * the particle data: never on which other targets are listed or in what order, on
+     * thread count or on scheduling; and a list gives it the bits of the all-targets
+     * evaluation (direct and parallel: the one-sided sum replays the tiles, pairwise.h
+     * nb_pair_target says where it cannot, and they then run the tiles). */
     int (*evaluate)(void *state, nb_particles *p, const uint32_t *targets, size_t nt,
                     double *pot, nb_error *err);
     /* Optional, after prepare: an order of all n particles (position -> index) in which

@@ -21,9 +21,7 @@ typedef struct knn_state {
     size_t k;                       /* neighbours per particle, as configured */
     double G, eps2;
     int threads;                    /* resolved: >= 1 */
-    uint32_t *pos;                  /* particle index -> tree position, this build */
-    unsigned char *want;            /* tree position is a listed target (evaluate) */
-    size_t pos_cap;
+    nb_kdtree_marks marks;          /* a list's targets (evaluate) */
     int slots;                      /* threads the scratch serves */
     size_t stride;                  /* neighbours each thread's buffer holds */
     nb_kdtree_neighbour *scratch;   /* slots * stride query buffers, one per thread */
@@ -58,8 +56,7 @@ static void knn_destroy(void *state)
         return;
     nb_kdtree_free(&s->tree);
     free(s->scratch);
-    free(s->pos);
-    free(s->want);
+    nb_kdtree_marks_free(&s->marks);
     free(s);
 }
 
@@ -168,25 +165,6 @@ static int knn_prepare(void *state, const nb_particles *p, nb_error *err)
     return nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, s->threads, err);
 }
 
-/* The tree position of every particle, and room to mark listed targets. */
-static int reserve_marks(knn_state *s, size_t n, nb_error *err)
-{
-    if (n > s->pos_cap) {
-        free(s->pos);
-        free(s->want);
-        s->pos_cap = 0;
-        s->pos = malloc(n * sizeof *s->pos);
-        s->want = calloc(n, 1);
-        if (!s->pos || !s->want)
-            return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory for %zu targets",
-                           n);
-        s->pos_cap = n;
-    }
-    for (size_t q = 0; q < n; q++)
-        s->pos[s->tree.index[q]] = (uint32_t)q;
-    return NB_OK;
-}
-
 static int knn_evaluate(void *state, nb_particles *p, const uint32_t *targets, size_t nt,
                         double *pot, nb_error *err)
 {
@@ -196,11 +174,9 @@ static int knn_evaluate(void *state, nb_particles *p, const uint32_t *targets, s
     int rc;
     unsigned char *want = NULL;
     if (targets) {
-        if ((rc = reserve_marks(s, n, err)))
+        if ((rc = nb_kdtree_mark(&s->marks, t, targets, nt, err)))
             return rc;
-        want = s->want;
-        for (size_t j = 0; j < nt; j++)
-            want[s->pos[targets[j]]] = 1;
+        want = s->marks.want;
     }
     const size_t k = clamp_k(s->k, n), width = block_width(k);
     const double G = s->G, eps2 = s->eps2;
@@ -217,8 +193,7 @@ static int knn_evaluate(void *state, nb_particles *p, const uint32_t *targets, s
             leaf_forces(t, &t->nodes[node], k, width, G, eps2,
                         scratch + (size_t)nb_thread_id() * stride, ax, ay, az, pot, want);
     if (want)
-        for (size_t j = 0; j < nt; j++)
-            want[s->pos[targets[j]]] = 0;
+        nb_kdtree_unmark(&s->marks, targets, nt);
     return NB_OK;
 }
 

@@ -101,10 +101,9 @@ void nb_pair_accel_blocks(nb_simd s, nb_particles *p, const nb_pair_blocks *bs, 
  * (nb_pair_target_exact) it replays what the tiles add into q's sums, in schedule order:
  * q's own passes over its partners' sources with the tiles' lanes and horizontal sums,
  * and the other targets' passes over q term by term with the same fused operations; so
- * it gives the tiles' bits, at the cost of one side of each pair (about 2 N pairs against
- * the tiles' N / 2 per particle). On AVX2 this holds unless a pair's r^2 lies outside
- * [2^-120, 2^120], where rsqrt256 takes sqrt and divide for a whole vector of pairs, and
- * the one-sided sum groups pairs in other vectors. On the portable path it is not
+ * it gives the tiles' bits, at the cost of one side of each pair (N pairs against the
+ * tiles' N / 2 per particle): every lane of the SIMD paths depends on its own pair alone
+ * (rsqrt256 takes sqrt and divide lane by lane). On the portable path it is not
  * available (the omp simd reductions' shape is the compiler's): out is zero, and callers
  * run the tiles instead. */
 int nb_pair_target_exact(nb_simd s);

@@ -489,25 +489,6 @@ static int tree_prepare(void *state, const nb_particles *p, nb_error *err)
     return NB_OK;
 }
 
-/* The tree position of every particle, and room to mark listed targets. */
-static int reserve_marks(tree_state *s, size_t n, nb_error *err)
-{
-    if (n > s->pos_cap) {
-        free(s->pos);
-        free(s->want);
-        s->pos_cap = 0;
-        s->pos = malloc(n * sizeof *s->pos);
-        s->want = calloc(n, 1);
-        if (!s->pos || !s->want)
-            return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu targets",
-                           n);
-        s->pos_cap = n;
-    }
-    for (size_t q = 0; q < n; q++)
-        s->pos[s->tree.index[q]] = (uint32_t)q;
-    return NB_OK;
-}
-
 /* The listed targets (all when targets is NULL). Only blocks and groups that hold a
  * target are walked; a group is walked whole, after its block's shared walk, exactly as
  * in a walk of all groups: its sums depend only on the tree, so they are the same bits
@@ -523,11 +504,9 @@ static int tree_evaluate(void *state, nb_particles *p, const uint32_t *targets, 
         return NB_OK;
     unsigned char *want = NULL;
     if (targets) {
-        if ((rc = reserve_marks(s, n, err)))
+        if ((rc = nb_kdtree_mark(&s->marks, &s->tree, targets, nt, err)))
             return rc;
-        want = s->want;
-        for (size_t j = 0; j < nt; j++)
-            want[s->pos[targets[j]]] = 1;
+        want = s->marks.want;
     }
     const tree_state *cs = s;
     const double theta2 = s->theta * s->theta, eps = s->eps, G = s->G;
@@ -555,8 +534,7 @@ static int tree_evaluate(void *state, nb_particles *p, const uint32_t *targets, 
         s->npart += bufs[k].npart;
     }
     if (want)
-        for (size_t j = 0; j < nt; j++)
-            want[s->pos[targets[j]]] = 0;
+        nb_kdtree_unmark(&s->marks, targets, nt);
     return NB_OK;
 }
 

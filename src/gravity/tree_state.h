@@ -107,9 +107,7 @@ typedef struct tree_state {
     double ncell, npart; /* interactions of the last evaluation, all threads */
     double G, eps, theta; /* as created: G, softening, opening angle */
     int threads;        /* resolved: >= 1 */
-    uint32_t *pos;      /* particle index -> tree position, for a list of targets */
-    unsigned char *want; /* tree position is a listed target (evaluate), else 0 */
-    size_t pos_cap;
+    nb_kdtree_marks marks; /* a list's targets (evaluate) */
 } tree_state;
 
 /* Frees everything of s, s too (NULL: nothing). */
