@@ -57,6 +57,12 @@ tests_unit_check_snapshot_damaged_SOURCES = tests/unit/check_snapshot_damaged.c 
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_damaged_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
 tests_unit_check_snapshot_damaged_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
+check_PROGRAMS += tests/unit/check_snapshot_tables
+TESTS += tests/unit/check_snapshot_tables
+tests_unit_check_snapshot_tables_SOURCES = tests/unit/check_snapshot_tables.c \
+	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
+tests_unit_check_snapshot_tables_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
+tests_unit_check_snapshot_tables_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
 
 check_PROGRAMS += tests/unit/check_kdtree
 TESTS += tests/unit/check_kdtree
@@ -131,3 +137,19 @@ TESTS += tests/e2e/e2e_tree.sh
 # MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
 dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
 TESTS += tests/e2e/e2e_mpi.sh
+
+# the Hernquist sphere (physics/ics_hernquist.c): its distribution function, density,
+# virial ratio, Jeans dispersions and Lagrangian radii in a run
+check_PROGRAMS += tests/unit/check_hernquist
+TESTS += tests/unit/check_hernquist
+tests_unit_check_hernquist_SOURCES = tests/unit/check_hernquist.c
+tests_unit_check_hernquist_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_hernquist_LDADD = $(TEST_LIBS)
+
+# individual time steps (physics/timestep.c): the fixed leapfrog's bits in bin 0, the
+# active lists, Kepler e = 0.9 against a fixed step, restart bit for bit, max_bins
+check_PROGRAMS += tests/unit/check_timestep
+TESTS += tests/unit/check_timestep
+tests_unit_check_timestep_SOURCES = tests/unit/check_timestep.c
+tests_unit_check_timestep_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_timestep_LDADD = $(TEST_LIBS)

@@ -1,4 +1,5 @@
-/* Describes a snapshot: size, time, integrator state, energies, and its parameters. */
+/* Describes a snapshot: size, its /Integrator attributes and datasets (from the snapshot
+ * tables, io/snapshot_fields.c), energies, and its parameters. */
 #include "app/info.h"
 
 #include "physics/diagnostics.h"
@@ -16,31 +17,37 @@ int nb_info_print(const char *path, FILE *out, nb_error *err)
     double mass = 0;
     for (size_t i = 0; i < p.n; i++)
         mass += p.m[i];
+    fprintf(out, "file:             %s\nn:                %zu\ntotal_mass:       %.17g\n", path,
+            p.n, mass);
+    for (size_t k = 0; k < nb_snapshot_n_attrs; k++) {
+        char label[64], value[128];
+        snprintf(label, sizeof label, "%s:", nb_snapshot_attrs[k].name);
+        fprintf(out, "%-18s%s\n", label,
+                nb_snapshot_attr_format(&m, &nb_snapshot_attrs[k], value, sizeof value));
+    }
     fprintf(out,
-            "file:             %s\n"
-            "n:                %zu\n"
-            "total_mass:       %.17g\n"
-            "time:             %.17g\n"
-            "step:             %ld\n"
-            "output_index:     %ld\n"
-            "dt:               %.17g\n"
-            "kernel:           %s\n"
-            "softening:        %.17g\n"
-            "G:                %.17g\n"
-            "written_by:       nbody %s\n"
             "kinetic:          %.17g\n"
             "potential:        %.17g\n"
             "total:            %.17g\n"
-            "E0:               %.17g\n"
             "rel_energy_error: %.6e\n"
             "virial_ratio:     %.6f\n"
             "momentum:         %.6e %.6e %.6e\n"
             "angular_momentum: %.6e %.6e %.6e\n"
-            "parameters:\n%s",
-            path, p.n, mass, m.time, m.step, m.output_index, m.dt, m.kernel, m.softening, m.G,
-            m.version, d.kinetic, d.potential, d.total, m.e0,
-            nb_diagnostics_rel_error(d.total, m.e0), d.virial_ratio, d.px, d.py, d.pz, d.lx,
-            d.ly, d.lz, m.parameters ? m.parameters : "(none)\n");
+            "datasets:\n",
+            d.kinetic, d.potential, d.total, nb_diagnostics_rel_error(d.total, m.e0),
+            d.virial_ratio, d.px, d.py, d.pz, d.lx, d.ly, d.lz);
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
+        const nb_snapshot_field *f = &nb_snapshot_fields[k];
+        char name[96], shape[48];
+        snprintf(name, sizeof name, "/%s/%s", f->group, f->name);
+        if (f->cols > 1)
+            snprintf(shape, sizeof shape, "(%zu, %d)", p.n, f->cols);
+        else
+            snprintf(shape, sizeof shape, "(%zu,)", p.n);
+        fprintf(out, "  %-25s %-8s %-13s %s\n", name, nb_snapshot_type_name(f->type), shape,
+                f->unit);
+    }
+    fprintf(out, "parameters:\n%s", m.parameters ? m.parameters : "(none)\n");
     nb_snapshot_meta_free(&m);
     nb_particles_free(&p);
     return NB_OK;

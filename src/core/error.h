@@ -16,7 +16,8 @@ typedef struct nb_error {
 } nb_error;
 
 /* Records code and a printf-style message in err (which may be NULL) and returns code,
- * so callers can write `return nb_fail(err, NB_ERR_INPUT, "...")`. */
+ * so callers can write `return nb_fail(err, NB_ERR_INPUT, "...")`. A message longer than
+ * msg loses its middle (marked " ... "), not its end, where the reason is. */
 int nb_fail(nb_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

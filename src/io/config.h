@@ -1,6 +1,7 @@
-/* The parameter file: libconfig in, a plain struct out. The only file that sees
- * <libconfig.h>. Every key of docs/DESIGN.md has a default; unknown keys, wrong types and
- * out-of-range values are errors naming file, line and key. */
+/* The parameter file: libconfig in, a plain struct out (config.c; its text from
+ * config_source.c, --set from config_set.c, the writer config_format.c; no other module
+ * sees <libconfig.h>). Every key of docs/DESIGN.md has a default; unknown keys, wrong types
+ * and out-of-range values are errors naming file, line and key. */
 #ifndef NB_CONFIG_H
 #define NB_CONFIG_H
 
@@ -10,6 +11,7 @@
 #include "core/error.h"
 #include "gravity/kernels.h"
 #include "physics/ics.h"
+#include "physics/units.h"
 #include "io/snapshot_name.h"
 
 #define NB_PATH_MAX 4096
@@ -31,9 +33,9 @@ typedef struct nb_config {
     char output_dir[NB_PATH_MAX];
     uint64_t seed;
     double max_wall_seconds;  /* 0 = no limit */
-    /* units (see nb_config_load: the scales are resolved there, 0 = no physical scale) */
+    /* units (physics/units.h, resolved by nb_config_load; 0 = no physical scale) */
     double G;
-    char unit_system[32];        /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */
+    char unit_system[NB_UNITS_SYSTEM_MAX]; /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */
     double length_in_cm;         /* one length unit in cm; 0: N-body units, no scale */
     double mass_in_g;            /* one mass unit in g */
     double velocity_in_cm_per_s; /* one velocity unit in cm/s; time unit = length/velocity */
@@ -65,7 +67,8 @@ typedef struct nb_config {
 void nb_config_defaults(nb_config *c);
 
 /* Reads path, applies each "section.key=value" override in order (libconfig value
- * syntax), validates, and fills c. Errors: NB_ERR_INPUT with "FILE:LINE: key: what". */
+ * syntax), validates, and fills c. Errors: NB_ERR_INPUT with "FILE:LINE: key: what";
+ * among them the file paths a run would write being too long for the system. */
 int nb_config_load(nb_config *c, const char *path, const char *const *overrides,
                    size_t n_overrides, nb_error *err);
 
@@ -79,7 +82,8 @@ int nb_config_load_string(nb_config *c, const char *text, const char *name,
 char *nb_config_format(const nb_config *c);
 
 /* The shortest decimal text that reads back as exactly v (0.005, not
- * 0.0050000000000000001), for files people read. Returns buf. */
+ * 0.0050000000000000001), for files people read (core/format.h's nb_format_double).
+ * Returns buf. */
 char *nb_config_format_double(char *buf, size_t size, double v);
 
 /* The kernel's check of its own keys against n particles (for a file's N, known only once
@@ -96,9 +100,6 @@ nb_ics_params nb_config_ics_params(const nb_config *c);
 
 /* What the kernel is given: G, softening, threads and the kernel-owned keys. */
 nb_kernel_params nb_config_kernel_params(const nb_config *c);
-
-/* The gravitational constant in cgs (CODATA 2018), from which units.G is derived. */
-#define NB_G_CGS 6.67430e-8
 
 /* 1 when the run has physical units (length, mass and velocity scales), 0 for N-body
  * units without a scale. */

@@ -1,13 +1,65 @@
-/* The energy log: a CSV that gnuplot, pandas and matplotlib read as it is. Numbers are
- * printed with 17 significant digits so a continued run's rows compare exactly. */
+/* The energy log: a CSV that gnuplot, pandas and matplotlib read as it is. Its columns are
+ * one table (COLUMNS): a column is one row there. */
 #include "io/energylog.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* What one row is made of: the columns take their values from here. */
+typedef struct row_values {
+    double step, time, rel_energy_error, wall_seconds;
+    nb_diag d;
+} row_values;
+
+#define ROW(f) offsetof(row_values, f)
+#define DIAG(f) (offsetof(row_values, d) + offsetof(nb_diag, f))
+
+/* energy.csv's columns, in order: name, format, and where in row_values the value is.
+ * 17 significant digits, so a continued run's rows compare exactly; steps are at most 1e15
+ * (below 2^53), so "%.0f" prints them exactly as integers. */
+static const struct column {
+    const char *name, *format;
+    size_t at;
+} COLUMNS[] = {
+    {"step", "%.0f", ROW(step)},
+    {"time", "%.17g", ROW(time)},
+    {"kinetic", "%.17g", DIAG(kinetic)},
+    {"potential", "%.17g", DIAG(potential)},
+    {"total", "%.17g", DIAG(total)},
+    {"rel_energy_error", "%.17g", ROW(rel_energy_error)},
+    {"px", "%.17g", DIAG(px)},
+    {"py", "%.17g", DIAG(py)},
+    {"pz", "%.17g", DIAG(pz)},
+    {"lx", "%.17g", DIAG(lx)},
+    {"ly", "%.17g", DIAG(ly)},
+    {"lz", "%.17g", DIAG(lz)},
+    {"virial_ratio", "%.17g", DIAG(virial_ratio)},
+    {"wall_seconds", "%.3f", ROW(wall_seconds)},
+};
+#define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
+
+size_t nb_energylog_columns(char *buf, size_t size)
+{
+    size_t len = 0;
+    if (size)
+        buf[0] = '\0';
+    for (size_t k = 0; k < N_COLUMNS && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", k ? "," : "", COLUMNS[k].name);
+    return N_COLUMNS;
+}
+
+/* The column row, on its own line. */
+static void put_column_row(FILE *f)
+{
+    char row[512];
+    nb_energylog_columns(row, sizeof row);
+    fprintf(f, "%s\n", row);
+}
 
 /* Opens path for writing as a stream without following a link at its name: the log of
  * one run must never be written through a link into another's. flags: O_TRUNC, O_APPEND
@@ -65,15 +117,14 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
             "# dt: %s\n"
             "# G: %s\n"
             "# units: %s\n"
-            "# potential: %s, whatever the force kernel\n"
-            "%s\n",
+            "# potential: %s, whatever the force kernel\n",
             n, c->kernel,
             nb_config_format_double(eps, sizeof eps, c->softening),
             nb_config_format_double(dt, sizeof dt, c->dt),
             nb_config_format_double(g, sizeof g, c->G),
             nb_config_units_line(c, units, sizeof units),
-            pk ? pk->energy_potential : "exact softened pairwise sum",
-            NB_ENERGYLOG_COLUMNS);
+            pk ? pk->energy_potential : "exact softened pairwise sum");
+    put_column_row(log->f);
     if (fflush(log->f) != 0) {
         int e = errno;
         fclose(log->f);
@@ -150,7 +201,7 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
     free(line);
     fclose(in);
     if (!header_seen)
-        fprintf(out, "%s\n", NB_ENERGYLOG_COLUMNS);
+        put_column_row(out);
     fprintf(out, "# restart: step %ld time %.17g\n", step, time);
     int bad = ferror(out);
     bad |= fclose(out) != 0;
@@ -173,11 +224,14 @@ int nb_energylog_resume(nb_energylog *log, const char *path, long keep_step, lon
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
                         double e0, double wall_seconds, nb_error *err)
 {
-    fprintf(log->f,
-            "%ld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f\n",
-            step, time, d->kinetic, d->potential, d->total,
-            nb_diagnostics_rel_error(d->total, e0), d->px, d->py, d->pz, d->lx, d->ly, d->lz,
-            d->virial_ratio, wall_seconds);
+    row_values v = {(double)step, time, nb_diagnostics_rel_error(d->total, e0), wall_seconds,
+                    *d};
+    for (size_t k = 0; k < N_COLUMNS; k++) {
+        if (k)
+            fputc(',', log->f);
+        fprintf(log->f, COLUMNS[k].format, *(const double *)((const char *)&v + COLUMNS[k].at));
+    }
+    fputc('\n', log->f);
     if (fflush(log->f) != 0 || ferror(log->f))
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write the energy log: %s", log->path,
                        strerror(errno));

@@ -9,9 +9,9 @@
 #include "physics/diagnostics.h"
 #include "core/error.h"
 
-#define NB_ENERGYLOG_COLUMNS \
-    "step,time,kinetic,potential,total,rel_energy_error,px,py,pz,lx,ly,lz,virial_ratio," \
-    "wall_seconds"
+/* The column row ("step,time,...,wall_seconds", from energylog.c's table) into buf,
+ * truncated to size; returns the number of columns. */
+size_t nb_energylog_columns(char *buf, size_t size);
 
 typedef struct nb_energylog {
     FILE *f;

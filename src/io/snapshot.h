@@ -28,6 +28,82 @@ typedef struct nb_snapshot_meta {
     char *parameters;    /* effective parameter-file text; malloc'd by nb_snapshot_read */
 } nb_snapshot_meta;
 
+/* ---- The layout's tables (io/snapshot_fields.c): the writer, both readers, `nbody info`,
+ * snapdiff and docs/DESIGN.md's layout section all follow them. */
+
+/* How a dataset or attribute is stored (the HDF5 types are in snapshot_h5.c). */
+typedef enum nb_snapshot_type {
+    NB_SNAP_F64,    /* little-endian IEEE double; read from any float (attributes: or integer) */
+    NB_SNAP_U64,    /* little-endian uint64; read from any integer type, negatives refused */
+    NB_SNAP_I64,    /* little-endian int64, a long in memory (attributes) */
+    NB_SNAP_I32,    /* little-endian int32, an int32_t array (fields); read from any integer */
+    NB_SNAP_STRING  /* fixed-length UTF-8 string, a char array in memory (attributes) */
+} nb_snapshot_type;
+
+/* Whether a reader needs a dataset or attribute. */
+typedef enum nb_snapshot_need {
+    NB_SNAP_REQUIRED, /* missing: the file is refused */
+    NB_SNAP_OPTIONAL, /* missing: the default stays (nb_particles_alloc's, or the reader's) */
+    NB_SNAP_IGNORED   /* not read */
+} nb_snapshot_need;
+
+/* What the reader accepts. Datasets: FINITE, POSITIVE (finite > 0); integers ANY (what
+ * the type holds: a U64 field refuses negatives) or NONNEG. Attributes: numbers ANY (not NaN), FINITE,
+ * POSITIVE, NONNEG (finite >= 0; integers 0 to max); strings ANY or NONEMPTY. */
+typedef enum nb_snapshot_range {
+    NB_SNAP_ANY, NB_SNAP_FINITE, NB_SNAP_POSITIVE, NB_SNAP_NONNEG, NB_SNAP_NONEMPTY
+} nb_snapshot_range;
+
+/* The most rows of nb_snapshot_fields (the reader keeps a dataset per field). */
+#define NB_SNAPSHOT_MAX_FIELDS 16
+
+/* One per-particle dataset /GROUP/NAME: N rows of cols columns; column k is the
+ * nb_particles array at byte offset member[k] (its accessor: nb_snapshot_field_column). */
+typedef struct nb_snapshot_field {
+    const char *group;         /* "PartType1" */
+    const char *name;          /* "Coordinates" */
+    nb_snapshot_type type;     /* F64 (double arrays), U64 (uint64_t) or I32 (int32_t) */
+    int cols;                  /* 1: shape (N,); 3: shape (N, 3) */
+    size_t member[3];          /* offsetof(nb_particles, ARRAY) of each column */
+    const char *unit;          /* the unit's dimension in the run's units */
+    nb_snapshot_range values;  /* what every value must be */
+    nb_snapshot_need restart;  /* in nb_snapshot_read */
+    nb_snapshot_need ic;       /* in nb_snapshot_read_particles and _ic */
+} nb_snapshot_field;
+
+extern const nb_snapshot_field nb_snapshot_fields[];
+extern const size_t nb_snapshot_n_fields;
+
+/* Column k (0 .. cols-1) of field f in p: a double *, uint64_t * or int32_t *, as
+ * f->type says. */
+void *nb_snapshot_field_column(const nb_particles *p, const nb_snapshot_field *f, int k);
+
+/* One /Integrator attribute: the nb_snapshot_meta member at byte offset member, of size
+ * bytes (a long for I64, a double for F64, a char array for STRING). */
+typedef struct nb_snapshot_attr {
+    const char *name;
+    nb_snapshot_type type;
+    size_t member, size;
+    nb_snapshot_range range;
+    long long max;             /* I64: the largest value accepted */
+    nb_snapshot_need restart;  /* in nb_snapshot_read */
+} nb_snapshot_attr;
+
+extern const nb_snapshot_attr nb_snapshot_attrs[];
+extern const size_t nb_snapshot_n_attrs;
+
+/* The member of meta that a describes. */
+void *nb_snapshot_attr_value(const nb_snapshot_meta *meta, const nb_snapshot_attr *a);
+
+/* a's value in meta as text: %ld, %.17g, or the string; buf, always terminated. */
+const char *nb_snapshot_attr_format(const nb_snapshot_meta *meta, const nb_snapshot_attr *a,
+                                    char *buf, size_t size);
+
+/* "float64", "uint64", "int64", "int32", "string". */
+const char *nb_snapshot_type_name(nb_snapshot_type t);
+/* Bytes of one value in memory (0 for strings). */
+size_t nb_snapshot_type_size(nb_snapshot_type t);
+
 /* Writes p and meta to path: to "path.tmp" first, renamed over path only once complete
  * and closed, so path is never a partial file. compression: 0 = none, 1-9 = gzip level
  * (with the shuffle filter); Fletcher32 checksums always. Accelerations are written as

@@ -1,5 +1,6 @@
 /* The HDF5 helpers that the snapshot writer and reader share: quiet error stacks, the
- * innermost HDF5 message, file-access properties; and freeing snapshot metadata. */
+ * innermost HDF5 message, file-access properties, the tables' HDF5 types; and freeing
+ * snapshot metadata. */
 #include "io/snapshot.h"
 #include "io/snapshot_h5.h"
 
@@ -82,6 +83,23 @@ hid_t nb_snapshot_fapl(int for_write)
     H5Pset_file_locking(fapl, 1, 1);
 #endif
     return fapl;
+}
+
+hid_t nb_snapshot_h5_ftype(nb_snapshot_type t)
+{
+    return t == NB_SNAP_U64   ? H5T_STD_U64LE
+           : t == NB_SNAP_I64 ? H5T_STD_I64LE
+           : t == NB_SNAP_I32 ? H5T_STD_I32LE
+                              : H5T_IEEE_F64LE;
+}
+
+hid_t nb_snapshot_h5_mtype(nb_snapshot_type t)
+{
+    /* I64 values are longs in memory (snapshot.h) */
+    return t == NB_SNAP_U64   ? H5T_NATIVE_UINT64
+           : t == NB_SNAP_I64 ? H5T_NATIVE_LONG
+           : t == NB_SNAP_I32 ? H5T_NATIVE_INT32
+                              : H5T_NATIVE_DOUBLE;
 }
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta)

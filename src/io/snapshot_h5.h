@@ -5,7 +5,11 @@
 
 #include <stddef.h>
 
+#include "core/error.h"
+
 #include <hdf5.h>
+
+#include "io/snapshot.h"
 
 /* Rows per chunk: 32768 x 3 doubles is 768 KiB, inside HDF5's default 1 MiB chunk cache. */
 #define NB_SNAPSHOT_CHUNK_ROWS 32768
@@ -30,5 +34,54 @@ const char *nb_snapshot_h5_detail(char *buf, size_t size);
  * damaged file fails cleanly instead of misleading HDF5 (readable by HDF5 >= 1.10).
  * -1 on failure. */
 hid_t nb_snapshot_fapl(int for_write);
+
+/* The stored (little-endian) and in-memory (native) HDF5 types of t; not for strings. */
+hid_t nb_snapshot_h5_ftype(nb_snapshot_type t);
+hid_t nb_snapshot_h5_mtype(nb_snapshot_type t);
+
+/* ---- The reader (snapshot_read.c, and its checked access in snapshot_read_h5.c) ---- */
+
+/* the groups (Header, PartType1, Parameters, Integrator, a few spare) and one dataset
+ * per field */
+#define NB_SNAPSHOT_MAX_OPEN (8 + NB_SNAPSHOT_MAX_FIELDS)
+#define NB_SNAPSHOT_DAMAGED ": the file is damaged"
+
+typedef struct nb_snapshot_reader {
+    const char *path;
+    nb_error *err;
+    int failed;
+    int code;             /* NB_ERR_INPUT, or NB_ERR_RUNTIME when memory ran out */
+    hid_t open[NB_SNAPSHOT_MAX_OPEN]; /* groups and datasets, closed at the end */
+    int n_open;
+    long long file_size;
+    nb_snapshot_ic_info *info; /* filled for initial conditions when not NULL */
+} nb_snapshot_reader;
+
+/* Records "FILE: OBJ: what" (the first failure only) as NB_ERR_INPUT; returns -1. */
+__attribute__((format(printf, 3, 4)))
+int nb_snapshot_rfail(nb_snapshot_reader *r, const char *obj, const char *fmt, ...);
+/* A failed HDF5 call on obj: "how (HDF5's innermost reason)tail"; returns -1. */
+int nb_snapshot_h5fail(nb_snapshot_reader *r, const char *obj, const char *how,
+                       const char *tail);
+/* id, closed when the read ends. */
+hid_t nb_snapshot_keep(nb_snapshot_reader *r, hid_t id);
+
+/* Group name of loc (obj in messages): its id, 0 if absent and optional, -1 on failure. */
+hid_t nb_snapshot_open_group(nb_snapshot_reader *r, hid_t loc, const char *name,
+                             const char *obj, int required, const char *expected);
+
+/* n integers or doubles from attribute name of loc (a float may be stored as integers);
+ * a fixed-length string, malloc'd. 1 read, 0 absent and optional, -1 on failure. */
+int nb_snapshot_get_ints(nb_snapshot_reader *r, hid_t loc, const char *obj, const char *name,
+                         hssize_t n, long long *out, int required);
+int nb_snapshot_get_doubles(nb_snapshot_reader *r, hid_t loc, const char *obj,
+                            const char *name, hssize_t n, double *out, int required);
+int nb_snapshot_get_string(nb_snapshot_reader *r, hid_t loc, const char *obj,
+                           const char *name, char **out, int required);
+
+/* Field f's dataset in group g: n rows of f->cols columns of f's class, all stored in this
+ * file. Its id, 0 if absent and optional, -1 on failure; *is_signed for integers. */
+hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, const nb_snapshot_field *f,
+                               size_t n, int required, int *is_signed);
 
 #endif

@@ -82,11 +82,6 @@ static int put_int(writer *w, hid_t loc, const char *name, int32_t v)
     return put_attr(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, &v);
 }
 
-static int put_long(writer *w, hid_t loc, const char *name, int64_t v)
-{
-    return put_attr(w, loc, name, H5T_STD_I64LE, H5T_NATIVE_INT64, 0, &v);
-}
-
 /* Fixed-length, so the text sits in the checksummed object header; variable-length
  * strings would go to the global heap, which has no checksum. */
 static int put_string(writer *w, hid_t loc, const char *name, const char *s)
@@ -191,15 +186,21 @@ static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size
     return d;
 }
 
-/* An N x 3 dataset from three SoA arrays, interleaved one chunk of rows at a time. */
-static int write_vec3(writer *w, hid_t g, const char *name, const double *a, const double *b,
-                      const double *c, size_t n, int compression)
+/* An N x cols dataset from cols SoA arrays, interleaved one chunk of rows at a time
+ * (copied as bytes: the bits on disk are the arrays' bits). */
+static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+                      int compression)
 {
-    hid_t d = new_dataset(w, g, name, H5T_IEEE_F64LE, n, 3, compression);
+    const char *name = f->name;
+    size_t n = p->n, cols = (size_t)f->cols, es = nb_snapshot_type_size(f->type);
+    hid_t d = new_dataset(w, g, name, nb_snapshot_h5_ftype(f->type), n, f->cols, compression);
     if (d < 0)
         return -1;
+    const unsigned char *col[3];
+    for (int k = 0; k < f->cols; k++)
+        col[k] = nb_snapshot_field_column(p, f, k);
     size_t rows = n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS;
-    double *buf = malloc(rows * 3 * sizeof *buf);
+    unsigned char *buf = malloc(rows * cols * es);
     hid_t fspace = H5Dget_space(d);
     int rc = 0;
     if (!buf)
@@ -214,20 +215,21 @@ static int write_vec3(writer *w, hid_t g, const char *name, const double *a, con
         size_t lo = s > w->r0 ? s : w->r0, hi = s + cnt < w->r1 ? s + cnt : w->r1;
         if (hi < lo)
             hi = lo;
-        for (size_t i = 0; i < hi - lo; i++) {
-            buf[3 * i] = a[lo + i];
-            buf[3 * i + 1] = b[lo + i];
-            buf[3 * i + 2] = c[lo + i];
-        }
-        hsize_t start[2] = {lo, 0}, count[2] = {hi - lo, 3}, one[2] = {1, 3};
+        for (size_t i = 0; i < hi - lo; i++)
+            for (size_t k = 0; k < cols; k++)
+                if (es == 8) /* a constant size: an inlined copy */
+                    memcpy(buf + (i * cols + k) * 8, col[k] + (lo + i) * 8, 8);
+                else
+                    memcpy(buf + (i * cols + k) * es, col[k] + (lo + i) * es, es);
+        hsize_t start[2] = {lo, 0}, count[2] = {hi - lo, cols}, one[2] = {1, cols};
         hid_t mspace = H5Screate_simple(2, hi > lo ? count : one, NULL);
         int sel;
         if (hi > lo)
             sel = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
         else
             sel = mspace < 0 || H5Sselect_none(mspace) < 0 ? -1 : H5Sselect_none(fspace);
-        if ((H5Dwrite(d, H5T_NATIVE_DOUBLE, mspace, fspace, w->dxpl, buf) < 0 || mspace < 0 ||
-             sel < 0) && !rc)
+        if ((H5Dwrite(d, nb_snapshot_h5_mtype(f->type), mspace, fspace, w->dxpl, buf) < 0 ||
+             mspace < 0 || sel < 0) && !rc)
             rc = wfail(w, name, NULL);
         if (mspace >= 0)
             H5Sclose(mspace);
@@ -272,24 +274,31 @@ static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t
     return rc;
 }
 
+static int write_field(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+                       int compression)
+{
+    if (f->cols > 1)
+        return write_rows(w, g, f, p, compression);
+    return write_column(w, g, f->name, nb_snapshot_h5_ftype(f->type),
+                        nb_snapshot_h5_mtype(f->type), nb_snapshot_field_column(p, f, 0), p->n,
+                        compression);
+}
+
+/* Every row of nb_snapshot_fields, in order, each in its group (a table's rows of one
+ * group are adjacent). */
 static int write_particles(writer *w, hid_t file, const nb_particles *p, int compression)
 {
-    hid_t g = new_group(w, file, "PartType1");
-    if (g < 0)
-        return -1;
-    size_t n = p->n;
-    int rc = wagree(w, write_vec3(w, g, "Coordinates", p->x, p->y, p->z, n, compression));
-    if (!rc)
-        rc = wagree(w, write_vec3(w, g, "Velocities", p->vx, p->vy, p->vz, n, compression));
-    if (!rc)
-        rc = wagree(w, write_column(w, g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, p->m, n,
-                                    compression));
-    if (!rc)
-        rc = wagree(w, write_column(w, g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_UINT64,
-                                    p->id, n, compression));
-    if (!rc)
-        rc = wagree(w, write_vec3(w, g, "Acceleration", p->ax, p->ay, p->az, n, compression));
-    return close_group(w, g, "PartType1", rc);
+    int rc = 0;
+    for (size_t k = 0; k < nb_snapshot_n_fields && !rc;) {
+        const char *group = nb_snapshot_fields[k].group;
+        hid_t g = new_group(w, file, group);
+        if (g < 0)
+            return -1;
+        for (; k < nb_snapshot_n_fields && !strcmp(nb_snapshot_fields[k].group, group) && !rc; k++)
+            rc = wagree(w, write_field(w, g, &nb_snapshot_fields[k], p, compression));
+        rc = close_group(w, g, group, rc);
+    }
+    return rc;
 }
 
 static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
@@ -302,30 +311,20 @@ static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
         return rc;
     if ((g = new_group(w, file, "Integrator")) < 0)
         return -1;
-    char kernel[sizeof meta->kernel + 1], version[sizeof meta->version + 1];
-    snprintf(kernel, sizeof kernel, "%.*s", (int)sizeof meta->kernel, meta->kernel);
-    snprintf(version, sizeof version, "%.*s", (int)sizeof meta->version, meta->version);
-    rc = put_long(w, g, "step", meta->step);
-    if (!rc)
-        rc = put_double(w, g, "time", meta->time);
-    if (!rc)
-        rc = put_double(w, g, "dt", meta->dt);
-    if (!rc)
-        rc = put_long(w, g, "step_origin", meta->step_origin);
-    if (!rc)
-        rc = put_double(w, g, "time_origin", meta->time_origin);
-    if (!rc)
-        rc = put_long(w, g, "output_index", meta->output_index);
-    if (!rc)
-        rc = put_double(w, g, "E0", meta->e0);
-    if (!rc)
-        rc = put_double(w, g, "G", meta->G);
-    if (!rc)
-        rc = put_double(w, g, "softening", meta->softening);
-    if (!rc)
-        rc = put_string(w, g, "kernel", kernel);
-    if (!rc)
-        rc = put_string(w, g, "version", version);
+    for (size_t k = 0; k < nb_snapshot_n_attrs && !rc; k++) {
+        const nb_snapshot_attr *a = &nb_snapshot_attrs[k];
+        const void *v = nb_snapshot_attr_value(meta, a);
+        if (a->type == NB_SNAP_STRING) {
+            /* the member need not be terminated when full */
+            char *s = malloc(a->size + 1);
+            rc = s ? put_string(w, g, a->name, nb_snapshot_attr_format(meta, a, s, a->size + 1))
+                   : wfail(w, a->name, "out of memory");
+            free(s);
+        } else {
+            rc = put_attr(w, g, a->name, nb_snapshot_h5_ftype(a->type),
+                          nb_snapshot_h5_mtype(a->type), 0, v);
+        }
+    }
     return close_group(w, g, "Integrator", rc);
 }
 

@@ -1,6 +1,7 @@
 /* Initial-condition generators. Everything random comes from rng.c, so a seed gives the
  * same particles on every platform. */
 #include "physics/ics.h"
+#include "physics/ics_hernquist.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -128,7 +129,7 @@ static const nb_ic_type two_body_type = {
     two_body};
 
 static const nb_ic_type *const registry[] = {
-    &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type,
+    &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type, &nb_ics_hernquist,
 };
 
 #define REGISTRY_LEN NB_REGISTRY_LEN(registry)

@@ -20,6 +20,8 @@ typedef struct nb_ics_params {
     double semi_major_axis; /* two_body */
     double eccentricity;    /* two_body, in [0, 1) */
     double m1, m2;          /* two_body masses */
+    double scale_radius;    /* hernquist: a */
+    double central_mass;    /* hernquist: black hole mass (stars weigh 1); 0: none */
 } nb_ics_params;
 
 /* An initial-condition type: one generator and one row of the registry in ics.c. Its own

@@ -7,6 +7,7 @@
 # holds cwd/ and ro/). A file NAME.cfg may @include "NAME.inc", a helper next to it in the
 # corpus that is copied (with the same placeholders) beside it. Optional header lines: "# args: ..." extra arguments,
 # "# needs: non-root ..." skipped as root, "# ulimit-v: KB" run under that address-space limit.
+# After the corpus: paths near the system's limit (PATH_MAX), which need a deep directory.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 
 is_root=0
@@ -67,5 +68,32 @@ for f in "$SRCDIR"/tests/data/bad_configs/*.cfg; do
     fi
 done
 check "the corpus holds at least 40 files ($n_files)" [ "$n_files" -ge 40 ]
+
+# Paths near the system's limit (PATH_MAX, 4096 bytes with the NUL) need a deep directory,
+# so they are tried here rather than in the corpus. An output directory of 4040 characters
+# whose snapshot paths (with a 60-character base) pass the limit once exited 1 after
+# writing the lock and energy.csv, its message cut inside the path: it is refused with the
+# configuration, exit 2, nothing written.
+deep="$TMP/deep"
+comp=$(printf '%0200d' 0 | tr 0 d)
+while [ ${#deep} -lt 3800 ]; do deep="$deep/$comp"; done
+mkdir -p "$deep"
+out="$deep/$(printf "%0$((4039 - ${#deep}))d" 0 | tr 0 o)"
+cat >"$TMP/long_path.cfg" <<CFG
+run: { output_dir = "$out"; };
+initial_conditions: { n = 16; };
+integrator: { dt = 0.01; t_end = 0.02; };
+output: { snapshot_base = "$(printf '%060d' 0 | tr 0 s)"; };
+CFG
+before=$(find "$deep" | sort)
+nb run "$TMP/long_path.cfg" --quiet
+check "output_dir + base past PATH_MAX: exit 2 ($RC)" [ "$RC" -eq 2 ]
+check "... one line naming the key, the lengths and what to do" sh -c "[ \"\$(wc -l <'$TMP/err')\" -eq 1 ] && grep -q 'long_path.cfg:1: run.output_dir: 4040 characters, which with output.snapshot_base (60) make the run.s longest path .* (expected a shorter directory or base)\$' '$TMP/err'"
+check "... nothing written" [ "$before" = "$(find "$deep" | sort)" ]
+
+# a message quoting a long path is shortened in its middle, never cut before its reason
+nb check-config "$deep/missing.cfg"
+check "a 4000-character config path: exit 2, the message ends with the reason" \
+    sh -c "[ $RC -eq 2 ] && grep -q '^nbody: $TMP/deep/ddd.* \.\.\. [d/]*/missing.cfg: cannot read the parameter file: No such file or directory\$' '$TMP/err'"
 echo "($skipped skipped)"
 finish

@@ -70,8 +70,9 @@ fuzz() { # fuzz NAME CORPUS: runs, saves any crash input where it outlives $TMP
 # libnbody is exactly the sources Makefile.am lists in libnbody_la_SOURCES
 LIB_SRC=$(sed -n '/^libnbody_la_SOURCES *=/,/^[^	]*$/p' "$SRCDIR/Makefile.am" |
           tr ' \t\\' '\n\n\n' | grep '\.c$' | tr '\n' ' ')
-CONFIG_SRC="src/io/config.c src/io/config_lint.c src/io/snapshot_name.c $LIB_SRC"
-SNAP_SRC="src/io/snapshot_h5.c src/io/snapshot_name.c src/io/snapshot_write.c src/io/snapshot_read.c src/io/snapshot_find.c src/core/error.c src/core/particles.c src/core/comm_serial.c"
+CONFIG_SRC="$(cd "$SRCDIR" && echo src/io/config*.c) src/io/snapshot_name.c $LIB_SRC"
+# every file of the snapshot module (snapshot_*.c)
+SNAP_SRC="$(cd "$SRCDIR" && echo src/io/snapshot*.c) src/core/error.c src/core/particles.c src/core/comm_serial.c"
 # shellcheck disable=SC2086
 if build fuzz_config $CONFIG_SRC; then pass "fuzz_config builds"; else fail "fuzz_config builds"; cat "$TMP/fuzz_config.build"; fi
 # shellcheck disable=SC2086

@@ -2,7 +2,8 @@
 # End to end: physical units (units.system, units.*_in_cm/_g/_cm_per_s): G derived from
 # them, energy.csv's "# units:" line, GADGET's unit attributes in /Header, the plotting
 # tools' axis labels, yt reading a kpc_msun_kms snapshot (when yt is installed), bad
-# units refused, N-body units unchanged to the bit, and the note naming what a file used
+# units refused (an explicit G that contradicts them too), the shipped configs leaving G
+# to the units, N-body units unchanged to the bit, and the note naming what a file used
 # as initial conditions carries but the run does not use.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 SNAPDIFF="${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}"
@@ -39,9 +40,28 @@ check "mass_in_g = 0: exit 2 naming the key" \
 nb check-config "$TMP/kpc.cfg" --set units.system=nbody --set units.length_in_cm=1e20
 check "one scale alone: exit 2 naming the key" \
     sh -c "[ $RC -eq 2 ] && grep -q 'units.length_in_cm: one scale alone' '$TMP/err'"
+# the unit trap: an explicit G that contradicts physical units is refused, naming both
+# values and the fix; one that agrees is used as given
 nb check-config "$TMP/kpc.cfg" --set units.G=1.0
-check "explicit G wins, with a note when the units disagree" \
-    sh -c "[ $RC -eq 0 ] && grep -q '^  G = 1.0;' '$TMP/out' && grep -q 'note: .*units.G = 1 is used as given; the units say G = 4.30091727e-06' '$TMP/err'"
+check "explicit G contradicting the units: exit 2, one line naming both values and the fix" \
+    sh -c "[ $RC -eq 2 ] && [ ! -s '$TMP/out' ] && [ \"\$(wc -l <'$TMP/err')\" -eq 1 ] && grep -q 'kpc.cfg: units.G = 1 contradicts the physical units, which give G = G_cgs M / (L V^2) = 4.30091727003628e-06 (expected units.G left out, so that the units give G, or units.G = 4.30091727003628e-06; for N-body units leave out units.system and the scales)$' '$TMP/err'"
+sed 's/^units: { system = "kpc_msun_kms"; };/units: { system = "kpc_msun_kms";\n  G = 1.0; };/' \
+    "$TMP/kpc.cfg" >"$TMP/kpc_g1.cfg"
+nb run "$TMP/kpc_g1.cfg" --quiet --set "run.output_dir=\"$TMP/kpc_g1\""
+check "... in the file: exit 2 naming its line, nothing written" \
+    sh -c "[ $RC -eq 2 ] && grep -q 'kpc_g1.cfg:3: units.G = 1 contradicts' '$TMP/err' && [ ! -e '$TMP/kpc_g1' ]"
+nb check-config "$TMP/kpc.cfg" --set units.G=4.30091727003628e-06
+check "explicit G equal to the units': accepted" \
+    sh -c "[ $RC -eq 0 ] && [ ! -s '$TMP/err' ] && grep -q '^  G = 4.30091727003628e-06;' '$TMP/out'"
+# the shipped configs leave G to the units: quickstart.cfg with kpc_msun_kms runs with G_kpc
+sed 's/^  system = "nbody";/  system = "kpc_msun_kms";/' "$SRCDIR/configs/quickstart.cfg" \
+    >"$TMP/quickstart_kpc.cfg"
+nb check-config "$TMP/quickstart_kpc.cfg"
+check "quickstart.cfg with units.system = kpc_msun_kms: G = 4.30091727003628e-06" \
+    sh -c "[ $RC -eq 0 ] && grep -q '^  system = \"kpc_msun_kms\";' '$TMP/out' && grep -q '^  G = 4.30091727003628e-06;' '$TMP/out'"
+for cfg in "$SRCDIR"/configs/*.cfg; do
+    check "$(basename "$cfg") does not pin units.G" sh -c "! grep -q '^ *G *=' '$cfg'"
+done
 
 # a kpc run: energy.csv states the units, the snapshots carry GADGET's unit attributes
 nb run "$TMP/kpc.cfg" --quiet

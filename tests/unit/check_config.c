@@ -294,6 +294,86 @@ START_TEST(test_set_one_setting_only)
 }
 END_TEST
 
+/* A message longer than nb_error.msg loses its middle, never its end: the reason. */
+START_TEST(test_long_message_keeps_reason)
+{
+    static char path[3001];
+    memset(path, 'a', 3000);
+    for (int k = 0; k < 3000; k += 200)
+        path[k] = '/'; /* components the system takes, for the loader below */
+    path[2999] = 'z';
+    nb_error err;
+    ck_assert_int_eq(nb_fail(&err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s", path,
+                             "No space left on device"), NB_ERR_RUNTIME);
+    size_t len = strlen(err.msg);
+    ck_assert_msg(len == sizeof err.msg - 1, "length %zu", len);
+    ck_assert(!strncmp(err.msg, "cannot write snapshot /aaa", 26));
+    ck_assert_ptr_nonnull(strstr(err.msg, "a ... a"));
+    ck_assert(!strncmp(err.msg + 256, " ... ", 5));
+    const char *end = "aaz: No space left on device";
+    ck_assert_msg(!strcmp(err.msg + len - strlen(end), end), "%s", err.msg);
+
+    /* the loader's own message for a long path that does not exist */
+    char missing[3100];
+    snprintf(missing, sizeof missing, "%s/x.cfg", path);
+    nb_config c;
+    ck_assert_int_eq(nb_config_load(&c, missing, NULL, 0, &err), NB_ERR_INPUT);
+    end = "z/x.cfg: cannot read the parameter file: No such file or directory";
+    len = strlen(err.msg);
+    ck_assert_msg(len > strlen(end) && !strcmp(err.msg + len - strlen(end), end), "%s",
+                  err.msg);
+
+    /* a short one is untouched */
+    nb_fail(&err, NB_ERR_INPUT, "%s: %s", "f.cfg:3", "why");
+    ck_assert_str_eq(err.msg, "f.cfg:3: why");
+}
+END_TEST
+
+/* Every path a run writes must fit the system's limit: checked with the configuration,
+ * before anything is written, naming the key. */
+START_TEST(test_output_path_length)
+{
+    static char text[8192], dir[4001];
+    nb_config c;
+    nb_error err;
+    memset(dir, 'd', sizeof dir - 1);
+    dir[sizeof dir - 1] = '\0';
+    snprintf(text, sizeof text, "run: { output_dir = \"%.3000s\"; };\n", dir);
+    ck_assert_int_eq(load_text(text, &c, &err), NB_OK);
+    snprintf(text, sizeof text, "run:\n{\n  output_dir = \"%s\";\n};\n"
+             "output: { snapshot_base = \"%.64s\"; };\n", dir, dir);
+    ck_assert_int_eq(load_text(text, &c, &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "t.cfg:3: run.output_dir: 4000 characters, which with "
+                                  "output.snapshot_base (64) make the run's longest path") &&
+                      strstr(err.msg, "more than the 4095 a path may have (expected a shorter "
+                                      "directory or base)"), "%s", err.msg);
+}
+END_TEST
+
+/* The unit trap: an explicit G that contradicts physical units is refused at its line,
+ * naming both values; one that agrees (as a snapshot's /Parameters writes it) is used. */
+START_TEST(test_units_G_contradiction)
+{
+    nb_config c;
+    nb_error err;
+    ck_assert_int_eq(load_text("units:\n{\n  system = \"kpc_msun_kms\";\n  G = 1.0;\n};\n", &c,
+                               &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "t.cfg:4: units.G = 1 contradicts the physical units, which "
+                                  "give G = G_cgs M / (L V^2) = 4.30091727003628e-06"),
+                  "%s", err.msg);
+    ck_assert_int_eq(load_text("units: { system = \"kpc_msun_kms\"; G = 4.30091727003628e-06; };",
+                               &c, &err), NB_OK);
+    ck_assert(c.G == 4.30091727003628e-06);
+    ck_assert_int_eq(load_text("units: { system = \"kpc_msun_kms\"; };", &c, &err), NB_OK);
+    ck_assert(c.G == 4.30091727003628e-06);
+    ck_assert_int_eq(nb_config_has_units(&c), 1);
+    /* G with two scales fixes the third: nothing to contradict */
+    ck_assert_int_eq(load_text("units: { G = 2.0; length_in_cm = 1e18; mass_in_g = 1e33; };",
+                               &c, &err), NB_OK);
+    ck_assert(c.G == 2.0 && c.velocity_in_cm_per_s > 0);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -313,6 +393,9 @@ int main(void)
     tcase_add_test(tc, test_shipped_quickstart);
     tcase_add_test(tc, test_string_refuses_include_and_size);
     tcase_add_test(tc, test_set_one_setting_only);
+    tcase_add_test(tc, test_long_message_keeps_reason);
+    tcase_add_test(tc, test_output_path_length);
+    tcase_add_test(tc, test_units_G_contradiction);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

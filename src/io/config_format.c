@@ -1,0 +1,100 @@
+/* The effective configuration written back as a parameter file (nb_config_format): every
+ * key of the schema, in the syntax nb_config_load_string reads back to the same struct. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/format.h"
+#include "io/config.h"
+#include "io/config_schema.h"
+
+char *nb_config_format_double(char *buf, size_t size, double v)
+{
+    return nb_format_double(buf, size, v);
+}
+
+/* Appends printf output to a growing buffer; on allocation failure the buffer is freed
+ * and *buf set to NULL so the caller sees one failure. */
+__attribute__((format(printf, 4, 5)))
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    if (!*buf)
+        return;
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(*buf + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        if ((size_t)k < *cap - *len) {
+            *len += (size_t)k;
+            return;
+        }
+        char *nb = realloc(*buf, *cap * 2 + (size_t)k);
+        if (!nb) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        *buf = nb;
+        *cap = *cap * 2 + (size_t)k;
+    }
+}
+
+char *nb_config_format(const nb_config *c)
+{
+    size_t len = 0, cap = 2048;
+    char *buf = malloc(cap);
+    if (!buf)
+        return NULL;
+    buf[0] = '\0';
+    const char *section = "";
+    schema_t sch;
+    nb_config_schema_build(&sch);
+    for (size_t k = 0; k < sch.n; k++) {
+        const key_spec *ks = &sch.k[k];
+        const char *field = (const char *)c + ks->offset;
+        if (strcmp(section, ks->section)) {
+            append(&buf, &len, &cap, "%s%s:\n{\n", k ? "};\n\n" : "", ks->section);
+            section = ks->section;
+        }
+        if (ks->type == KEY_TIMES) {
+            const nb_times *times = (const nb_times *)field;
+            if (times->n == 0)
+                continue; /* none requested */
+            append(&buf, &len, &cap, "  %s = [", ks->name);
+            for (int j = 0; j < times->n; j++) {
+                char num[64];
+                nb_config_format_double(num, sizeof num, times->t[j]);
+                append(&buf, &len, &cap, "%s%s%s", j ? ", " : "", num,
+                       strpbrk(num, ".eEn") ? "" : ".0");
+            }
+            append(&buf, &len, &cap, "];\n");
+        } else if (ks->type == KEY_STRING) {
+            append(&buf, &len, &cap, "  %s = \"", ks->name);
+            for (const char *s = field; *s; s++)
+                append(&buf, &len, &cap, "%s%c", (*s == '"' || *s == '\\') ? "\\" : "", *s);
+            append(&buf, &len, &cap, "\";\n");
+        } else if (ks->type == KEY_FLOAT && !strcmp(ks->section, "units") &&
+                   strcmp(ks->name, "G") && *(const double *)field == 0) {
+            continue; /* a unit scale left unset (N-body units): 0 is not a valid value */
+        } else if (ks->type == KEY_FLOAT) {
+            char num[64];
+            nb_config_format_double(num, sizeof num, *(const double *)field);
+            /* keep it a float for libconfig: 1 -> 1.0 */
+            int is_float = strpbrk(num, ".eEn") != NULL;
+            append(&buf, &len, &cap, "  %s = %s%s;\n", ks->name, num, is_float ? "" : ".0");
+        } else {
+            long long v = ks->size == sizeof(int) ? *(const int *)field : *(const long *)field;
+            append(&buf, &len, &cap, "  %s = %lld%s;\n", ks->name, v,
+                   (v > 2147483647LL || v < -2147483648LL) ? "L" : "");
+        }
+    }
+    append(&buf, &len, &cap, "};\n");
+    return buf;
+}

@@ -1,0 +1,54 @@
+/* The parameter file's schema as the io/config*.c files share it (not for other modules):
+ * one row per key with its type, place in nb_config, default and valid range. The table
+ * itself and the reading are in config.c. */
+#ifndef NB_CONFIG_SCHEMA_H
+#define NB_CONFIG_SCHEMA_H
+
+#include <stddef.h>
+
+#include "io/config.h"
+
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES } key_type;
+
+typedef struct key_spec {
+    const char *section, *name;
+    key_type type;
+    size_t offset; /* into nb_config */
+    size_t size;   /* strings: buffer size; ints: sizeof the field; times: at most */
+    double lo, hi; /* numbers: valid range */
+    int lo_open;   /* 1: value must be > lo rather than >= lo */
+    const char *expect; /* what a valid value is, for messages */
+    double def;         /* numbers: the default */
+    const char *sdef;   /* strings: the default */
+} key_spec;
+
+#define NB_CONFIG_MAX_KEYS 96
+
+/* The schema with the keys that modules own added at the end of their sections: each
+ * initial-condition type's (nb_ic_type.keys) and each kernel's (nb_kernel.keys); and the
+ * line each key was read from (0: not given; -1: given by --set). */
+typedef struct schema_t {
+    key_spec k[NB_CONFIG_MAX_KEYS];
+    int line[NB_CONFIG_MAX_KEYS];
+    size_t n;
+    char ic_types[256]; /* "one of gaussian, ..., file" */
+} schema_t;
+
+void nb_config_schema_build(schema_t *sch);
+
+/* The index of section.name in sch, or -1. */
+int nb_config_schema_find(const schema_t *sch, const char *section, const char *name);
+
+/* 1 when section is one of the parameter file's sections. */
+int nb_config_section_known(const char *section);
+
+/* "name, n, file, ..." the keys of section, for messages. */
+void nb_config_keys_of(const schema_t *sch, const char *section, char *buf, size_t size);
+
+/* "an integer", "a string", ... for a libconfig setting type. */
+const char *nb_config_type_name(int type);
+
+/* What an unknown section is told, after "unknown section 'X' ". */
+#define NB_CONFIG_SECTIONS "(expected run, units, initial_conditions, gravity, integrator or output)"
+
+#endif

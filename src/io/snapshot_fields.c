@@ -1,0 +1,97 @@
+/* The snapshot layout's tables: /PartType1's per-particle datasets and /Integrator's
+ * attributes. The writer, both readers, `nbody info` and docs/DESIGN.md follow these rows. */
+#include "io/snapshot.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define P(m) offsetof(nb_particles, m)
+#define M(m) offsetof(nb_snapshot_meta, m), sizeof(((nb_snapshot_meta *)0)->m)
+
+/* In this order in the file. Velocities, Masses and ParticleIDs are optional in initial
+ * conditions (at rest; /Header MassTable[1]; ids 0..N-1); Acceleration is not read there. */
+const nb_snapshot_field nb_snapshot_fields[] = {
+    {"PartType1", "Coordinates", NB_SNAP_F64, 3, {P(x), P(y), P(z)}, "length", NB_SNAP_FINITE,
+     NB_SNAP_REQUIRED, NB_SNAP_REQUIRED},
+    {"PartType1", "Velocities", NB_SNAP_F64, 3, {P(vx), P(vy), P(vz)}, "velocity",
+     NB_SNAP_FINITE, NB_SNAP_REQUIRED, NB_SNAP_OPTIONAL},
+    {"PartType1", "Masses", NB_SNAP_F64, 1, {P(m)}, "mass", NB_SNAP_POSITIVE, NB_SNAP_REQUIRED,
+     NB_SNAP_OPTIONAL},
+    {"PartType1", "ParticleIDs", NB_SNAP_U64, 1, {P(id)}, "none", NB_SNAP_ANY, NB_SNAP_REQUIRED,
+     NB_SNAP_OPTIONAL},
+    {"PartType1", "Acceleration", NB_SNAP_F64, 3, {P(ax), P(ay), P(az)}, "velocity^2/length",
+     NB_SNAP_FINITE, NB_SNAP_REQUIRED, NB_SNAP_IGNORED},
+};
+const size_t nb_snapshot_n_fields = sizeof nb_snapshot_fields / sizeof nb_snapshot_fields[0];
+
+/* Bounds on the counters: a run reaches at most 1e15 steps (integrator steps and
+ * output.snapshot_every in config.c), and an index past 1e9 would make snapshot names no
+ * tool sorts (or, at INT64_MAX, wrap to a negative NNNN). step_origin is also at most step
+ * (nb_snapshot_read). E0 only scales rel_energy_error: a run whose energy overflowed wrote
+ * inf there, and its snapshots must still read back. */
+const nb_snapshot_attr nb_snapshot_attrs[] = {
+    {"step", NB_SNAP_I64, M(step), NB_SNAP_NONNEG, 1000000000000000LL, NB_SNAP_REQUIRED},
+    {"time", NB_SNAP_F64, M(time), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED},
+    {"dt", NB_SNAP_F64, M(dt), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED},
+    {"step_origin", NB_SNAP_I64, M(step_origin), NB_SNAP_NONNEG, 1000000000000000LL,
+     NB_SNAP_REQUIRED},
+    {"time_origin", NB_SNAP_F64, M(time_origin), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED},
+    {"output_index", NB_SNAP_I64, M(output_index), NB_SNAP_NONNEG, 999999999LL,
+     NB_SNAP_REQUIRED},
+    {"E0", NB_SNAP_F64, M(e0), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED},
+    {"G", NB_SNAP_F64, M(G), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED},
+    {"softening", NB_SNAP_F64, M(softening), NB_SNAP_NONNEG, 0, NB_SNAP_REQUIRED},
+    {"kernel", NB_SNAP_STRING, M(kernel), NB_SNAP_NONEMPTY, 0, NB_SNAP_REQUIRED},
+    {"version", NB_SNAP_STRING, M(version), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED},
+};
+const size_t nb_snapshot_n_attrs = sizeof nb_snapshot_attrs / sizeof nb_snapshot_attrs[0];
+
+/* A long holds an I64 attribute (steps up to 1e15). */
+_Static_assert(sizeof(long) >= 8, "I64 attributes are longs: a 64-bit long is needed");
+
+void *nb_snapshot_field_column(const nb_particles *p, const nb_snapshot_field *f, int k)
+{
+    /* read as the pointer type it is */
+    const char *at = (const char *)p + f->member[k];
+    if (f->type == NB_SNAP_U64)
+        return *(uint64_t *const *)at;
+    if (f->type == NB_SNAP_I32)
+        return *(int32_t *const *)at;
+    return *(double *const *)at;
+}
+
+void *nb_snapshot_attr_value(const nb_snapshot_meta *meta, const nb_snapshot_attr *a)
+{
+    return (char *)meta + a->member;
+}
+
+const char *nb_snapshot_attr_format(const nb_snapshot_meta *meta, const nb_snapshot_attr *a,
+                                    char *buf, size_t size)
+{
+    const void *v = nb_snapshot_attr_value(meta, a);
+    switch (a->type) {
+    case NB_SNAP_I64: snprintf(buf, size, "%ld", *(const long *)v); break;
+    case NB_SNAP_F64: snprintf(buf, size, "%.17g", *(const double *)v); break;
+    case NB_SNAP_STRING: snprintf(buf, size, "%.*s", (int)a->size, (const char *)v); break;
+    default: snprintf(buf, size, "?"); break;
+    }
+    return buf;
+}
+
+const char *nb_snapshot_type_name(nb_snapshot_type t)
+{
+    switch (t) {
+    case NB_SNAP_F64: return "float64";
+    case NB_SNAP_U64: return "uint64";
+    case NB_SNAP_I64: return "int64";
+    case NB_SNAP_I32: return "int32";
+    case NB_SNAP_STRING: return "string";
+    }
+    return "?";
+}
+
+size_t nb_snapshot_type_size(nb_snapshot_type t)
+{
+    return t == NB_SNAP_STRING ? 0 : t == NB_SNAP_I32 ? 4 : 8;
+}
