@@ -1,6 +1,6 @@
 #!/bin/sh
-# Builds the standalone benchmark (libnbody's sources + src/app/bench_main.c, no autotools,
-# libconfig or HDF5) with plain gcc and runs it: tools/bench.sh [nbody bench options].
+# Builds the standalone benchmark (libnbody's sources + src/app/bench.c and bench_main.c,
+# no autotools, libconfig or HDF5) with plain gcc and runs it: tools/bench.sh [options].
 #   CC, CFLAGS    compiler and flags (default gcc, -O3 -march=native ...)
 #   BUILD_DIR     where the binary goes (default ./build-bench)
 # Example: tools/bench.sh --kernel direct --kernel parallel --n 4096 --n 16384 --threads 16
@@ -20,5 +20,5 @@ for f in "$top"/src/core/*.c "$top"/src/gravity/*.c "$top"/src/physics/*.c "$top
 done
 # shellcheck disable=SC2086
 $CC -std=c11 -Wall -Wextra $CFLAGS -fopenmp -I"$top/src" -D_GNU_SOURCE -DNB_VERSION='"bench"' \
-    -o "$BUILD_DIR/nbody-bench" $srcs "$top/src/app/bench_main.c" -lm
+    -o "$BUILD_DIR/nbody-bench" $srcs "$top/src/app/bench.c" "$top/src/app/bench_main.c" -lm
 exec "$BUILD_DIR/nbody-bench" "$@"

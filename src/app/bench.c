@@ -1,7 +1,8 @@
 /* `nbody bench`: times registered force kernels on the seed's gaussian set-up (or a Plummer
  * sphere), best of several repeats after a warm-up, one output line per (kernel, N, threads)
- * case, per opening angle for the tree kernel with its force error, and with --potential the
- * exact potential energy the diagnostics log. */
+ * case, per opening angle for the kernels that own gravity.opening_angle with their force
+ * error, with --active a sub-step's evaluation of a fraction of the targets, and with
+ * --potential the exact potential energy the diagnostics log. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #endif
@@ -17,6 +18,7 @@
 #include "core/comm.h"
 #include "core/error.h"
 #include "physics/ics.h"
+#include "gravity/force.h"
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
 #include "gravity/potential.h"
@@ -35,12 +37,16 @@ typedef struct bench_opts {
     size_t nthreads;
     int repeats;
     int neighbours;
-    double theta[MAX_CASES]; /* tree: opening angles, one case each */
+    double theta[MAX_CASES]; /* gravity.opening_angle, one case each (its owners) */
     size_t ntheta;
     const char *ics;         /* "gaussian" or "plummer" */
     int help;
     int potential; /* --potential: also time nb_potential_energy */
+    double active; /* --active: the fraction of targets of a sub-step's evaluation, or 0 */
 } bench_opts;
+
+/* The kernel key --opening-angle sets, and whose owners report their force error. */
+#define THETA_KEY "opening_angle"
 
 static double now_seconds(void)
 {
@@ -51,7 +57,7 @@ static double now_seconds(void)
 
 #define USAGE                                                                              \
     "nbody bench [--kernel NAME]... [--n N]... [--threads T]... [--repeats R] [--neighbours K]" \
-    " [--ics gaussian|plummer] [--opening-angle THETA]..."
+    " [--ics gaussian|plummer] [--opening-angle THETA]... [--active FRACTION] [--potential]"
 
 static int usage(const char *fmt, const char *arg)
 {
@@ -93,7 +99,7 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         int known = !strcmp(opt, "--kernel") || !strcmp(opt, "--n") ||
                     !strcmp(opt, "--threads") || !strcmp(opt, "--repeats") ||
                     !strcmp(opt, "--neighbours") || !strcmp(opt, "--ics") ||
-                    !strcmp(opt, "--opening-angle");
+                    !strcmp(opt, "--opening-angle") || !strcmp(opt, "--active");
         if (!known)
             return usage("unknown argument '%s'", opt);
         if (a + 1 >= argc)
@@ -130,6 +136,12 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             if (strcmp(val, "gaussian") && strcmp(val, "plummer"))
                 return usage("--ics wants gaussian or plummer, not '%s'", val);
             o->ics = val;
+        } else if (!strcmp(opt, "--active")) {
+            char *end;
+            double f = strtod(val, &end);
+            if (*end || end == val || !(f > 0.0 && f <= 1.0))
+                return usage("--active wants a fraction with 0 < f <= 1, not '%s'", val);
+            o->active = f;
         } else if (!strcmp(opt, "--opening-angle")) {
             char *end;
             double th = strtod(val, &end);
@@ -156,9 +168,9 @@ static int parse_args(int argc, char **argv, bench_opts *o)
     if (!o->nn)
         o->n[o->nn++] = 4096;
     if (!o->ntheta) {
-        nb_kernel_params kp;
-        nb_kernel_params_defaults(&kp);
-        o->theta[o->ntheta++] = kp.opening_angle;
+        const nb_kernel *owner;
+        const nb_kernel_key *key = nb_kernel_key_find(THETA_KEY, &owner);
+        o->theta[o->ntheta++] = key ? key->def : 0.5;
     }
     if (!o->nthreads) {
         o->threads[o->nthreads++] = 1;
@@ -211,9 +223,12 @@ static double median_force_error(const nb_particles *p)
     return med;
 }
 
-/* One timed operation of the benchmark: a force evaluation or a potential energy. */
+/* One timed operation of the benchmark: a force evaluation, a sub-step's, or a potential
+ * energy. */
 typedef struct timed_op {
-    nb_force *force;           /* a force evaluation of p, or */
+    nb_force *force;           /* a force evaluation of p (of all targets), or */
+    const uint32_t *targets;   /* with force: the evaluation of these only (prepared), or */
+    size_t nt;
     const nb_particles *p;     /* the exact potential energy of p, on */
     int threads;               /* threads */
 } timed_op;
@@ -221,6 +236,8 @@ typedef struct timed_op {
 static int run_op(const timed_op *op, nb_particles *p, nb_error *err)
 {
     double w;
+    if (op->force && op->targets)
+        return nb_force_evaluate(op->force, p, op->targets, op->nt, NULL, err);
     if (op->force)
         return nb_force_compute(op->force, p, NULL, err);
     return nb_potential_energy_ranks(op->p, 1.0, 0.0, op->threads, &w, err);
@@ -253,9 +270,13 @@ static int time_op(const timed_op *op, nb_particles *p, int repeats, double *bes
     return rc;
 }
 
-/* A kernel's force evaluations; *bytes is what rank 0 sent and received per evaluation. */
+/* A kernel's force evaluations; *bytes is what rank 0 sent and received per evaluation.
+ * With active > 0, *sub is the best time of evaluating every (1/active)-th particle
+ * (prepared once before), a sub-step's cost; its results are put back by a last full
+ * evaluation, so p holds the all-targets accelerations. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
-                     int repeats, double *best, double *bytes, nb_error *err)
+                     int repeats, double active, double *best, double *bytes, double *sub,
+                     nb_error *err)
 {
     nb_force f;
     int rc = nb_force_init(&f, kernel->name, kp, p->n, err);
@@ -267,6 +288,20 @@ static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_p
     *bytes = nb_comm_bytes() - b0;
     if (!rc)
         rc = time_op(&op, p, repeats, best, err);
+    if (!rc && active > 0.0) {
+        size_t nt = (size_t)ceil(active * (double)p->n), stride = p->n / nt;
+        uint32_t *t = malloc(nt * sizeof *t);
+        if (!t)
+            rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for %zu targets", nt);
+        for (size_t k = 0; t && k < nt; k++)
+            t[k] = (uint32_t)(k * stride);
+        timed_op sop = {.force = &f, .targets = t, .nt = nt};
+        if (!rc && !(rc = run_op(&sop, p, err))) /* warm-up */
+            rc = time_op(&sop, p, repeats, sub, err);
+        free(t);
+        if (!rc)
+            rc = run_op(&op, p, err);
+    }
     nb_force_free(&f);
     return rc;
 }
@@ -300,9 +335,13 @@ int nb_bench_main(int argc, char **argv)
                "the energy log computes (the same tiles, potential only):\n"
                "kernel=potential n=N threads=T seconds=S interactions_per_second=N*(N-1)/S\n"
                "pairs_per_second=N*(N-1)/2/S\n"
-               "The tree kernel runs once per --opening-angle (default 0.5) and adds\n"
-               "theta=THETA median_rel_error=E: the median over 1000 strided targets of\n"
-               "|a - a_exact| / |a_exact|, a_exact summed directly over all N sources.\n"
+               "A kernel with gravity.opening_angle runs once per --opening-angle\n"
+               "(default 0.5) and adds theta=THETA median_rel_error=E: the median over 1000\n"
+               "strided targets of |a - a_exact| / |a_exact|, a_exact summed directly over\n"
+               "all N sources.\n"
+               "--active F adds active=F active_seconds=S active_ratio=S/seconds: the best\n"
+               "time of evaluating every (1/F)-th particle alone (a sub-step with a fraction\n"
+               "F of the particles active), the sources prepared once before.\n"
                "Under mpirun (MPI build) each evaluation is spread over the P ranks and\n"
                "the line adds ranks=P comm_bytes=B (bytes rank 0 sends and receives per\n"
                "evaluation); threads are per rank.\n",
@@ -326,20 +365,26 @@ int nb_bench_main(int argc, char **argv)
         for (size_t ik = 0; ik < o.nkernels; ik++) {
             const nb_kernel *kernel = o.kernels[ik];
             /* a one-thread kernel is timed once, as threads=1 */
-            int serial = !kernel->threaded, tree = !strcmp(kernel->name, "tree");
-            size_t cases = (serial ? 1 : o.nthreads) * (tree ? o.ntheta : 1);
+            const nb_kernel *owner = NULL;
+            nb_kernel_key_find(THETA_KEY, &owner);
+            int serial = !kernel->threaded, angled = owner == kernel;
+            size_t cases = (serial ? 1 : o.nthreads) * (angled ? o.ntheta : 1);
             for (size_t ic = 0; ic < cases; ic++) {
                 int threads = serial ? 1 : o.threads[ic % o.nthreads];
                 nb_kernel_params kp;
                 nb_kernel_params_defaults(&kp);
                 kp.G = 1.0;
                 kp.eps = 0.0;
-                kp.neighbours = o.neighbours;
                 kp.threads = threads;
-                if (tree)
-                    kp.opening_angle = o.theta[ic / o.nthreads];
-                double best, bytes;
-                if ((rc = time_case(kernel, &p, &kp, o.repeats, &best, &bytes, &err))) {
+                double theta = angled ? o.theta[ic / o.nthreads] : 0.0;
+                /* the options set the keys of the kernels that own them */
+                if (nb_kernel_key_find("neighbours", NULL))
+                    rc = nb_kernel_set(&kp, "neighbours", o.neighbours, &err);
+                if (!rc && angled)
+                    rc = nb_kernel_set(&kp, THETA_KEY, theta, &err);
+                double best, bytes, sub = 0.0;
+                if (rc || (rc = time_case(kernel, &p, &kp, o.repeats, o.active, &best, &bytes,
+                                          &sub, &err))) {
                     fprintf(stderr, "nbody bench: kernel %s, n = %zu: %s\n", kernel->name, n,
                             err.msg);
                     nb_particles_free(&p);
@@ -350,10 +395,12 @@ int nb_bench_main(int argc, char **argv)
                        kernel->name, n, threads, best, pairs / best);
                 if (kernel->interactions) /* what the kernel really computes */
                     printf(" computed_interactions_per_second=%.4e",
-                           kernel->interactions(&kp, n) / best);
-                if (tree) /* p holds this case's accelerations */
-                    printf(" theta=%g median_rel_error=%.3e", kp.opening_angle,
-                           median_force_error(&p));
+                           nb_kernel_interactions(kernel, &kp, n) / best);
+                if (angled) /* p holds this case's accelerations */
+                    printf(" theta=%g median_rel_error=%.3e", theta, median_force_error(&p));
+                if (o.active > 0.0)
+                    printf(" active=%g active_seconds=%.6g active_ratio=%.4f", o.active, sub,
+                           sub / best);
                 if (nb_comm_active())
                     printf(" ranks=%d comm_bytes=%.0f", nb_comm_size(), bytes);
                 putchar('\n');

@@ -20,7 +20,7 @@
 #include "io/energylog.h"
 #include "physics/ics.h"
 #include "physics/integrator.h"
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "gravity/potential.h"
 #include "app/progress.h"
 #include "io/rundir.h"
@@ -44,7 +44,7 @@ typedef struct sim {
     nb_progress progress;
     int restart;            /* continuing from meta rather than starting at step 0 */
     nb_snapshot_meta meta;  /* the restart snapshot's */
-    nb_force pot_force;     /* the tree, when energy.csv takes its potential from one */
+    nb_force pot_force;     /* the kernel energy.csv takes its potential from, if not exact */
     double *scratch[4];     /* its accelerations (x, y, z) and potentials */
     char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
     char snap[NB_PATH_MAX + 64];     /* and the snapshot */
@@ -152,9 +152,9 @@ static int write_snapshot(sim *s, nb_error *err)
     return rc;
 }
 
-/* The potential energy for energy.csv: the exact pair sum, or (output.potential) the tree
- * kernel's per-particle potentials, W = 1/2 sum m_i phi_i, added in index order. The tree
- * runs on a view of the particles whose accelerations go to scratch, so the run's own
+/* The potential energy for energy.csv: the exact pair sum, or (output.potential) a kernel's
+ * per-particle potentials, W = 1/2 sum m_i phi_i, added in index order. That kernel runs
+ * on a view of the particles whose accelerations go to scratch, so the run's own
  * accelerations (and with them its bits) never depend on the energy log. */
 static int potential_energy(sim *s, double *W, nb_error *err)
 {
@@ -373,12 +373,12 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return rc;
     nb_kernel_params kp = nb_config_kernel_params(c);
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
-    if (!rc && nb_config_tree_potential(c, s->p.n) &&
-        !(rc = nb_force_init(&s->pot_force, "tree", &kp, s->p.n, err)))
+    const nb_kernel *pk = nb_config_potential_kernel(c, s->p.n);
+    if (!rc && pk && !(rc = nb_force_init(&s->pot_force, pk->name, &kp, s->p.n, err)))
         for (int k = 0; k < 4 && !rc; k++)
             if (!(s->scratch[k] = nb_alloc_doubles(s->p.n ? s->p.n : 1)))
-                rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the tree potential's "
-                             "scratch (%zu particles)", s->p.n);
+                rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the %s potential's "
+                             "scratch (%zu particles)", pk->name, s->p.n);
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
     /* another run may have written there between the check and the lock: check again

@@ -115,4 +115,21 @@ size_t nb_kdtree_knn(const nb_kdtree *t, double qx, double qy, double qz, size_t
 size_t nb_kdtree_knn_block(const nb_kdtree *t, size_t p0, size_t count, size_t k,
                            nb_kdtree_neighbour *out, size_t *found);
 
+/* A list of targets marked by tree position, for a walk that visits only the leaves and
+ * nodes holding one: want[q] = 1 for the listed targets' positions q of the current build,
+ * 0 elsewhere between uses. */
+typedef struct nb_kdtree_marks {
+    uint32_t *pos;       /* particle index -> tree position, of the last nb_kdtree_mark */
+    unsigned char *want; /* one byte per position */
+    size_t cap;
+} nb_kdtree_marks;
+
+/* Marks targets[0 .. nt-1] (particle indices) in mk for the current build of t, growing
+ * mk as needed: NB_OK, or NB_ERR_RUNTIME (out of memory) with nothing marked. */
+int nb_kdtree_mark(nb_kdtree_marks *mk, const nb_kdtree *t, const uint32_t *targets,
+                   size_t nt, nb_error *err);
+/* Clears the marks of targets[0 .. nt-1] (the same list as nb_kdtree_mark's). */
+void nb_kdtree_unmark(nb_kdtree_marks *mk, const uint32_t *targets, size_t nt);
+void nb_kdtree_marks_free(nb_kdtree_marks *mk);
+
 #endif

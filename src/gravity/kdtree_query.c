@@ -373,3 +373,40 @@ size_t nb_kdtree_knn_block(const nb_kdtree *t, size_t p0, size_t count, size_t k
     }
     return count;
 }
+
+/* ---------------------------------------------------------------- target marks */
+
+int nb_kdtree_mark(nb_kdtree_marks *mk, const nb_kdtree *t, const uint32_t *targets,
+                   size_t nt, nb_error *err)
+{
+    size_t n = t->n;
+    if (n > mk->cap) {
+        nb_kdtree_marks_free(mk);
+        mk->pos = malloc(n * sizeof *mk->pos);
+        mk->want = calloc(n, 1);
+        if (!mk->pos || !mk->want) {
+            nb_kdtree_marks_free(mk);
+            return nb_fail(err, NB_ERR_RUNTIME, "kd-tree: out of memory to mark %zu targets",
+                           n);
+        }
+        mk->cap = n;
+    }
+    for (size_t q = 0; q < n; q++)
+        mk->pos[t->index[q]] = (uint32_t)q;
+    for (size_t j = 0; j < nt; j++)
+        mk->want[mk->pos[targets[j]]] = 1;
+    return NB_OK;
+}
+
+void nb_kdtree_unmark(nb_kdtree_marks *mk, const uint32_t *targets, size_t nt)
+{
+    for (size_t j = 0; j < nt; j++)
+        mk->want[mk->pos[targets[j]]] = 0;
+}
+
+void nb_kdtree_marks_free(nb_kdtree_marks *mk)
+{
+    free(mk->pos);
+    free(mk->want);
+    memset(mk, 0, sizeof *mk);
+}

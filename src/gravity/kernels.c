@@ -1,11 +1,11 @@
-/* The kernel registry (the one table of kernels) and the bound-kernel wrapper the
- * integrator calls. */
+/* The kernel registry (the one table of kernels), the kernels' own parameters, and the
+ * energy log's choice of potential among them. */
 #include "gravity/kernels.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "core/comm.h"
+#include "core/registry.h"
 
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
@@ -19,14 +19,13 @@ static const nb_kernel *const registry[] = {
     &nb_kernel_tree,
 };
 
-#define REGISTRY_LEN (sizeof registry / sizeof registry[0])
+#define REGISTRY_LEN NB_REGISTRY_LEN(registry)
+#define ROWS ((const void *const *)registry)
+_Static_assert(NB_REGISTRY_LEN(registry) <= NB_KERNELS_MAX, "a slot of own for each kernel");
 
 const nb_kernel *nb_kernel_find(const char *name)
 {
-    for (size_t k = 0; k < REGISTRY_LEN; k++)
-        if (strcmp(registry[k]->name, name) == 0)
-            return registry[k];
-    return NULL;
+    return nb_registry_find(ROWS, REGISTRY_LEN, name);
 }
 
 const nb_kernel *const *nb_kernel_list(size_t *count)
@@ -38,20 +37,40 @@ const nb_kernel *const *nb_kernel_list(size_t *count)
 const char *nb_kernel_names(void)
 {
     static char names[256];
-    if (!names[0]) {
-        for (size_t k = 0; k < REGISTRY_LEN; k++) {
-            if (k)
-                strcat(names, ", ");
-            strcat(names, registry[k]->name);
-        }
-    }
-    return names;
+    return nb_registry_names(ROWS, REGISTRY_LEN, names, sizeof names);
+}
+
+/* Kernel k's row in the table (its slot of nb_kernel_params.own). */
+static size_t slot_of(const nb_kernel *k)
+{
+    for (size_t j = 0; j < REGISTRY_LEN; j++)
+        if (registry[j] == k)
+            return j;
+    return 0; /* not registered: never, every nb_kernel comes from the table */
+}
+
+size_t nb_kernel_own_offset(const nb_kernel *k)
+{
+    return offsetof(nb_kernel_params, own) + slot_of(k) * sizeof(((nb_kernel_params *)0)->own[0]);
+}
+
+void *nb_kernel_own(nb_kernel_params *kp, const nb_kernel *k)
+{
+    return kp->own[slot_of(k)].bytes;
+}
+
+const void *nb_kernel_own_const(const nb_kernel_params *kp, const nb_kernel *k)
+{
+    return kp->own[slot_of(k)].bytes;
 }
 
 void nb_kernel_params_defaults(nb_kernel_params *kp)
 {
+    memset(kp, 0, sizeof *kp);
+    kp->G = 1.0;
     for (size_t k = 0; k < REGISTRY_LEN; k++)
-        nb_param_defaults(kp, registry[k]->keys, registry[k]->nkeys);
+        nb_param_defaults(nb_kernel_own(kp, registry[k]), registry[k]->keys,
+                          registry[k]->nkeys);
 }
 
 const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner)
@@ -66,74 +85,61 @@ const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owne
     return NULL;
 }
 
-int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
-                    const char **key, nb_error *err)
+int nb_kernel_set(nb_kernel_params *kp, const char *name, double v, nb_error *err)
 {
-    return k->check ? k->check(kp, n, key, err) : NB_OK;
-}
-
-int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, size_t n,
-                  nb_error *err)
-{
-    memset(f, 0, sizeof *f);
-    f->kernel = nb_kernel_find(name);
-    if (!f->kernel)
-        return nb_fail(err, NB_ERR_INPUT, "unknown kernel '%s' (expected one of: %s)", name,
-                       nb_kernel_names());
-    f->params = *kp;
-    if (f->kernel->create)
-        return f->kernel->create(&f->state, kp, n, err);
+    const nb_kernel *owner;
+    const nb_kernel_key *key = nb_kernel_key_find(name, &owner);
+    if (!key)
+        return nb_fail(err, NB_ERR_INPUT, "no kernel has a parameter '%s'", name);
+    int below = key->lo_open ? !(v > key->lo) : !(v >= key->lo);
+    if (below || !(v <= key->hi) || (key->is_int && v != (double)(long)v))
+        return nb_fail(err, NB_ERR_INPUT, "gravity.%s = %g: expected %s", name, v,
+                       key->expect);
+    nb_param_set(nb_kernel_own(kp, owner), key, v);
     return NB_OK;
 }
 
-/* Every rank's rows of column a, which it holds at positions [i0, i1) of `order`
- * (particle index order[k] at position k), to every rank: packed in position order into
- * buf, gathered, and put back in place. */
-static int gather_ordered(double *a, const uint32_t *order, double *buf, size_t n,
-                          size_t i0, size_t i1, nb_error *err)
+int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
+                    const char **key, nb_error *err)
 {
-    for (size_t k = i0; k < i1; k++)
-        buf[k] = a[order[k]];
-    int rc = nb_comm_allgather(buf, n, i0, i1, err);
-    if (rc == NB_OK)
-        for (size_t k = 0; k < n; k++)
-            a[order[k]] = buf[k];
-    return rc;
+    return k->check ? k->check(nb_kernel_own_const(kp, k), n, key, err) : NB_OK;
 }
 
-int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err)
+double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, size_t n)
 {
-    if (!nb_comm_active() || !f->kernel->accel_range)
-        return f->kernel->accel(f->state, &f->params, p, pot, err);
-    /* every rank its block of targets, then everyone's blocks to everyone; a failure on
-     * any rank is agreed on first, so no rank waits in the exchange for one that left */
-    size_t i0, i1;
-    nb_comm_block(p->n, &i0, &i1);
-    int rc = f->kernel->accel_range(f->state, &f->params, p, i0, i1, pot, err);
-    const uint32_t *order =
-        f->kernel->target_order && !rc ? f->kernel->target_order(f->state) : NULL;
-    if (order && !rc && f->gather_n < p->n) {
-        free(f->gather);
-        f->gather_n = 0;
-        if (!(f->gather = nb_alloc_doubles(p->n)))
-            rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the force exchange (%zu rows)",
-                         p->n);
-        else
-            f->gather_n = p->n;
+    if (k->interactions)
+        return k->interactions(nb_kernel_own_const(kp, k), n);
+    return (double)n * (double)(n ? n - 1 : 0);
+}
+
+const nb_kernel *nb_kernel_energy_potential(const char *method, size_t n, int *known)
+{
+    *known = 1;
+    if (!strcmp(method, "exact"))
+        return NULL;
+    if (!strcmp(method, "auto")) {
+        for (size_t k = 0; k < REGISTRY_LEN; k++)
+            if (registry[k]->energy_potential && registry[k]->energy_potential_auto_n &&
+                n >= registry[k]->energy_potential_auto_n)
+                return registry[k];
+        return NULL;
     }
-    if ((rc = nb_comm_agree(rc, err)))
-        return rc;
-    double *cols[4] = {p->ax, p->ay, p->az, pot};
-    for (int c = 0; c < (pot ? 4 : 3) && !rc; c++)
-        rc = order ? gather_ordered(cols[c], order, f->gather, p->n, i0, i1, err)
-                   : nb_comm_allgather(cols[c], p->n, i0, i1, err);
-    return nb_comm_agree(rc, err);
+    const nb_kernel *k = nb_kernel_find(method);
+    if (k && k->energy_potential)
+        return k;
+    *known = 0;
+    return NULL;
 }
 
-void nb_force_free(nb_force *f)
+const char *nb_kernel_energy_potential_names(void)
 {
-    if (f->kernel && f->kernel->destroy)
-        f->kernel->destroy(f->state);
-    free(f->gather);
-    memset(f, 0, sizeof *f);
+    static char names[256];
+    if (!names[0]) {
+        size_t used = (size_t)snprintf(names, sizeof names, "exact, auto");
+        for (size_t k = 0; k < REGISTRY_LEN && used < sizeof names; k++)
+            if (registry[k]->energy_potential)
+                used += (size_t)snprintf(names + used, sizeof names - used, ", %s",
+                                         registry[k]->name);
+    }
+    return names;
 }

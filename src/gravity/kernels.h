@@ -1,5 +1,6 @@
-/* The acceleration-kernel registry: each kernel is one file in src/kernels/ and one entry
- * in the table in kernels.c. Kernels never do I/O. */
+/* The force-kernel registry: each kernel is one file in src/gravity/ and one row of the
+ * table in kernels.c. A kernel evaluates in two phases, prepare (the sources) and evaluate
+ * (a list of targets); gravity/force.h drives them. Kernels never do I/O. */
 #ifndef NB_KERNELS_H
 #define NB_KERNELS_H
 
@@ -10,63 +11,70 @@
 #include "core/params.h"
 #include "core/particles.h"
 
-/* What every kernel is told about the physics and its resources. The fields after the
- * first three belong to one kernel each: that kernel declares them (name, default, valid
- * range) in its `keys` table, and the parameter file reads them as gravity.NAME keys, so
- * no file outside the kernel names them. */
+/* Room for one kernel's own parameter struct, and for the registry's kernels. */
+#define NB_KERNEL_OWN_BYTES 64
+#define NB_KERNELS_MAX 8
+
+/* What every kernel is told: the physics and resources all kernels share, and the
+ * kernels' own parameters. `own` is opaque outside the kernels: slot k holds the
+ * parameter struct of registry row k, a struct its kernel's file declares, read through
+ * its `keys` table (the parameter file's gravity.NAME keys) and nb_kernel_own. */
 typedef struct nb_kernel_params {
     double G;        /* gravitational constant */
     double eps;      /* Plummer softening length; 0 = unsoftened, coincident points skipped */
     int threads;     /* OpenMP threads; 0 = the OpenMP default */
-    int neighbours;  /* knn: k, the neighbours summed per particle */
-    double opening_angle; /* tree: theta of the Barnes-Hut opening test */
-    int leaf_size;   /* tree: points per leaf, which is also the group sharing one walk */
+    struct {
+        _Alignas(double) unsigned char bytes[NB_KERNEL_OWN_BYTES];
+    } own[NB_KERNELS_MAX];
 } nb_kernel_params;
 
-/* One kernel-owned key of the parameter file's gravity section, stored in
- * nb_kernel_params. */
+/* One kernel-owned key of the parameter file's gravity section: its offset is into the
+ * kernel's own parameter struct. */
 typedef nb_param nb_kernel_key;
 
 typedef struct nb_kernel {
-    const char *name;
+    const char *name; /* first: the row's key for core/registry.h */
     const char *summary;
-    /* The parameters this kernel owns (NULL, 0: none). */
+    /* The parameters this kernel owns (NULL, 0: none), fields of its own struct. */
     const nb_kernel_key *keys;
     size_t nkeys;
-    /* Checks parameters that depend on the particle count n before anything is built or
-     * written (NULL: nothing to check). On failure returns NB_ERR_INPUT, sets *key to the
-     * gravity key at fault, and err->msg to what is wrong without a location. */
-    int (*check)(const nb_kernel_params *kp, size_t n, const char **key, nb_error *err);
+    /* Checks the own parameters `own` against the particle count n before anything is
+     * built or written (NULL: nothing to check). On failure returns NB_ERR_INPUT, sets
+     * *key to the gravity key at fault, and err->msg to what is wrong without a location. */
+    int (*check)(const void *own, size_t n, const char **key, nb_error *err);
     /* Pair interactions one evaluation computes for n particles (NULL: n (n - 1), the
      * exact sum), for the benchmark's rates. */
-    double (*interactions)(const nb_kernel_params *kp, size_t n);
+    double (*interactions)(const void *own, size_t n);
     /* 1 when the kernel uses OpenMP threads (the benchmark times it per thread count). */
     int threaded;
-    /* Makes the kernel's private state (a tree, scratch buffers) for up to n particles.
-     * May set *state to NULL when the kernel needs none. */
-    int (*create)(void **state, const nb_kernel_params *kp, size_t n, nb_error *err);
+    /* Not NULL: the kernel's potentials serve as energy.csv's potential when
+     * output.potential names the kernel, and this says what they are. */
+    const char *energy_potential;
+    /* output.potential = "auto" takes this kernel's potentials from N = this up (0: never). */
+    size_t energy_potential_auto_n;
+    /* Makes the kernel's state for up to n particles: a copy of G, eps, threads and of its
+     * own parameters `own`, and its buffers. */
+    int (*create)(void **state, const nb_kernel_params *kp, const void *own, size_t n,
+                  nb_error *err);
     void (*destroy)(void *state);
-    /* Fills p->ax, p->ay, p->az for the current positions. When pot is not NULL it also
-     * fills pot[i] with the kernel's potential at particle i (G * sum -m_j / r_ij, the
-     * particle's own mass excluded). Results depend only on the particle data, never on
-     * thread count or scheduling. */
-    int (*accel)(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
-                 nb_error *err);
-    /* Distributed runs (core/comm.h): fills ax, ay, az (and pot) of the targets at
-     * positions i0 .. i1-1 of the kernel's target order (below), from all n sources;
-     * other entries may be overwritten with meaningless values (the exchange that follows
-     * replaces them). A target's result must be the same bits whichever range it is
-     * computed in, and the same as accel's (so any rank count gives the plain build's
-     * run): kernels that sum each target alone (knn) run their per-target code on the
-     * range; the pair-symmetric ones (direct, parallel) run every tile on their range's
-     * blocks (pairwise.h). NULL: every rank runs accel on all n. */
-    int (*accel_range)(void *state, const nb_kernel_params *kp, nb_particles *p, size_t i0,
-                       size_t i1, double *pot, nb_error *err);
-    /* Distributed runs, optional: the target order accel_range's positions refer to, as
-     * its last call left it: position -> particle index, all n of them, the same on every
-     * rank (it may depend on the particle data only). NULL (or a NULL result): index
-     * order. A kernel that walks a tree takes the tree's order, so that a rank's targets
-     * are neighbours in space and share their walks as they do in the serial kernel. */
+    /* Everything that depends on the sources only (p's positions and masses): a tree and
+     * its moments. Its results serve every evaluate until the next prepare. NULL: none. */
+    int (*prepare)(void *state, const nb_particles *p, nb_error *err);
+    /* The accelerations (p->ax, ay, az) and, when pot is not NULL, the potentials (pot[i] =
+     * the kernel's G sum -m_j / r_ij, the particle's own mass excluded) of the targets
+     * targets[0 .. nt-1] (particle indices, each once, any order), or of all p->n
+     * particles when targets is NULL; from the sources of the last prepare, which saw the
+     * same positions. Writes only the targets' entries. A target's result depends only on
+     * the particle data: never on which other targets are listed or in what order, on
+     * thread count or on scheduling; and a list gives it the bits of the all-targets
+     * evaluation (direct and parallel: the one-sided sum replays the tiles, pairwise.h
+     * nb_pair_target says where it cannot, and they then run the tiles). */
+    int (*evaluate)(void *state, nb_particles *p, const uint32_t *targets, size_t nt,
+                    double *pot, nb_error *err);
+    /* Optional, after prepare: an order of all n particles (position -> index) in which
+     * neighbouring targets share their work (a tree's order). A distributed run gives each
+     * rank a block of it, so its targets are neighbours. NULL (or a NULL result): index
+     * order. */
     const uint32_t *(*target_order)(const void *state);
 } nb_kernel;
 
@@ -79,27 +87,28 @@ const char *nb_kernel_names(void);
 /* The kernel-owned key called name, and in *owner (when not NULL) the kernel that owns
  * it; or NULL. */
 const nb_kernel_key *nb_kernel_key_find(const char *name, const nb_kernel **owner);
-/* Every kernel's own parameters at their defaults (G, eps, threads untouched). */
+/* Every kernel's own parameters at their defaults, G = 1, eps = 0, threads = 0. */
 void nb_kernel_params_defaults(nb_kernel_params *kp);
+/* Where kernel k's own parameter struct lies in kp (mutable and const), and its offset
+ * in nb_kernel_params (for a parameter reader that stores keys by offset). */
+void *nb_kernel_own(nb_kernel_params *kp, const nb_kernel *k);
+const void *nb_kernel_own_const(const nb_kernel_params *kp, const nb_kernel *k);
+size_t nb_kernel_own_offset(const nb_kernel *k);
+/* Sets the kernel-owned key called name to v (checked against its range): NB_OK, or
+ * NB_ERR_INPUT naming the key and what it expects. */
+int nb_kernel_set(nb_kernel_params *kp, const char *name, double v, nb_error *err);
 /* The kernel's check hook for n particles, or NB_OK when it has none. */
 int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
                     const char **key, nb_error *err);
+/* Interactions per evaluation of kernel k for n particles (its hook, else n (n - 1)). */
+double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, size_t n);
 
-/* A kernel bound to its state and parameters: what the integrator calls. */
-typedef struct nb_force {
-    const nb_kernel *kernel;
-    void *state;
-    nb_kernel_params params;
-    double *gather; /* distributed runs: n doubles to exchange rows in the target order */
-    size_t gather_n;
-} nb_force;
-
-int nb_force_init(nb_force *f, const char *name, const nb_kernel_params *kp, size_t n,
-                  nb_error *err);
-/* In a distributed run (nb_comm_active) each rank computes its block of targets (a block
- * of the kernel's target order) with accel_range and the blocks are exchanged, so every
- * rank ends with all accelerations. */
-int nb_force_compute(nb_force *f, nb_particles *p, double *pot, nb_error *err);
-void nb_force_free(nb_force *f);
+/* energy.csv's potential for output.potential = method and N = n: NULL for the exact
+ * pair sum ("exact", or "auto" below every kernel's energy_potential_auto_n), else the
+ * kernel whose potentials it takes. *known is 0 when method is neither "exact", "auto"
+ * nor a kernel with energy_potential. */
+const nb_kernel *nb_kernel_energy_potential(const char *method, size_t n, int *known);
+/* "exact, auto, tree": the values output.potential takes, for messages. */
+const char *nb_kernel_energy_potential_names(void);
 
 #endif

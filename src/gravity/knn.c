@@ -1,17 +1,27 @@
-/* Kernel "knn": the force from each particle's k nearest neighbours only. A kd-tree is
- * rebuilt every call and each particle's neighbours are summed as soon as they are found,
- * so no N*k neighbour list is ever stored. */
+/* Kernel "knn": the force from each particle's k nearest neighbours only. prepare builds a
+ * kd-tree of the sources; evaluate finds each target's neighbours and sums them as soon as
+ * they are found, so no N*k neighbour list is ever stored. */
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "gravity/kdtree.h"
 #include "gravity/kernels.h"
 #include "core/threads.h"
 
+/* The kernel's own parameters (gravity.NAME keys, knn_keys). */
+typedef struct knn_params {
+    int neighbours; /* k, the neighbours summed per particle */
+} knn_params;
+_Static_assert(sizeof(knn_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
+
 typedef struct knn_state {
     nb_kdtree tree;
     size_t k;                       /* neighbours per particle, as configured */
+    double G, eps2;
+    int threads;                    /* resolved: >= 1 */
+    nb_kdtree_marks marks;          /* a list's targets (evaluate) */
     int slots;                      /* threads the scratch serves */
     size_t stride;                  /* neighbours each thread's buffer holds */
     nb_kdtree_neighbour *scratch;   /* slots * stride query buffers, one per thread */
@@ -46,6 +56,7 @@ static void knn_destroy(void *state)
         return;
     nb_kdtree_free(&s->tree);
     free(s->scratch);
+    nb_kdtree_marks_free(&s->marks);
     free(s);
 }
 
@@ -62,20 +73,25 @@ static size_t block_width(size_t k)
     return k <= 1024 ? NB_KDTREE_LANES : 1;
 }
 
-static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
+static int knn_create(void **state, const nb_kernel_params *kp, const void *own, size_t n,
+                      nb_error *err)
 {
+    const knn_params *kn = own;
     *state = NULL;
-    if (kp->neighbours < 1)
+    if (kn->neighbours < 1)
         return nb_fail(err, NB_ERR_INPUT, "knn kernel: gravity.neighbours = %d, expected >= 1",
-                       kp->neighbours);
+                       kn->neighbours);
     knn_state *s = calloc(1, sizeof *s);
     if (!s)
         return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory");
-    s->k = (size_t)kp->neighbours;
+    s->k = (size_t)kn->neighbours;
+    s->G = kp->G;
+    s->eps2 = kp->eps * kp->eps;
+    s->threads = nb_threads(kp->threads);
     size_t k = clamp_k(s->k, n);
     int rc = nb_kdtree_init(&s->tree, n, 0, err);
     if (!rc)
-        rc = reserve_scratch(s, nb_threads(kp->threads), block_width(k) * k, err);
+        rc = reserve_scratch(s, s->threads, block_width(k) * k, err);
     if (rc) {
         knn_destroy(s);
         return rc;
@@ -84,23 +100,25 @@ static int knn_create(void **state, const nb_kernel_params *kp, size_t n, nb_err
     return NB_OK;
 }
 
-/* Forces on the particles of one leaf at tree positions [i0, i1) (a distributed run's
- * targets, a block of the tree order; all of them otherwise), runs of up to `width` at a
- * time. Each particle's sum is
- * one thread's, over its neighbours in ascending (distance, index) order: the same bits in
- * whatever run it is found. */
+/* Forces on the targets among the particles of one leaf (all of them when want is NULL,
+ * else those whose tree position is marked), runs of up to `width` neighbouring targets
+ * at a time. Each particle's sum is one thread's, over its neighbours in ascending
+ * (distance, index) order: the same bits in whatever run it is found. */
 static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
                         size_t width, double G, double eps2, nb_kdtree_neighbour *nb,
-                        double *ax, double *ay, double *az, double *pot, size_t i0, size_t i1)
+                        double *ax, double *ay, double *az, double *pot,
+                        const unsigned char *want)
 {
     size_t found[NB_KDTREE_LANES];
     size_t p0 = leaf->start, p1 = (size_t)leaf->start + leaf->count;
-    if (p0 < i0)
-        p0 = i0;
-    if (p1 > i1)
-        p1 = i1;
     for (size_t b = p0, e; b < p1; b = e) {
-        e = b + width < p1 ? b + width : p1;
+        if (want && !want[b]) {
+            e = b + 1;
+            continue;
+        }
+        e = b + 1;
+        while (e < p1 && e < b + width && (!want || want[e]))
+            e++;
         size_t c = nb_kdtree_knn_block(t, b, e - b, k, nb, found);
         for (size_t r = 0; r < c; r++) {
             size_t q = b + r, i = t->index[q];
@@ -128,8 +146,8 @@ static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k
     }
 }
 
-static int knn_accel_range(void *state, const nb_kernel_params *kp, nb_particles *p,
-                           size_t i0, size_t i1, double *pot, nb_error *err)
+/* The tree of the sources, rebuilt from scratch: it depends only on the positions. */
+static int knn_prepare(void *state, const nb_particles *p, nb_error *err)
 {
     knn_state *s = state;
     size_t n = p->n;
@@ -141,27 +159,41 @@ static int knn_accel_range(void *state, const nb_kernel_params *kp, nb_particles
         if ((rc = nb_kdtree_init(&s->tree, n, leaf, err)))
             return rc;
     }
-    size_t k = clamp_k(s->k, n), width = block_width(k);
-    int nt = nb_threads(kp->threads);
-    if ((rc = reserve_scratch(s, nt, width * k, err)))
+    size_t k = clamp_k(s->k, n);
+    if ((rc = reserve_scratch(s, s->threads, block_width(k) * k, err)))
         return rc;
-    /* rebuilt from scratch every call: the tree depends only on the positions */
-    if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
-        return rc;
+    return nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, s->threads, err);
+}
 
+static int knn_evaluate(void *state, nb_particles *p, const uint32_t *targets, size_t nt,
+                        double *pot, nb_error *err)
+{
+    knn_state *s = state;
     const nb_kdtree *t = &s->tree;
-    const double G = kp->G, eps2 = kp->eps * kp->eps;
+    size_t n = t->n;
+    int rc;
+    unsigned char *want = NULL;
+    if (targets) {
+        if ((rc = nb_kdtree_mark(&s->marks, t, targets, nt, err)))
+            return rc;
+        want = s->marks.want;
+    }
+    const size_t k = clamp_k(s->k, n), width = block_width(k);
+    const double G = s->G, eps2 = s->eps2;
     const size_t stride = s->stride, nnodes = t->nnodes;
     double *ax = p->ax, *ay = p->ay, *az = p->az;
     nb_kdtree_neighbour *scratch = s->scratch;
     /* Leaves in any order, on any thread: every particle's result is computed alone, so
-     * the bits depend neither on the thread count nor on the schedule. */
-#pragma omp parallel for schedule(dynamic, 16) num_threads(nt) default(none) \
-    shared(t, scratch, ax, ay, az, pot) firstprivate(nnodes, k, width, G, eps2, stride, i0, i1)
+     * the bits depend neither on the thread count, nor on the schedule, nor on which
+     * other targets are listed. */
+#pragma omp parallel for schedule(dynamic, 16) num_threads(s->threads) default(none) \
+    shared(t, scratch, ax, ay, az, pot, want) firstprivate(nnodes, k, width, G, eps2, stride)
     for (size_t node = 0; node < nnodes; node++)
         if (t->nodes[node].left == 0)
             leaf_forces(t, &t->nodes[node], k, width, G, eps2,
-                        scratch + (size_t)nb_thread_id() * stride, ax, ay, az, pot, i0, i1);
+                        scratch + (size_t)nb_thread_id() * stride, ax, ay, az, pot, want);
+    if (want)
+        nb_kdtree_unmark(&s->marks, targets, nt);
     return NB_OK;
 }
 
@@ -172,20 +204,15 @@ static const uint32_t *knn_target_order(const void *state)
     return ((const knn_state *)state)->tree.index;
 }
 
-static int knn_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
-                     nb_error *err)
-{
-    return knn_accel_range(state, kp, p, 0, p->n, pot, err);
-}
-
 static const nb_kernel_key knn_keys[] = {
-    {"neighbours", 1, offsetof(nb_kernel_params, neighbours), 16, 1, 1e6, 0,
+    {"neighbours", 1, offsetof(knn_params, neighbours), 16, 1, 1e6, 0,
      "an integer from 1 to 1000000"},
 };
 
 /* k neighbours need k other particles; a run of one particle has no forces at all */
-static int knn_check(const nb_kernel_params *kp, size_t n, const char **key, nb_error *err)
+static int knn_check(const void *own, size_t n, const char **key, nb_error *err)
 {
+    const knn_params *kp = own;
     if (n > 1 && (size_t)kp->neighbours >= n) {
         *key = "neighbours";
         return nb_fail(err, NB_ERR_INPUT,
@@ -196,9 +223,9 @@ static int knn_check(const nb_kernel_params *kp, size_t n, const char **key, nb_
 }
 
 /* what knn really computes: k neighbour interactions per particle */
-static double knn_interactions(const nb_kernel_params *kp, size_t n)
+static double knn_interactions(const void *own, size_t n)
 {
-    return (double)n * (double)clamp_k((size_t)kp->neighbours, n);
+    return (double)n * (double)clamp_k((size_t)((const knn_params *)own)->neighbours, n);
 }
 
 const nb_kernel nb_kernel_knn = {
@@ -211,7 +238,7 @@ const nb_kernel nb_kernel_knn = {
     .threaded = 1,
     .create = knn_create,
     .destroy = knn_destroy,
-    .accel = knn_accel,
-    .accel_range = knn_accel_range,
+    .prepare = knn_prepare,
+    .evaluate = knn_evaluate,
     .target_order = knn_target_order,
 };

@@ -103,6 +103,19 @@ void nb_pair_tile_blocks(const nb_pair_plan *pl, size_t round, size_t tile, size
     *bj = a < b ? b : a;
 }
 
+size_t nb_pair_partner(const nb_pair_plan *pl, size_t round, size_t b)
+{
+    size_t m = pl->nb - 1, r = round - 1;
+    if (round == 0)
+        return b;
+    if (b == m)
+        return r;
+    if (b == r)
+        return m;
+    /* tile t pairs (r + t) % m with (r - t) % m: the two add up to 2 r modulo m */
+    return (2 * r + 2 * m - b) % m;
+}
+
 static void zero_sums(nb_particles *p, size_t i0, size_t i1, double *pot)
 {
     for (size_t i = i0; i < i1; i++) {
@@ -254,7 +267,13 @@ void nb_pair_blocks_of(const nb_pair_plan *pl, size_t i0, size_t i1, size_t *b0,
     *b1 = i1 > i0 ? hi : lo;
 }
 
-void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int threads,
+/* Whether block b is one the caller asked for. */
+static inline int selected(const nb_pair_blocks *bs, size_t b)
+{
+    return bs->sel ? bs->sel[b] != 0 : b >= bs->b0 && b < bs->b1;
+}
+
+void nb_pair_schedule_run(const nb_pair_plan *pl, const nb_pair_blocks *bs, int threads,
                           nb_pair_tile_fn fn, void *ctx)
 {
     size_t rounds = nb_pair_rounds(pl);
@@ -266,7 +285,7 @@ void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int thre
             for (size_t t = 0; t < nb_pair_round_tiles(pl, r); t++) {
                 size_t bi, bj;
                 nb_pair_tile_blocks(pl, r, t, &bi, &bj);
-                if ((bi >= b0 && bi < b1) || (bj >= b0 && bj < b1))
+                if (selected(bs, bi) || selected(bs, bj))
                     fn(ctx, r, t);
             }
         return;
@@ -275,7 +294,7 @@ void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int thre
      * schedule order, tiles on other blocks beside them */
     char *dep = calloc(pl->nb, 1);
     if (!dep) {
-        nb_pair_schedule_run(pl, b0, b1, 1, fn, ctx);
+        nb_pair_schedule_run(pl, bs, 1, fn, ctx);
         return;
     }
 #pragma omp parallel num_threads(threads)
@@ -284,7 +303,7 @@ void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int thre
         for (size_t t = 0; t < nb_pair_round_tiles(pl, r); t++) {
             size_t bi, bj;
             nb_pair_tile_blocks(pl, r, t, &bi, &bj);
-            if (!((bi >= b0 && bi < b1) || (bj >= b0 && bj < b1)))
+            if (!(selected(bs, bi) || selected(bs, bj)))
                 continue;
 #pragma omp task default(shared) firstprivate(r, t) depend(inout : dep[bi], dep[bj])
             fn(ctx, r, t);
@@ -293,18 +312,20 @@ void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int thre
     free(dep);
 }
 
-/* The particles outside blocks [b0, b1) take some of their tiles only: their sums are
+/* The particles of blocks not asked for take some of their tiles only: their sums are
  * meaningless, but start from zero so they stay finite and initialised. */
-static void zero_outside(const nb_pair_plan *pl, size_t b0, size_t b1, double *a, double *b,
-                         double *c, double *d)
+static void zero_unselected(const nb_pair_plan *pl, const nb_pair_blocks *bs, double *a,
+                            double *b, double *c, double *d)
 {
-    size_t lo = nb_pair_block_start(pl, b0), hi = nb_pair_block_start(pl, b1);
     double *cols[4] = {a, b, c, d};
-    for (int k = 0; k < 4; k++)
-        if (cols[k]) {
-            memset(cols[k], 0, lo * sizeof(double));
-            memset(cols[k] + hi, 0, (pl->n - hi) * sizeof(double));
-        }
+    for (size_t blk = 0; blk < pl->nb; blk++) {
+        if (selected(bs, blk))
+            continue;
+        size_t lo = nb_pair_block_start(pl, blk), hi = nb_pair_block_start(pl, blk + 1);
+        for (int k = 0; k < 4; k++)
+            if (cols[k])
+                memset(cols[k] + lo, 0, (hi - lo) * sizeof(double));
+    }
 }
 
 typedef struct force_ctx {
@@ -320,15 +341,22 @@ static void force_tile(void *ctx, size_t round, size_t tile)
     nb_pair_tile(c->s, c->pl, round, tile, c->p, c->G, c->eps2, c->pot);
 }
 
+void nb_pair_accel_blocks(nb_simd s, nb_particles *p, const nb_pair_blocks *bs, double G,
+                          double eps2, double *pot, int threads)
+{
+    nb_pair_plan pl = nb_pair_plan_make(p->n);
+    force_ctx c = {s == NB_SIMD_AUTO ? nb_simd_best() : s, &pl, p, G, eps2, pot};
+    zero_unselected(&pl, bs, p->ax, p->ay, p->az, pot);
+    nb_pair_schedule_run(&pl, bs, threads, force_tile, &c);
+}
+
 void nb_pair_accel_range(nb_simd s, nb_particles *p, size_t i0, size_t i1, double G,
                          double eps2, double *pot, int threads)
 {
     nb_pair_plan pl = nb_pair_plan_make(p->n);
-    force_ctx c = {s == NB_SIMD_AUTO ? nb_simd_best() : s, &pl, p, G, eps2, pot};
-    size_t b0, b1;
-    nb_pair_blocks_of(&pl, i0, i1, &b0, &b1);
-    zero_outside(&pl, b0, b1, p->ax, p->ay, p->az, pot);
-    nb_pair_schedule_run(&pl, b0, b1, threads, force_tile, &c);
+    nb_pair_blocks bs = {NULL, 0, 0};
+    nb_pair_blocks_of(&pl, i0, i1, &bs.b0, &bs.b1);
+    nb_pair_accel_blocks(s, p, &bs, G, eps2, pot, threads);
 }
 
 void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *pot)
@@ -354,10 +382,10 @@ void nb_pair_pot_range(nb_simd s, const nb_particles *p, size_t i0, size_t i1, d
 {
     nb_pair_plan pl = nb_pair_plan_make(p->n);
     pot_ctx c = {s == NB_SIMD_AUTO ? nb_simd_best() : s, &pl, p, eps2, phi};
-    size_t b0, b1;
-    nb_pair_blocks_of(&pl, i0, i1, &b0, &b1);
-    zero_outside(&pl, b0, b1, phi, NULL, NULL, NULL);
-    nb_pair_schedule_run(&pl, b0, b1, threads, pot_tile, &c);
+    nb_pair_blocks bs = {NULL, 0, 0};
+    nb_pair_blocks_of(&pl, i0, i1, &bs.b0, &bs.b1);
+    zero_unselected(&pl, &bs, phi, NULL, NULL, NULL);
+    nb_pair_schedule_run(&pl, &bs, threads, pot_tile, &c);
 }
 
 void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t tile,
@@ -383,4 +411,70 @@ void nb_pair_pot_tile(nb_simd s, const nb_pair_plan *pl, size_t round, size_t ti
     }
 #endif
     pot_tile_generic(p, i0, i1, j0, j1, eps2, phi);
+}
+
+/* ---------------------------------------------------------------- one target alone */
+
+int nb_pair_target_exact(nb_simd s)
+{
+    if (s == NB_SIMD_AUTO)
+        s = nb_simd_best();
+    return NB_HAVE_X86 && (s == NB_SIMD_AVX512 || s == NB_SIMD_AVX2);
+}
+
+#if NB_HAVE_X86
+/* Target q's pass over sources [js, j1), added into acc as tgt_store adds it. */
+static void add_row(nb_simd s, const nb_particles *p, size_t q, size_t js, size_t j1,
+                    double eps2, double acc[4], int want_pot)
+{
+    double out[4];
+    if (s == NB_SIMD_AVX512)
+        nb_pair_row_avx512(p, q, js, j1, eps2, out, want_pot);
+    else
+        nb_pair_row_avx2(p, q, js, j1, eps2, out, want_pot);
+    for (int c = 0; c < 4; c++)
+        acc[c] += out[c];
+}
+
+static void add_react(nb_simd s, const nb_particles *p, size_t q, size_t r0, size_t r1,
+                      double eps2, double acc[4], int want_pot)
+{
+    if (s == NB_SIMD_AVX512)
+        nb_pair_react_avx512(p, q, r0, r1, eps2, acc, want_pot);
+    else
+        nb_pair_react_avx2(p, q, r0, r1, eps2, acc, want_pot);
+}
+#endif
+
+void nb_pair_target(nb_simd s, const nb_pair_plan *pl, const nb_particles *p, size_t q,
+                    double G, double eps2, int want_pot, double out[4])
+{
+    double acc[4] = {0.0, 0.0, 0.0, 0.0};
+#if NB_HAVE_X86
+    if (s == NB_SIMD_AUTO)
+        s = nb_simd_best();
+    size_t b, b1;
+    nb_pair_blocks_of(pl, q, q + 1, &b, &b1);
+    size_t q0 = nb_pair_block_start(pl, b), q1 = nb_pair_block_start(pl, b + 1);
+    /* the tile on q's block in each round, in schedule order: round 0 its diagonal tile
+     * (the passes of the targets before q, then q's own), later rounds its pass over the
+     * other block's sources when q's block is the rows' (the lower), else the other
+     * block's passes over q */
+    for (size_t r = 0; r < nb_pair_rounds(pl); r++) {
+        size_t o = nb_pair_partner(pl, r, b);
+        size_t o0 = nb_pair_block_start(pl, o), o1 = nb_pair_block_start(pl, o + 1);
+        if (r == 0) {
+            add_react(s, p, q, q0, q, eps2, acc, want_pot);
+            add_row(s, p, q, q + 1, q1, eps2, acc, want_pot);
+        } else if (b < o) {
+            add_row(s, p, q, o0, o1, eps2, acc, want_pot);
+        } else {
+            add_react(s, p, q, o0, o1, eps2, acc, want_pot);
+        }
+    }
+#else
+    (void)s, (void)pl, (void)p, (void)q, (void)eps2;
+#endif
+    for (int c = 0; c < 4; c++)
+        out[c] = want_pot || c < 3 ? acc[c] * G : 0.0;
 }

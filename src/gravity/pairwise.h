@@ -62,14 +62,24 @@ void nb_pair_accel(nb_simd s, nb_particles *p, double G, double eps2, double *po
 /* The blocks [*b0, *b1) that hold particles i0 .. i1-1. */
 void nb_pair_blocks_of(const nb_pair_plan *pl, size_t i0, size_t i1, size_t *b0, size_t *b1);
 
-/* Calls fn(ctx, round, tile) for every tile of the schedule that touches a block of
- * [b0, b1), in schedule order for each block: on the calling thread when threads <= 1,
- * else as OpenMP tasks on up to `threads` threads (at most nb/2 are ever busy), each
- * tile depending on its two blocks. So a block of [b0, b1) takes its tiles in the same
- * order as in a run of the whole schedule on one thread: the same bits. */
+/* The blocks a caller asks for: those with sel[b] != 0 (nb bytes), or without sel those
+ * of [b0, b1). */
+typedef struct nb_pair_blocks {
+    const unsigned char *sel;
+    size_t b0, b1;
+} nb_pair_blocks;
+
+/* Calls fn(ctx, round, tile) for every tile of the schedule that touches a block of bs,
+ * in schedule order for each block: on the calling thread when threads <= 1, else as
+ * OpenMP tasks on up to `threads` threads (at most nb/2 are ever busy), each tile
+ * depending on its two blocks. So a block of bs takes its tiles in the same order as in
+ * a run of the whole schedule on one thread: the same bits. */
 typedef void (*nb_pair_tile_fn)(void *ctx, size_t round, size_t tile);
-void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int threads,
+void nb_pair_schedule_run(const nb_pair_plan *pl, const nb_pair_blocks *bs, int threads,
                           nb_pair_tile_fn fn, void *ctx);
+
+/* The other block of block b's tile in round `round` (b itself in round 0). */
+size_t nb_pair_partner(const nb_pair_plan *pl, size_t round, size_t b);
 
 /* nb_pair_tile for every tile touching a block of particles i0 .. i1-1, on `threads`
  * threads (resolved: >= 1): the accelerations (and pot) of the particles of those blocks,
@@ -80,6 +90,25 @@ void nb_pair_schedule_run(const nb_pair_plan *pl, size_t b0, size_t b1, int thre
  * plain build's bits. Other particles' sums are left meaningless (finite). */
 void nb_pair_accel_range(nb_simd s, nb_particles *p, size_t i0, size_t i1, double G,
                          double eps2, double *pot, int threads);
+
+/* nb_pair_tile for every tile touching a block of bs: as nb_pair_accel_range for the
+ * particles of those blocks. */
+void nb_pair_accel_blocks(nb_simd s, nb_particles *p, const nb_pair_blocks *bs, double G,
+                          double eps2, double *pot, int threads);
+
+/* One target alone: particle q's accelerations and, with want_pot, potential (out[0..3];
+ * out[3] = 0 without) from all sources, without writing anything. On the SIMD paths
+ * (nb_pair_target_exact) it replays what the tiles add into q's sums, in schedule order:
+ * q's own passes over its partners' sources with the tiles' lanes and horizontal sums,
+ * and the other targets' passes over q term by term with the same fused operations; so
+ * it gives the tiles' bits, at the cost of one side of each pair (N pairs against the
+ * tiles' N / 2 per particle): every lane of the SIMD paths depends on its own pair alone
+ * (rsqrt256 takes sqrt and divide lane by lane). On the portable path it is not
+ * available (the omp simd reductions' shape is the compiler's): out is zero, and callers
+ * run the tiles instead. */
+int nb_pair_target_exact(nb_simd s);
+void nb_pair_target(nb_simd s, const nb_pair_plan *pl, const nb_particles *p, size_t q,
+                    double G, double eps2, int want_pot, double out[4]);
 
 /* The potential-only tile `tile` of round `round`: adds, for each pair of the tile once,
  * -m_j / sqrt(r_ij^2 + eps2) into phi[i] and -m_i / sqrt(..) into phi[j] (zero-distance

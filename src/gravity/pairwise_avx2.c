@@ -13,23 +13,21 @@
 #define AVX2_INLINE static inline __attribute__((target("avx2,fma"), always_inline))
 
 /* As rsqrt512, keep a lane mask instead of k. The float estimate only covers r2 in the
- * float range; vectors with a kept lane outside [2^-120, 2^120] take sqrt and divide.
- * Dropped lanes (tails, coincident points) see r2 = 1 so they never force that. */
+ * float range: a kept lane outside [2^-120, 2^120] takes sqrt and divide instead, lane by
+ * lane, so that a lane's value never depends on the other lanes of its vector (the
+ * one-sided sum, nb_pair_target, groups pairs in other vectors than the tiles do).
+ * Dropped lanes (tails, coincident points) see r2 = 1, and so do the lanes taken by sqrt
+ * in the estimate's own arithmetic. */
 AVX2_INLINE void rsqrt256(__m256d r2, __m256d keep, __m256d *s3, __m256d *ri, int want_ri)
 {
-    r2 = _mm256_blendv_pd(_mm256_set1_pd(1.0), r2, keep);
+    const __m256d one = _mm256_set1_pd(1.0);
+    r2 = _mm256_blendv_pd(one, r2, keep);
     __m256d ok = _mm256_and_pd(_mm256_cmp_pd(r2, _mm256_set1_pd(0x1p-120), _CMP_GE_OQ),
                                _mm256_cmp_pd(r2, _mm256_set1_pd(0x1p120), _CMP_LE_OQ));
-    if (__builtin_expect(_mm256_movemask_pd(ok) != 0xF, 0)) {
-        __m256d y = _mm256_and_pd(keep, _mm256_div_pd(_mm256_set1_pd(1.0), _mm256_sqrt_pd(r2)));
-        *s3 = _mm256_mul_pd(_mm256_mul_pd(y, y), y);
-        if (want_ri)
-            *ri = y;
-        return;
-    }
-    __m256d y = _mm256_cvtps_pd(_mm_rsqrt_ps(_mm256_cvtpd_ps(r2)));
+    __m256d r2e = _mm256_blendv_pd(one, r2, ok);
+    __m256d y = _mm256_cvtps_pd(_mm_rsqrt_ps(_mm256_cvtpd_ps(r2e)));
     __m256d y2 = _mm256_mul_pd(y, y);
-    __m256d h = _mm256_fnmadd_pd(r2, y2, _mm256_set1_pd(1.0));
+    __m256d h = _mm256_fnmadd_pd(r2e, y2, one);
     __m256d y3 = _mm256_mul_pd(y2, y);
     __m256d c = _mm256_fmadd_pd(h, _mm256_set1_pd(R3_C5), _mm256_set1_pd(R3_C4));
     c = _mm256_fmadd_pd(h, c, _mm256_set1_pd(R3_C3));
@@ -41,6 +39,12 @@ AVX2_INLINE void rsqrt256(__m256d r2, __m256d keep, __m256d *s3, __m256d *ri, in
         c = _mm256_fmadd_pd(h, c, _mm256_set1_pd(RS_C2));
         c = _mm256_fmadd_pd(h, c, _mm256_set1_pd(RS_C1));
         *ri = _mm256_and_pd(keep, _mm256_fmadd_pd(_mm256_mul_pd(y, h), c, y));
+    }
+    if (__builtin_expect(_mm256_movemask_pd(ok) != 0xF, 0)) {
+        __m256d ys = _mm256_and_pd(keep, _mm256_div_pd(one, _mm256_sqrt_pd(r2)));
+        *s3 = _mm256_blendv_pd(_mm256_mul_pd(_mm256_mul_pd(ys, ys), ys), *s3, ok);
+        if (want_ri)
+            *ri = _mm256_blendv_pd(ys, *ri, ok);
     }
 }
 
@@ -76,6 +80,8 @@ typedef __m256d vkeep;
 #define TB_FN AVX2_FN
 #define TB_TILE nb_pair_tile_avx2
 #define TB_POT_TILE nb_pair_pot_tile_avx2
+#define TB_ROW nb_pair_row_avx2
+#define TB_REACT nb_pair_react_avx2
 #define vset1 _mm256_set1_pd
 #define vzero _mm256_setzero_pd
 #define vsub _mm256_sub_pd

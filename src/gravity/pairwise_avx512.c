@@ -44,6 +44,8 @@ typedef __mmask8 vkeep;
 #define TB_FN AVX512_FN
 #define TB_TILE nb_pair_tile_avx512
 #define TB_POT_TILE nb_pair_pot_tile_avx512
+#define TB_ROW nb_pair_row_avx512
+#define TB_REACT nb_pair_react_avx512
 #define vset1 _mm512_set1_pd
 #define vzero _mm512_setzero_pd
 #define vsub _mm512_sub_pd

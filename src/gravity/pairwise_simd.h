@@ -43,6 +43,17 @@ void nb_pair_pot_tile_avx512(const nb_particles *p, size_t i0, size_t i1, size_t
                              size_t j1, double eps2, double *phi);
 void nb_pair_pot_tile_avx2(const nb_particles *p, size_t i0, size_t i1, size_t j0, size_t j1,
                            double eps2, double *phi);
+/* One target alone (pairwise_tile_body.h): the sums q's own pass over sources [js, j1)
+ * adds, out[0..3] (out[3] = 0 without want_pot); and what the passes of targets
+ * [r0, r1), in order, add into source q's sums acc[0..3]. */
+void nb_pair_row_avx512(const nb_particles *p, size_t q, size_t js, size_t j1, double eps2,
+                        double out[4], int want_pot);
+void nb_pair_react_avx512(const nb_particles *p, size_t q, size_t r0, size_t r1, double eps2,
+                          double acc[4], int want_pot);
+void nb_pair_row_avx2(const nb_particles *p, size_t q, size_t js, size_t j1, double eps2,
+                      double out[4], int want_pot);
+void nb_pair_react_avx2(const nb_particles *p, size_t q, size_t r0, size_t r1, double eps2,
+                        double acc[4], int want_pot);
 #endif
 
 #endif

@@ -9,6 +9,7 @@
  *   VW, TB_TARGETS             lanes per vector; targets per pass on off-diagonal tiles
  *   TB_INLINE, TB_FN           attributes of inlined helpers / the exported function
  *   TB_TILE, TB_POT_TILE       the exported functions' names
+ *   TB_ROW, TB_REACT           the one-sided functions' names (one target alone)
  *   vset1 vzero vsub vmul vfmadd vfnmadd vhsum        arithmetic (vfnmadd(a,b,c) = c-a*b)
  *   vmload(ptr, k) vmstore(ptr, k, v) vtail(left)     masked memory, the first lanes
  *   vload(ptr) vstore(ptr, v)                         unmasked memory
@@ -267,6 +268,82 @@ TB_FN void TB_POT_TILE(const nb_particles *p, size_t i0, size_t i1, size_t j0, s
                        double eps2, double *phi)
 {
     pot_tile_impl(p, i0, i1, j0, j1, eps2, phi);
+}
+
+/* ---- one target alone (one-sided): what the tiles add into one particle's sums, with the
+ * same operations in the same order, so a target's sums come out as the tiles' bits
+ * without the tiles' other rows (nb_pair_target). */
+
+/* The sums target q's own pass over sources [js, j1) adds (row1 without the sources'
+ * side): the same lanes, the same horizontal sums. */
+TB_FN void TB_ROW(const nb_particles *p, size_t q, size_t js, size_t j1, double eps2,
+                  double out[4], int want_pot)
+{
+    vd e2 = vset1(eps2);
+    tgt t;
+    tgt_init(&t, p, q);
+    for (size_t j = js; j < j1; j += VW) {
+        int masked = j + VW > j1;
+        vmask k = vtail(j1 - j);
+        vd x = TB_LD(p->x + j), y = TB_LD(p->y + j), z = TB_LD(p->z + j);
+        vd m = TB_LD(p->m + j);
+        vd dx = vsub(x, t.x), dy = vsub(y, t.y), dz = vsub(z, t.z);
+        vd r2 = vfmadd(dx, dx, e2);
+        r2 = vfmadd(dy, dy, r2);
+        r2 = vfmadd(dz, dz, r2);
+        vd s3, ri;
+        vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, want_pot);
+        vd wi = vmul(s3, m);
+        t.ax = vfmadd(wi, dx, t.ax);
+        t.ay = vfmadd(wi, dy, t.ay);
+        t.az = vfmadd(wi, dz, t.az);
+        if (want_pot)
+            t.phi = vfnmadd(m, ri, t.phi);
+    }
+    out[0] = vhsum(t.ax);
+    out[1] = vhsum(t.ay);
+    out[2] = vhsum(t.az);
+    out[3] = want_pot ? vhsum(t.phi) : 0.0;
+}
+
+/* What the passes of targets [r0, r1), in that order, add into source q's sums acc[0..3]:
+ * the pair terms are computed VW targets at a time with pair()'s operations (lane by
+ * lane the same values), then taken one by one with the fused multiply-subtract the
+ * source's vector takes them with. */
+TB_FN void TB_REACT(const nb_particles *p, size_t q, size_t r0, size_t r1, double eps2,
+                    double acc[4], int want_pot)
+{
+    vd e2 = vset1(eps2);
+    vd xq = vset1(p->x[q]), yq = vset1(p->y[q]), zq = vset1(p->z[q]);
+    double W[VW], DX[VW], DY[VW], DZ[VW], M[VW], RI[VW];
+    for (size_t r = r0; r < r1; r += VW) {
+        int masked = r + VW > r1;
+        vmask k = vtail(r1 - r);
+        vd x = TB_LD(p->x + r), y = TB_LD(p->y + r), z = TB_LD(p->z + r);
+        vd m = TB_LD(p->m + r);
+        vd dx = vsub(xq, x), dy = vsub(yq, y), dz = vsub(zq, z);
+        vd r2 = vfmadd(dx, dx, e2);
+        r2 = vfmadd(dy, dy, r2);
+        r2 = vfmadd(dz, dz, r2);
+        vd s3, ri;
+        vrsqrt(r2, vkeep_of(k, r2), &s3, &ri, want_pot);
+        vstore(W, vmul(s3, m));
+        vstore(DX, dx);
+        vstore(DY, dy);
+        vstore(DZ, dz);
+        if (want_pot) {
+            vstore(M, m);
+            vstore(RI, ri);
+        }
+        size_t c = r1 - r < VW ? r1 - r : VW;
+        for (size_t l = 0; l < c; l++) {
+            acc[0] = __builtin_fma(-W[l], DX[l], acc[0]);
+            acc[1] = __builtin_fma(-W[l], DY[l], acc[1]);
+            acc[2] = __builtin_fma(-W[l], DZ[l], acc[2]);
+            if (want_pot)
+                acc[3] = __builtin_fma(-M[l], RI[l], acc[3]);
+        }
+    }
 }
 
 #undef TB_LD

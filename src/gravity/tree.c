@@ -35,29 +35,42 @@
 #include "gravity/tree_state.h"
 #include "core/threads.h"
 
+/* The kernel's own parameters (gravity.NAME keys, tree_keys). */
+typedef struct tree_params {
+    double opening_angle; /* theta of the Barnes-Hut opening test */
+    int leaf_size;        /* points per leaf, which is also the group sharing one walk */
+} tree_params;
+_Static_assert(sizeof(tree_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
+
 static void tree_destroy(void *state)
 {
     nb_tree_state_free(state);
 }
 
-static int tree_create(void **state, const nb_kernel_params *kp, size_t n, nb_error *err)
+static int tree_create(void **state, const nb_kernel_params *kp, const void *own, size_t n,
+                       nb_error *err)
 {
+    const tree_params *tp = own;
     *state = NULL;
-    if (!(kp->opening_angle > 0.0 && kp->opening_angle <= 1.5))
+    if (!(tp->opening_angle > 0.0 && tp->opening_angle <= 1.5))
         return nb_fail(err, NB_ERR_INPUT,
                        "tree kernel: gravity.opening_angle = %g, expected 0 < theta <= 1.5",
-                       kp->opening_angle);
-    if (kp->leaf_size < 1 || kp->leaf_size > NB_KDTREE_LEAF_MAX)
+                       tp->opening_angle);
+    if (tp->leaf_size < 1 || tp->leaf_size > NB_KDTREE_LEAF_MAX)
         return nb_fail(err, NB_ERR_INPUT,
-                       "tree kernel: gravity.leaf_size = %d, expected 1 to %d", kp->leaf_size,
+                       "tree kernel: gravity.leaf_size = %d, expected 1 to %d", tp->leaf_size,
                        NB_KDTREE_LEAF_MAX);
     tree_state *s = calloc(1, sizeof *s);
     if (!s)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory");
     s->group_size = GROUP_SIZE;
-    int rc = nb_tree_reserve(s, n, (size_t)kp->leaf_size, err);
+    s->G = kp->G;
+    s->eps = kp->eps;
+    s->theta = tp->opening_angle;
+    s->threads = nb_threads(kp->threads);
+    int rc = nb_tree_reserve(s, n, (size_t)tp->leaf_size, err);
     if (!rc)
-        rc = nb_tree_reserve_bufs(s, nb_threads(kp->threads), err);
+        rc = nb_tree_reserve_bufs(s, s->threads, err);
     if (rc) {
         nb_tree_state_free(s);
         return rc;
@@ -112,7 +125,60 @@ typedef struct walk_ctx {
     size_t cnt;
     double lo[3], hi[3], o[3];
     double theta2, eps, eps2, dmin2, S, MS;
+    /* the group's listed targets (group-local indices), when not all of them are */
+    uint8_t sel[NB_TREE_GROUP_MAX];
+    size_t nsel;
+    int sparse;
 } walk_ctx;
+
+/* The tree_eval.c loops that sum a list into a group's targets. */
+typedef void (*eval_fn)(nb_simd s, nb_tree_lists *l, nb_tree_group *g, double eps2);
+
+/* fn over list l for the group's listed targets only: each alone, as a group of one that
+ * holds the target's frame and sums (and meets its own point as entry self0 + r), the list
+ * restored between them. The loops take every target alone (two per pass only share
+ * loads), so each target's bits are those of the whole group's evaluation, at the cost of
+ * its listed targets rather than of all its points. */
+static void eval_listed(walk_ctx *w, nb_tree_lists *l, eval_fn fn)
+{
+    nb_tree_group *g = &w->b->g;
+    if (!w->sparse) {
+        fn(w->simd, l, g, w->eps2);
+        return;
+    }
+    const size_t nc = l->nc, np = l->np, self0 = l->self0;
+    nb_tree_group one;
+    one.cnt = 1;
+    one.feps2 = g->feps2;
+    one.fnear2 = g->fnear2;
+    one.ascale = g->ascale;
+    one.pscale = g->pscale;
+    one.want_pot = g->want_pot;
+    for (size_t k = 0; k < w->nsel; k++) {
+        size_t r = w->sel[k];
+        one.x = g->x + r;
+        one.y = g->y + r;
+        one.z = g->z + r;
+        one.m = g->m + r;
+        one.sx[0] = g->sx[r];
+        one.sy[0] = g->sy[r];
+        one.sz[0] = g->sz[r];
+        one.sp[0] = g->sp[r];
+        one.fx[0] = g->fx[r];
+        one.fy[0] = g->fy[r];
+        one.fz[0] = g->fz[r];
+        l->nc = nc;
+        l->np = np;
+        l->self0 = self0 == SIZE_MAX ? SIZE_MAX : self0 + r;
+        fn(w->simd, l, &one, w->eps2);
+        g->sx[r] = one.sx[0];
+        g->sy[r] = one.sy[0];
+        g->sz[r] = one.sz[0];
+        g->sp[r] = one.sp[0];
+    }
+    if (l->self0 != SIZE_MAX) /* not emptied (sum_cells): as it was */
+        l->self0 = self0;
+}
 
 /* The opening test: node k (centre c, bmax bm) at squared distance d2 from the box is
  * accepted as a cell. Written with & so that it is one branch, not four (the outcome is
@@ -164,7 +230,7 @@ static void add_cell(walk_ctx *w, uint32_t k)
     nb_tree_lists *l = &w->b->l;
     if (l->nc == NB_TREE_LIST_CAP) {
         w->b->ncell += (double)(l->nc * w->cnt);
-        nb_tree_eval_cells(w->simd, l, &w->b->g, w->eps2);
+        eval_listed(w, l, nb_tree_eval_cells);
     }
     l->pfloat = !l->dbl;
     put_cell(w->s, l, l->nc++, k, w->o, w->S);
@@ -179,7 +245,7 @@ static void add_leaf(walk_ctx *w, uint32_t k)
     size_t q0 = s->walk[k].link & ~LEAF_BIT, n = s->lcount[k];
     if (l->np + n > NB_TREE_LIST_CAP) {
         w->b->npart += (double)(l->np * w->cnt);
-        nb_tree_eval_parts(w->simd, l, &w->b->g, w->eps2);
+        eval_listed(w, l, nb_tree_eval_parts);
     }
     append_points(l, &s->tree, q0, n, w->o, w->S, w->MS);
 }
@@ -296,7 +362,8 @@ overflow:
  * right) and the flush points depend only on the tree, so each target's sum has one fixed
  * order. */
 static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
-                       double theta2, double eps, double G, nb_particles *p, double *pot)
+                       double theta2, double eps, double G, nb_particles *p, double *pot,
+                       const unsigned char *want)
 {
     const double S = s->lscale, MS = s->mscale;
     const nb_kdtree *t = &s->tree;
@@ -307,6 +374,10 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
                   .eps = eps, .eps2 = eps2, .S = S, .MS = MS};
     memcpy(w.lo, gn->lo, sizeof w.lo);
     memcpy(w.hi, gn->hi, sizeof w.hi);
+    for (size_t r = 0; r < cnt; r++)
+        if (!want || want[p0 + r])
+            w.sel[w.nsel++] = (uint8_t)r;
+    w.sparse = w.nsel < cnt;
     nb_tree_lists *l = &b->l;
     nb_tree_group *g = &b->g;
     g->x = t->x + p0;
@@ -351,7 +422,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
             g->fy[r] = (float)((g->y[r] - b->sho[1]) * S);
             g->fz[r] = (float)((g->z[r] - b->sho[2]) * S);
         }
-        nb_tree_sum_cells(simd, &b->sh, g, eps2);
+        eval_listed(&w, &b->sh, nb_tree_sum_cells);
         b->ncell += (double)(b->shn * cnt);
         l->pfloat = !l->dbl;
         for (size_t r = 0; r < cnt; r++) {
@@ -370,15 +441,17 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     if (self_in_list) {
         /* the group's own pairs in the float particle loop too: its points as particles */
         if (l->np + cnt > NB_TREE_LIST_CAP)
-            nb_tree_eval_parts(simd, l, g, eps2);
+            eval_listed(&w, l, nb_tree_eval_parts);
         append_points(l, t, p0, cnt, o, S, MS);
         l->self0 = l->np - cnt;
     }
-    nb_tree_eval_cells(simd, l, g, eps2);
-    nb_tree_eval_parts(simd, l, g, eps2);
-    if (!self_in_list)
+    eval_listed(&w, l, nb_tree_eval_cells);
+    eval_listed(&w, l, nb_tree_eval_parts);
+    if (!self_in_list) /* every point of the group is a source: the whole group's loop */
         nb_tree_eval_self(g, eps2);
     for (size_t r = 0; r < cnt; r++) {
+        if (want && !want[p0 + r])
+            continue;
         size_t i = t->index[p0 + r];
         p->ax[i] = G * g->sx[r];
         p->ay[i] = G * g->sy[r];
@@ -388,67 +461,81 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     }
 }
 
-/* Whether tree positions [start, start + count) meet [i0, i1). */
-static inline int meets(const nb_kdtree_node *nd, size_t i0, size_t i1)
+/* Whether a node holds a target: always when all are, else a marked tree position. */
+static inline int holds_target(const nb_kdtree_node *nd, const unsigned char *want)
 {
-    return nd->start < i1 && (size_t)nd->start + nd->count > i0;
+    if (!want)
+        return 1;
+    for (size_t q = nd->start; q < (size_t)nd->start + nd->count; q++)
+        if (want[q])
+            return 1;
+    return 0;
 }
 
-/* The targets at tree positions i0 .. i1-1 (a distributed run's share of the tree order;
- * all of them for accel). A group meeting the range is walked whole, after its block's
- * shared walk, exactly as in a walk of all groups: its sums depend only on the tree, so
- * they are the same bits in any range; its targets outside the range are written too. */
-static int tree_accel_range(void *state, const nb_kernel_params *kp, nb_particles *p,
-                            size_t i0, size_t i1, double *pot, nb_error *err)
+/* The tree of the sources and its moments, rebuilt from scratch: they depend only on the
+ * positions and masses. */
+static int tree_prepare(void *state, const nb_particles *p, nb_error *err)
 {
     tree_state *s = state;
     size_t n = p->n;
     int rc;
     if (n > s->tree.cap && (rc = nb_tree_reserve(s, n, s->tree.leaf_size, err)))
         return rc; /* more particles than at create(): grow rather than fail */
-    int nt = nb_threads(kp->threads);
-    if ((rc = nb_tree_reserve_bufs(s, nt, err)))
+    if ((rc = nb_tree_reserve_bufs(s, s->threads, err)) ||
+        (rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, s->threads, err)))
         return rc;
-    /* rebuilt from scratch every call: the tree depends only on the positions */
-    if ((rc = nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, nt, err)))
-        return rc;
+    if (n > 0)
+        nb_tree_moments(s, s->eps);
+    return NB_OK;
+}
+
+/* The listed targets (all when targets is NULL). Only blocks and groups that hold a
+ * target are walked; a group is walked whole, after its block's shared walk, exactly as
+ * in a walk of all groups: its sums depend only on the tree, so they are the same bits
+ * whichever other targets are listed; only its listed targets are written. */
+static int tree_evaluate(void *state, nb_particles *p, const uint32_t *targets, size_t nt,
+                         double *pot, nb_error *err)
+{
+    tree_state *s = state;
+    size_t n = s->tree.n;
+    int rc;
     s->ncell = s->npart = 0.0;
     if (n == 0)
         return NB_OK;
-    nb_tree_moments(s, kp->eps);
-
+    unsigned char *want = NULL;
+    if (targets) {
+        if ((rc = nb_kdtree_mark(&s->marks, &s->tree, targets, nt, err)))
+            return rc;
+        want = s->marks.want;
+    }
     const tree_state *cs = s;
-    const double theta2 = kp->opening_angle * kp->opening_angle, eps = kp->eps, G = kp->G;
+    const double theta2 = s->theta * s->theta, eps = s->eps, G = s->G;
     const size_t nblocks = s->nblocks;
+    const int nt_threads = s->threads;
     walk_buf *bufs = s->bufs;
-    for (int k = 0; k < nt; k++)
+    for (int k = 0; k < nt_threads; k++)
         bufs[k].ncell = bufs[k].npart = 0.0;
     const nb_simd simd = nb_simd_best();
     /* Blocks in any order, on any thread: each target's sum is one thread's, in the fixed
      * order of its group's walk, so the bits do not depend on the thread count. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) default(none) \
-    shared(cs, bufs, p, pot) firstprivate(nblocks, simd, theta2, eps, G, i0, i1)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt_threads) default(none) \
+    shared(cs, bufs, p, pot, want) firstprivate(nblocks, simd, theta2, eps, G)
     for (size_t k = 0; k < nblocks; k++) {
-        if (!meets(&cs->tree.nodes[cs->blocks[k]], i0, i1))
+        if (!holds_target(&cs->tree.nodes[cs->blocks[k]], want))
             continue;
         walk_buf *b = &bufs[nb_thread_id()];
         walk_block(cs, b, cs->blocks[k], theta2, eps);
         for (size_t j = cs->bfirst[k]; j < cs->bfirst[k + 1]; j++)
-            if (meets(&cs->tree.nodes[cs->groups[j]], i0, i1))
-                walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot);
+            if (holds_target(&cs->tree.nodes[cs->groups[j]], want))
+                walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot, want);
     }
-    s->ncell = s->npart = 0.0;
-    for (int k = 0; k < nt; k++) {
+    for (int k = 0; k < nt_threads; k++) {
         s->ncell += bufs[k].ncell;
         s->npart += bufs[k].npart;
     }
+    if (want)
+        nb_kdtree_unmark(&s->marks, targets, nt);
     return NB_OK;
-}
-
-static int tree_accel(void *state, const nb_kernel_params *kp, nb_particles *p, double *pot,
-                      nb_error *err)
-{
-    return tree_accel_range(state, kp, p, 0, p->n, pot, err);
 }
 
 /* A rank's targets are a block of the tree order: whole groups and blocks, walked once. */
@@ -465,9 +552,9 @@ void nb_tree_interactions(const void *state, double *cells, double *parts)
 }
 
 static const nb_kernel_key tree_keys[] = {
-    {"opening_angle", 0, offsetof(nb_kernel_params, opening_angle), 0.5, 0.0, 1.5, 1,
+    {"opening_angle", 0, offsetof(tree_params, opening_angle), 0.5, 0.0, 1.5, 1,
      "a number with 0 < theta <= 1.5"},
-    {"leaf_size", 1, offsetof(nb_kernel_params, leaf_size), TREE_LEAF_DEFAULT, 1,
+    {"leaf_size", 1, offsetof(tree_params, leaf_size), TREE_LEAF_DEFAULT, 1,
      NB_KDTREE_LEAF_MAX, 0, "an integer from 1 to 64"},
 };
 
@@ -480,9 +567,11 @@ const nb_kernel nb_kernel_tree = {
     .check = NULL,
     .interactions = NULL,
     .threaded = 1,
+    .energy_potential = "Barnes-Hut tree (the tree kernel's gravity.* settings)",
+    .energy_potential_auto_n = 20000,
     .create = tree_create,
     .destroy = tree_destroy,
-    .accel = tree_accel,
-    .accel_range = tree_accel_range,
+    .prepare = tree_prepare,
+    .evaluate = tree_evaluate,
     .target_order = tree_target_order,
 };

@@ -36,6 +36,7 @@ void nb_tree_state_free(tree_state *s)
     free_tree(s);
     free(s->bufs);
     free(s->arena);
+    nb_kdtree_marks_free(&s->marks);
     free(s);
 }
 

@@ -105,6 +105,9 @@ typedef struct tree_state {
     int slots;
     double lscale, mscale; /* powers of two bringing the system to about unit size, mass */
     double ncell, npart; /* interactions of the last evaluation, all threads */
+    double G, eps, theta; /* as created: G, softening, opening angle */
+    int threads;        /* resolved: >= 1 */
+    nb_kdtree_marks marks; /* a list's targets (evaluate) */
 } tree_state;
 
 /* Frees everything of s, s too (NULL: nothing). */

@@ -61,7 +61,7 @@ static const key_spec schema[] = {
         NB_SNAPSHOT_BASE_EXPECT),
     INT("output", "diagnostics_every", diagnostics_every, 10, 1, 1e15, "steps >= 1"),
     INT("output", "compression", compression, 4, 0, 9, "a gzip level from 0 to 9"),
-    STR("output", "potential", potential, "auto", "one of exact, tree, auto"),
+    STR("output", "potential", potential, "auto", "exact, auto or a kernel with a potential"),
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])
 
@@ -95,8 +95,8 @@ void nb_config_schema_build(schema_t *sch)
         } else if (!strcmp(sec, "gravity")) {
             const nb_kernel *const *kernels = nb_kernel_list(&n);
             for (size_t i = 0; i < n; i++)
-                add_owned(sch, sec, offsetof(nb_config, kp), kernels[i]->keys,
-                          kernels[i]->nkeys);
+                add_owned(sch, sec, offsetof(nb_config, kp) + nb_kernel_own_offset(kernels[i]),
+                          kernels[i]->keys, kernels[i]->nkeys);
         }
     }
 }
@@ -402,13 +402,14 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
             return nb_fail(err, NB_ERR_INPUT, "%s: %s", loc, why.msg);
         }
     }
-    if (strcmp(c->potential, "exact") && strcmp(c->potential, "tree") &&
-        strcmp(c->potential, "auto")) {
+    int known;
+    nb_kernel_energy_potential(c->potential, (size_t)c->n, &known);
+    if (!known) {
         char loc[NB_PATH_MAX + 32];
         key_where(loc, sizeof loc, sch, find_key(sch, "output", "potential"), source);
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: output.potential: unknown method '%s' (expected exact, tree or auto)",
-                       loc, c->potential);
+                       "%s: output.potential: unknown method '%s' (expected one of: %s)", loc,
+                       c->potential, nb_kernel_energy_potential_names());
     }
     char why[64];
     if (nb_snapshot_base_check(c->snapshot_base, why, sizeof why) != 0) {
@@ -546,11 +547,10 @@ int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err)
     return NB_OK;
 }
 
-int nb_config_tree_potential(const nb_config *c, size_t n)
+const nb_kernel *nb_config_potential_kernel(const nb_config *c, size_t n)
 {
-    if (!strcmp(c->potential, "auto"))
-        return n >= NB_TREE_POTENTIAL_MIN_N;
-    return !strcmp(c->potential, "tree");
+    int known;
+    return nb_kernel_energy_potential(c->potential, n, &known);
 }
 
 nb_ics_params nb_config_ics_params(const nb_config *c)

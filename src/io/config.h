@@ -58,7 +58,7 @@ typedef struct nb_config {
     char snapshot_base[NB_SNAPSHOT_BASE_MAX + 1]; /* snapshots are BASE_NNNN.h5 */
     long diagnostics_every;
     int compression;
-    char potential[16];      /* energy.csv's potential: "exact", "tree" or "auto" */
+    char potential[16];      /* energy.csv's potential: "exact", "auto" or a kernel's name */
     /* where it came from, for messages */
     char source[NB_PATH_MAX];
 } nb_config;
@@ -90,12 +90,10 @@ char *nb_config_format_double(char *buf, size_t size, double v);
  * the file is read): NB_ERR_INPUT naming the config and key. */
 int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err);
 
-/* output.potential = "auto" takes the tree potential from this many particles up. */
-#define NB_TREE_POTENTIAL_MIN_N 20000
-
-/* 1 when energy.csv's potential comes from the tree (output.potential, N = n), 0 when it
- * is the exact pairwise sum. */
-int nb_config_tree_potential(const nb_config *c, size_t n);
+/* The kernel energy.csv's potential comes from (output.potential for N = n: a kernel's
+ * name, or "auto" from the kernel's energy_potential_auto_n up), or NULL when it is the
+ * exact pairwise sum. */
+const nb_kernel *nb_config_potential_kernel(const nb_config *c, size_t n);
 
 /* What the initial-condition generator is given: type, n, seed, G and the types' keys. */
 nb_ics_params nb_config_ics_params(const nb_config *c);

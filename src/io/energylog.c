@@ -110,9 +110,9 @@ static void header_values(const nb_config *c, size_t n, hdr_values v)
     nb_config_format_double(v[HDR_DT], sizeof v[0], c->dt);
     nb_config_format_double(v[HDR_G], sizeof v[0], c->G);
     nb_config_units_line(c, v[HDR_UNITS], sizeof v[0]);
-    snprintf(v[HDR_POTENTIAL], sizeof v[0], "%s", nb_config_tree_potential(c, n)
-             ? "Barnes-Hut tree (the tree kernel's gravity.* settings), whatever the force kernel"
-             : "exact softened pairwise sum, whatever the force kernel");
+    const nb_kernel *pk = nb_config_potential_kernel(c, n);
+    snprintf(v[HDR_POTENTIAL], sizeof v[0], "%s, whatever the force kernel",
+             pk ? pk->energy_potential : "exact softened pairwise sum");
 }
 
 int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,

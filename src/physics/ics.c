@@ -5,8 +5,8 @@
 
 #include <math.h>
 #include <stddef.h>
-#include <string.h>
 
+#include "core/registry.h"
 
 /* Platform-independent bits need every multiply and add rounded on its own: GCC does not
  * fuse them in ISO C mode (-std=c11), clang does unless told not to. */
@@ -132,14 +132,12 @@ static const nb_ic_type *const registry[] = {
     &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type, &nb_ics_hernquist,
 };
 
-#define REGISTRY_LEN (sizeof registry / sizeof registry[0])
+#define REGISTRY_LEN NB_REGISTRY_LEN(registry)
+#define ROWS ((const void *const *)registry)
 
 const nb_ic_type *nb_ics_find(const char *name)
 {
-    for (size_t k = 0; k < REGISTRY_LEN; k++)
-        if (!strcmp(registry[k]->name, name))
-            return registry[k];
-    return NULL;
+    return nb_registry_find(ROWS, REGISTRY_LEN, name);
 }
 
 const nb_ic_type *const *nb_ics_list(size_t *count)
@@ -151,13 +149,7 @@ const nb_ic_type *const *nb_ics_list(size_t *count)
 const char *nb_ics_names(void)
 {
     static char names[256];
-    if (!names[0])
-        for (size_t k = 0; k < REGISTRY_LEN; k++) {
-            if (k)
-                strcat(names, ", ");
-            strcat(names, registry[k]->name);
-        }
-    return names;
+    return nb_registry_names(ROWS, REGISTRY_LEN, names, sizeof names);
 }
 
 void nb_ics_params_defaults(nb_ics_params *ip)

@@ -2,7 +2,7 @@
 #ifndef NB_INTEGRATOR_H
 #define NB_INTEGRATOR_H
 
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "core/particles.h"
 
 /* v += h a */

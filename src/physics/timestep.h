@@ -14,7 +14,8 @@
 #define NB_TIMESTEP_MAX_BINS 60
 
 /* Fills p->ax, p->ay, p->az (and pot[i] when pot is not NULL: G sum -m_j / r_ij, the
- * particle's own mass excluded, as nb_kernel.accel) of the nactive particles listed in
+ * particle's own mass excluded, as nb_kernel.evaluate; nb_force_evaluate with its nb_force
+ * as ctx is one) of the nactive particles listed in
  * active (ascending indices) at the current positions of all p->n particles. Entries of
  * other particles must be left as they are or overwritten with their own current values.
  * A particle's result must not depend on which others are listed. Returns NB_OK or an

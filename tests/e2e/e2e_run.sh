@@ -83,6 +83,10 @@ for cmd in run restart info check-config bench; do
     check "$cmd --help exits 0 with its usage" \
         sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody $cmd' '$TMP/out' && [ ! -s '$TMP/err' ]"
 done
+# bench --active: a sub-step's evaluation of every 100th particle, beside the whole one
+nb bench --kernel direct --kernel tree --n 600 --threads 1 --repeats 1 --active 0.01
+check "bench --active times a sub-step for each kernel" \
+    sh -c "[ $RC -eq 0 ] && [ \$(grep -c 'active=0.01 active_seconds=[0-9.e-]* active_ratio=' '$TMP/out') -eq 2 ]"
 nb run "$TMP/small.cfg" --quiet --set "run.output_dir=\"$TMP/helped\"" -h
 check "run CONFIG -h prints the usage and runs nothing" \
     sh -c "[ $RC -eq 0 ] && grep -q 'usage: nbody run' '$TMP/out' && [ ! -e '$TMP/helped' ]"

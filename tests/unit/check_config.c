@@ -81,7 +81,9 @@ START_TEST(test_full_file)
     ck_assert_int_eq(c.n, 1000);
     ck_assert_str_eq(c.kernel, "direct");
     ck_assert(c.softening == 0.0);
-    ck_assert_int_eq(c.kp.neighbours, 8);
+    const nb_kernel *owner;
+    const nb_kernel_key *k = nb_kernel_key_find("neighbours", &owner);
+    ck_assert(k && nb_param_get(nb_kernel_own_const(&c.kp, owner), k) == 8);
     ck_assert_int_eq(c.threads, 3);
     ck_assert_int_eq(nb_config_steps(&c), 200);
     ck_assert_int_eq(c.snapshot_every, 0);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/particles.h"
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "gravity/potential.h"
 #include "physics/ics.h"
 #include "physics/ics_hernquist.h"

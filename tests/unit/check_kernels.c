@@ -1,13 +1,15 @@
 /* The exact kernels against an independent long-double brute-force sum (with and without
  * softening, coincident points, every SIMD path this CPU runs), momentum conservation,
- * the potential energy per SIMD path (check_potential.c has the rest), and bit-for-bit
- * agreement between direct, parallel and thread counts. */
+ * the potential energy per SIMD path (check_potential.c has the rest), bit-for-bit
+ * agreement between direct, parallel and thread counts, and every kernel's evaluation of
+ * target lists against its all-targets bits. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gravity/force.h"
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
 #include "gravity/potential.h"
@@ -34,7 +36,6 @@ static void run_kernel(const char *name, int threads, double G, double eps, nb_p
     nb_kernel_params_defaults(&kp);
     kp.G = G;
     kp.eps = eps;
-    kp.neighbours = 16;
     kp.threads = threads;
     nb_force f;
     nb_error err;
@@ -249,122 +250,166 @@ START_TEST(test_schedule)
 }
 END_TEST
 
-/* accel_range (distributed runs, docs/mpi.md): each kernel's targets i0 .. i1-1, and a
- * target's bits the same in any range and on any thread count; for the exact kernels the
- * bits of the whole schedule (the plain build's), ranges cutting through tiles' blocks
- * (1029: 4 blocks, 2600: 10) included; the tree's are its accel's (ranges in its tree
- * order cut through groups and blocks); knn writes nothing outside its range.
+/* Target lists (sub-steps, and a distributed run's share of the targets): for every
+ * registered kernel, a target's accelerations and potential from a list are the bits of
+ * the all-targets evaluation, whatever else the list holds, in whatever order, on any
+ * thread count; nothing outside the list is written. Sizes cut through the exact kernels'
+ * tile blocks (1029: 4 blocks, 2600: 10) and the trees' groups and blocks; the lists run
+ * from one target (one-sided sums) to all of them (tiles).
  * _i: kernel x softening x size */
-static const char *const range_kernels[] = {"direct", "parallel", "knn", "tree"};
-static const size_t range_sizes[] = {2, 9, 100, 1029, 2600};
-#define NRANGE_SIZES (sizeof range_sizes / sizeof range_sizes[0])
+static const size_t list_sizes[] = {2, 9, 100, 1029, 2600};
+#define NLIST_SIZES (sizeof list_sizes / sizeof list_sizes[0])
 
-/* accel_range on positions i0 .. i1-1; order (n entries, when not NULL) receives the
- * target order they refer to (index order unless the kernel has its own). */
-static void run_range(const char *name, int threads, double eps, nb_particles *p, size_t i0,
-                      size_t i1, double *pot, size_t *order)
+static void kernel_params(nb_kernel_params *kp, double eps, int threads)
 {
-    nb_kernel_params kp;
-    nb_kernel_params_defaults(&kp);
-    kp.G = 0.7;
-    kp.eps = eps;
-    kp.neighbours = 4;
-    kp.threads = threads;
-    nb_force f;
     nb_error err;
-    nb_error_clear(&err);
-    ck_assert_msg(nb_force_init(&f, name, &kp, p->n, &err) == NB_OK, "%s", err.msg);
-    ck_assert(f.kernel->accel_range);
-    ck_assert_msg(f.kernel->accel_range(f.state, &f.params, p, i0, i1, pot, &err) == NB_OK,
-                  "%s", err.msg);
-    const uint32_t *o = f.kernel->target_order ? f.kernel->target_order(f.state) : NULL;
-    for (size_t k = 0; order && k < p->n; k++)
-        order[k] = o ? o[k] : k;
-    nb_force_free(&f);
+    nb_kernel_params_defaults(kp);
+    kp->G = 0.7;
+    kp->eps = eps;
+    kp->threads = threads;
+    ck_assert(nb_kernel_set(kp, "neighbours", 4, &err) == NB_OK);
 }
 
-START_TEST(test_accel_range)
+/* A deterministic pseudo-random stream for the lists. */
+static uint32_t lcg(uint64_t *st)
 {
-    int k = _i / (2 * (int)NRANGE_SIZES), soft = (_i / (int)NRANGE_SIZES) % 2;
-    size_t n = range_sizes[_i % NRANGE_SIZES];
+    *st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(*st >> 33);
+}
+
+START_TEST(test_target_lists)
+{
+    size_t nk;
+    const nb_kernel *const *kernels = nb_kernel_list(&nk);
+    int k = _i / (2 * (int)NLIST_SIZES), soft = (_i / (int)NLIST_SIZES) % 2;
+    if ((size_t)k >= nk)
+        return; /* fewer kernels than the loop's room */
+    size_t n = list_sizes[_i % NLIST_SIZES];
     double eps = soft ? 0.05 : 0.0;
-    const char *name = range_kernels[k];
+    const char *name = kernels[k]->name;
     nb_particles whole, part;
     make_gaussian(n, 77 + (unsigned)n, &whole);
     make_gaussian(n, 77 + (unsigned)n, &part);
-    double *pw = nb_alloc_doubles(n), *pp = nb_alloc_doubles(n);
-    ck_assert(pw && pp);
-    size_t *order = malloc(n * sizeof *order);
-    ck_assert(order);
-    run_range(name, 1, eps, &whole, 0, n, pw, NULL);
-    if (k != 2) { /* the kernel's own accel: the plain build's bits */
-        nb_particles plain;
-        make_gaussian(n, 77 + (unsigned)n, &plain);
-        double *pa = nb_alloc_doubles(n);
-        ck_assert(pa);
-        run_kernel(name, 2, 0.7, eps, &plain, pa);
-        for (size_t i = 0; i < n; i++)
-            ck_assert_msg(plain.ax[i] == whole.ax[i] && plain.ay[i] == whole.ay[i] &&
-                              plain.az[i] == whole.az[i] && pa[i] == pw[i],
-                          "%s n=%zu: range 0..n differs from accel at %zu", name, n, i);
-        free(pa);
-        nb_particles_free(&plain);
+    if (n >= 12) {
+        add_coincident(&whole);
+        add_coincident(&part);
     }
-    /* three ranges as three ranks would take them, on 3, 1 and 2 threads; a sentinel shows
-     * what each call wrote */
-    size_t cut[4] = {0, n / 3, 2 * n / 3, n};
-    const int threads[3] = {3, 1, 2};
-    for (int r = 0; r < 3; r++) {
+    double *pw = nb_alloc_doubles(n), *pp = nb_alloc_doubles(n);
+    uint32_t *list = malloc(n * sizeof *list);
+    char *listed = calloc(n, 1);
+    ck_assert(pw && pp && list && listed);
+    nb_kernel_params kp;
+    kernel_params(&kp, eps, 2);
+    nb_force f;
+    nb_error err;
+    nb_error_clear(&err);
+    ck_assert_msg(nb_force_init(&f, name, &kp, n, &err) == NB_OK, "%s", err.msg);
+    ck_assert_msg(nb_force_compute(&f, &whole, pw, &err) == NB_OK, "%s", err.msg);
+    nb_force_free(&f);
+    /* lists of 1, about 1%, 30%, 70% and all targets, the last in reverse index order;
+     * each on its own force (threads 1, 3, 2, 1, 3) and with pot or without */
+    const double frac[] = {0.0, 0.01, 0.3, 0.7, 1.0};
+    const int threads[] = {1, 3, 2, 1, 3};
+    uint64_t st = 1234 + n;
+    for (int c = 0; c < 5; c++) {
+        size_t nt = 0;
+        memset(listed, 0, n);
+        if (c == 4)
+            for (size_t i = n; i-- > 0;)
+                list[nt++] = (uint32_t)i;
+        else if (c == 0)
+            list[nt++] = lcg(&st) % (uint32_t)n;
+        else
+            for (size_t i = 0; i < n; i++)
+                if (lcg(&st) % 1000 < (uint32_t)(frac[c] * 1000))
+                    list[nt++] = (uint32_t)i;
+        /* a shuffled list: the order must not matter */
+        for (size_t a = nt; a > 1; a--) {
+            size_t b = lcg(&st) % a;
+            uint32_t t = list[a - 1];
+            list[a - 1] = list[b];
+            list[b] = t;
+        }
+        for (size_t a = 0; a < nt; a++)
+            listed[list[a]] = 1;
+        int want_pot = c % 2 == 0;
         for (size_t i = 0; i < n; i++)
             part.ax[i] = part.ay[i] = part.az[i] = pp[i] = 12345.0;
-        run_range(name, threads[r], eps, &part, cut[r], cut[r + 1], pp, order);
-        /* which targets the range's positions hold */
-        char *in_range = calloc(n, 1);
-        ck_assert(in_range);
-        for (size_t q = cut[r]; q < cut[r + 1]; q++)
-            in_range[order[q]] = 1;
-        for (size_t i = 0; i < n; i++) {
-            int in = in_range[i];
-            if (in)
-                ck_assert_msg(part.ax[i] == whole.ax[i] && part.ay[i] == whole.ay[i] &&
-                                  part.az[i] == whole.az[i] && pp[i] == pw[i],
-                              "%s n=%zu eps=%g: target %zu differs in range %d", name, n, eps,
-                              i, r);
-            else if (k == 2)
-                ck_assert_msg(part.ax[i] == 12345.0 && pp[i] == 12345.0,
-                              "%s n=%zu: range %d wrote outside itself at %zu", name, n, r, i);
-        }
-        free(in_range);
-    }
-    free(order);
-    if (k < 2) { /* the exact sums: against the reference, as the tiles are */
-        ref r;
-        ref_compute(&whole, 0.7, eps, &r);
-        char what[64];
-        snprintf(what, sizeof what, "%s range eps=%g", name, eps);
-        check_against_ref(what, &whole, pw, &r);
-        ref_free(&r);
-    } else if (k == 2) { /* knn: the range path is its accel, bit for bit */
-        double *pa = nb_alloc_doubles(n);
-        ck_assert(pa);
-        run_kernel(name, 2, 0.7, eps, &part, pa); /* k = 16 there: compare with k = 16 */
-        nb_particles again;
-        make_gaussian(n, 77 + (unsigned)n, &again);
-        nb_kernel_params kp = {.G = 0.7, .eps = eps, .neighbours = 16, .threads = 1};
-        nb_force f;
-        nb_error err;
-        ck_assert(nb_force_init(&f, name, &kp, n, &err) == NB_OK);
-        ck_assert(f.kernel->accel_range(f.state, &f.params, &again, 0, n, pw, &err) == NB_OK);
+        kernel_params(&kp, eps, threads[c]);
+        ck_assert_msg(nb_force_init(&f, name, &kp, n, &err) == NB_OK, "%s", err.msg);
+        ck_assert_msg(nb_force_prepare(&f, &part, &err) == NB_OK, "%s", err.msg);
+        ck_assert_msg(nb_force_evaluate(&f, &part, list, nt, want_pot ? pp : NULL, &err) ==
+                          NB_OK, "%s", err.msg);
         nb_force_free(&f);
-        for (size_t i = 0; i < n; i++)
-            ck_assert(again.ax[i] == part.ax[i] && again.az[i] == part.az[i] && pw[i] == pa[i]);
-        nb_particles_free(&again);
-        free(pa);
+        for (size_t i = 0; i < n; i++) {
+            if (listed[i])
+                ck_assert_msg(part.ax[i] == whole.ax[i] && part.ay[i] == whole.ay[i] &&
+                                  part.az[i] == whole.az[i] && (!want_pot || pp[i] == pw[i]),
+                              "%s n=%zu eps=%g: target %zu of a list of %zu differs from the "
+                              "all-targets evaluation (%.17g, not %.17g)", name, n, eps, i,
+                              nt, part.ax[i], whole.ax[i]);
+            else
+                ck_assert_msg(part.ax[i] == 12345.0 && part.ay[i] == 12345.0 &&
+                                  part.az[i] == 12345.0 && pp[i] == 12345.0,
+                              "%s n=%zu: a list of %zu wrote particle %zu, not in it", name,
+                              n, nt, i);
+        }
     }
+    free(list);
+    free(listed);
     free(pw);
     free(pp);
     nb_particles_free(&whole);
     nb_particles_free(&part);
+}
+END_TEST
+
+/* The one-sided sum (nb_pair_target) on each SIMD path this CPU runs that promises the
+ * tiles' bits, every target of sizes cutting through blocks, against the tiles of the
+ * same path: the kernels take the one-sided sum for sparse lists on the best path only. */
+START_TEST(test_onesided_bits)
+{
+    static const size_t ns[] = {1, 2, 9, 600, 1029, 2600};
+    const nb_simd paths[] = {NB_SIMD_AVX2, NB_SIMD_AVX512};
+    int ran = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!nb_simd_available(paths[k]) || !nb_pair_target_exact(paths[k]))
+            continue;
+        ran++;
+        for (size_t c = 0; c < sizeof ns / sizeof ns[0]; c++)
+            for (int soft = 0; soft < 3; soft++) {
+                size_t n = ns[c];
+                double eps2 = soft == 1 ? 0.05 * 0.05 : 0.0;
+                nb_particles p;
+                make_gaussian(n, 5 + (unsigned)n, &p);
+                if (n >= 12)
+                    add_coincident(&p);
+                /* soft == 2: every third particle 1e19 times farther out, so vectors of
+                 * pairs mix r^2 beyond AVX2's float estimate (2^120) with ordinary ones */
+                for (size_t i = 0; soft == 2 && i < n; i += 3) {
+                    p.x[i] *= 1e19;
+                    p.y[i] *= 1e19;
+                    p.z[i] *= 1e19;
+                }
+                double *pot = nb_alloc_doubles(n);
+                ck_assert(pot);
+                nb_pair_accel(paths[k], &p, 0.7, eps2, pot);
+                nb_pair_plan pl = nb_pair_plan_make(n);
+                for (size_t q = 0; q < n; q++) {
+                    double out[4];
+                    nb_pair_target(paths[k], &pl, &p, q, 0.7, eps2, 1, out);
+                    ck_assert_msg(out[0] == p.ax[q] && out[1] == p.ay[q] &&
+                                      out[2] == p.az[q] && out[3] == pot[q],
+                                  "%s n=%zu eps2=%g: one-sided target %zu: ax %.17g, tiles "
+                                  "%.17g", nb_simd_name(paths[k]), n, eps2, q, out[0],
+                                  p.ax[q]);
+                }
+                free(pot);
+                nb_particles_free(&p);
+            }
+    }
+    if (!ran)
+        printf("check_kernels: no SIMD path with a one-sided sum on this CPU: not tested\n");
 }
 END_TEST
 
@@ -383,7 +428,8 @@ static Suite *kernels_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_bitwise_agreement);
     tcase_add_test(tc, test_schedule);
-    tcase_add_loop_test(tc, test_accel_range, 0, (int)(4 * 2 * NRANGE_SIZES));
+    tcase_add_loop_test(tc, test_target_lists, 0, (int)(NB_KERNELS_MAX * 2 * NLIST_SIZES));
+    tcase_add_test(tc, test_onesided_bits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,14 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "core/particles.h"
 #include "kernel_reference.h"
 
 static int run_knn(int k, int threads, double G, double eps, nb_particles *p, double *pot,
                    nb_error *err)
 {
-    nb_kernel_params kp = {.G = G, .eps = eps, .neighbours = k, .threads = threads};
+    /* k set unchecked: the kernel checks it */
+    nb_kernel_params kp = test_kernel_params(G, eps, 16, threads);
+    const nb_kernel *owner;
+    const nb_kernel_key *key = nb_kernel_key_find("neighbours", &owner);
+    nb_param_set(nb_kernel_own(&kp, owner), key, k);
     nb_force f;
     int rc = nb_force_init(&f, "knn", &kp, p->n, err);
     if (rc)
@@ -92,7 +96,7 @@ START_TEST(test_all_neighbours_is_direct)
     ck_assert(pot && dpot);
 
     /* direct, the exact kernel */
-    nb_kernel_params kp = {.G = G, .eps = eps, .neighbours = 16, .threads = 1};
+    nb_kernel_params kp = test_kernel_params(G, eps, 16, 1);
     nb_force f;
     nb_error err;
     nb_error_clear(&err);
@@ -199,7 +203,7 @@ START_TEST(test_state_reuse)
     knn_ok(16, 2, 1.0, 0.02, &p, pot);
     result fresh_p = save(&p, pot);
 
-    nb_kernel_params kp = {.G = 1.0, .eps = 0.02, .neighbours = 16, .threads = 2};
+    nb_kernel_params kp = test_kernel_params(1.0, 0.02, 16, 2);
     nb_force f;
     nb_error err;
     nb_error_clear(&err);

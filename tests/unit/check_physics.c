@@ -10,7 +10,7 @@
 #include "physics/diagnostics.h"
 #include "physics/ics.h"
 #include "physics/integrator.h"
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "core/particles.h"
 
 /* Sample statistics are checked to within this many standard errors. */
@@ -27,7 +27,10 @@ static void make_ics(nb_ics_params ip, nb_particles *p)
 
 static void force_init(nb_force *f, const char *kernel, double G, double eps, size_t n)
 {
-    nb_kernel_params kp = {.G = G, .eps = eps, .neighbours = 16, .threads = 0};
+    nb_kernel_params kp;
+    nb_kernel_params_defaults(&kp); /* the kernels' own keys at their defaults */
+    kp.G = G;
+    kp.eps = eps;
     nb_error err;
     nb_error_clear(&err);
     ck_assert_msg(nb_force_init(f, kernel, &kp, n, &err) == NB_OK, "%s", err.msg);

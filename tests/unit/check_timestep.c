@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/particles.h"
-#include "gravity/kernels.h"
+#include "gravity/force.h"
 #include "physics/ics.h"
 #include "physics/integrator.h"
 #include "physics/timestep.h"

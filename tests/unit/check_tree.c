@@ -66,16 +66,36 @@ static void ref_compute_sym(const nb_particles *p, double eps, ref *r)
     }
 }
 
+/* The tree kernel's own key called name, or NULL. */
+static const nb_kernel_key *tree_key(const char *name)
+{
+    const nb_kernel *k = nb_kernel_find("tree");
+    for (size_t i = 0; k && i < k->nkeys; i++)
+        if (!strcmp(k->keys[i].name, name))
+            return &k->keys[i];
+    return NULL;
+}
+
+/* The tree's own parameter called name in kp: set unchecked (the kernel checks it), read. */
+static void tree_set(nb_kernel_params *kp, const char *name, double v)
+{
+    nb_param_set(nb_kernel_own(kp, nb_kernel_find("tree")), tree_key(name), v);
+}
+
+static double tree_get(const nb_kernel_params *kp, const char *name)
+{
+    return nb_param_get(nb_kernel_own_const(kp, nb_kernel_find("tree")), tree_key(name));
+}
+
 static int run_tree(double theta, int threads, double eps, nb_particles *p, double *pot,
                     nb_error *err)
 {
     nb_kernel_params kp;
-    memset(&kp, 0, sizeof kp);
     nb_kernel_params_defaults(&kp);
     kp.G = 1.0;
     kp.eps = eps;
     kp.threads = threads;
-    kp.opening_angle = theta;
+    tree_set(&kp, "opening_angle", theta);
     nb_force f;
     int rc = nb_force_init(&f, "tree", &kp, p->n, err);
     if (rc)
@@ -260,7 +280,6 @@ START_TEST(test_momentum_drift)
     nb_error_clear(&err);
     ck_assert_msg(nb_ics_generate(&ip, &p, &err) == NB_OK, "%s", err.msg);
     nb_kernel_params kp;
-    memset(&kp, 0, sizeof kp);
     nb_kernel_params_defaults(&kp);
     kp.G = 1.0;
     kp.eps = EPS_SOFT;
@@ -285,7 +304,7 @@ START_TEST(test_momentum_drift)
     }
     printf("tree momentum drift: plummer n=%zu theta=%.1f eps=%g %d steps of 1e-3: "
            "|P|/(M sigma) = %.3e\n",
-           p.n, kp.opening_angle, EPS_SOFT, steps, sqrt(px * px + py * py + pz * pz) / (mtot * vdisp));
+           p.n, tree_get(&kp, "opening_angle"), EPS_SOFT, steps, sqrt(px * px + py * py + pz * pz) / (mtot * vdisp));
     fflush(stdout);
     double drift = sqrt(px * px + py * py + pz * pz) / (mtot * vdisp);
     ck_assert_msg(drift < 1e-5, "tree momentum drift |P|/(M sigma) = %.3e, above 1e-5", drift);
@@ -294,26 +313,15 @@ START_TEST(test_momentum_drift)
 }
 END_TEST
 
-/* The tree kernel's own key called name, or NULL. */
-static const nb_kernel_key *tree_key(const char *name)
-{
-    const nb_kernel *k = nb_kernel_find("tree");
-    for (size_t i = 0; k && i < k->nkeys; i++)
-        if (!strcmp(k->keys[i].name, name))
-            return &k->keys[i];
-    return NULL;
-}
-
 START_TEST(test_keys_and_registry)
 {
     ck_assert(nb_kernel_find("tree") != NULL);
     ck_assert(strstr(nb_kernel_names(), "tree") != NULL);
     ck_assert(tree_key("opening_angle") != NULL);
     nb_kernel_params kp;
-    memset(&kp, 0, sizeof kp);
     nb_kernel_params_defaults(&kp);
-    ck_assert(kp.opening_angle == 0.5);
-    ck_assert(tree_key("leaf_size") && kp.leaf_size == 8);
+    ck_assert(tree_get(&kp, "opening_angle") == 0.5);
+    ck_assert(tree_key("leaf_size") && tree_get(&kp, "leaf_size") == 8);
     nb_particles p;
     make_gaussian(10, 3, &p);
     nb_error err;

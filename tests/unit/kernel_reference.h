@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gravity/kernels.h"
 #include "physics/ics.h"
 #include "core/particles.h"
 
@@ -15,6 +16,19 @@
  * terms' magnitudes; the refined 1/sqrt estimates are a few ulp too. This bound is ~20x
  * what the kernels show, and ~1e9x below what an unrefined 14-bit estimate would give. */
 #define REL_TOL 2e-14
+
+/* Kernel parameters: G, eps, threads, the knn kernel's k, every other key its default. */
+static inline nb_kernel_params test_kernel_params(double G, double eps, int k, int threads)
+{
+    nb_kernel_params kp;
+    nb_error err;
+    nb_kernel_params_defaults(&kp);
+    kp.G = G;
+    kp.eps = eps;
+    kp.threads = threads;
+    ck_assert_msg(nb_kernel_set(&kp, "neighbours", k, &err) == NB_OK, "%s", err.msg);
+    return kp;
+}
 
 static inline void make_gaussian(size_t n, unsigned seed, nb_particles *p)
 {
