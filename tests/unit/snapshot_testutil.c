@@ -100,6 +100,7 @@ nb_snapshot_meta make_meta(long step)
     m.softening = 0.01;
     snprintf(m.kernel, sizeof m.kernel, "parallel");
     snprintf(m.version, sizeof m.version, "0.1.0-test");
+    snprintf(m.run_id, sizeof m.run_id, "0123456789abcdef0123456789abcdef");
     m.parameters = (char *)PARAMS;
     return m;
 }
