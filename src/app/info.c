@@ -22,7 +22,7 @@ int nb_info_print(const char *path, FILE *out, nb_error *err)
     for (size_t k = 0; k < nb_snapshot_n_attrs; k++) {
         char label[64], value[128];
         snprintf(label, sizeof label, "%s:", nb_snapshot_attrs[k].name);
-        fprintf(out, "%-18s%s\n", label,
+        fprintf(out, "%-17s %s\n", label, /* a space after the longest label too */
                 nb_snapshot_attr_format(&m, &nb_snapshot_attrs[k], value, sizeof value));
     }
     fprintf(out,

@@ -14,12 +14,12 @@
 
 #include "app/agree.h"
 #include "app/restart.h"
+#include "app/stepper.h"
 #include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
 #include "io/energylog.h"
 #include "physics/ics.h"
-#include "physics/integrator.h"
 #include "gravity/force.h"
 #include "gravity/potential.h"
 #include "app/progress.h"
@@ -35,6 +35,7 @@ typedef struct sim {
     nb_config c;
     nb_particles p;
     nb_force force;
+    nb_stepper st;          /* the integrator, fixed or adaptive, over force */
     nb_energylog log;
     long step, end_step, next_output;
     long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
@@ -135,6 +136,8 @@ static int write_snapshot(sim *s, nb_error *err)
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     snprintf(meta.run_id, sizeof meta.run_id, "%s", s->run_id);
+    snprintf(meta.timestep, sizeof meta.timestep, "%s", s->c.timestep);
+    meta.force_evaluations = (long)nb_stepper_evaluations(&s->st);
     meta.parameters = nb_config_format(&s->c);
     char path[NB_PATH_MAX + 64];
     nb_snapshot_path(path, sizeof path, s->c.output_dir, s->c.snapshot_base, s->next_output);
@@ -188,7 +191,8 @@ static int log_energy(sim *s, nb_error *err)
         s->e0 = d.total;
     s->last_rel_error = nb_diagnostics_rel_error(d.total, s->e0);
     return ROOT_ONLY(nb_energylog_append(&s->log, s->step, s->time, &d, s->e0,
-                                         nb_wall_seconds() - s->wall0, err));
+                                         nb_wall_seconds() - s->wall0,
+                                         nb_stepper_evaluations(&s->st), err));
 }
 
 static int loop(sim *s, nb_error *err)
@@ -196,7 +200,7 @@ static int loop(sim *s, nb_error *err)
     const nb_config *c = &s->c;
     int rc = NB_OK;
     while (s->step < s->end_step) {
-        rc = nb_integrator_step(&s->p, &s->force, c->dt, NULL, err);
+        rc = nb_stepper_advance(&s->st, &s->p, err);
         if (rc)
             break;
         s->step++;
@@ -239,6 +243,7 @@ static int loop(sim *s, nb_error *err)
 static void sim_free(sim *s)
 {
     nb_energylog_close(&s->log, NULL);
+    nb_stepper_free(&s->st);
     nb_force_free(&s->force);
     nb_force_free(&s->pot_force);
     for (int k = 0; k < 4; k++)
@@ -373,6 +378,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return rc;
     nb_kernel_params kp = nb_config_kernel_params(c);
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
+    if (!rc)
+        rc = nb_stepper_init(&s->st, c, &s->force, s->p.n, err);
     const nb_kernel *pk = nb_config_potential_kernel(c, s->p.n);
     if (!rc && pk && !(rc = nb_force_init(&s->pot_force, pk->name, &kp, s->p.n, err)))
         for (int k = 0; k < 4 && !rc; k++)
@@ -396,7 +403,11 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     if (s->restart) {
         /* the directory is changed only once the set-up has nothing left that may fail or
          * be stopped */
-        if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+        int adaptive_snap = !strcmp(s->meta.timestep, "adaptive");
+        if ((rc = nb_comm_agree(nb_stepper_begin(&s->st, &s->p, 1,
+                                                 adaptive_snap ? s->p.bin : NULL,
+                                                 (uint64_t)s->meta.force_evaluations, s->snap,
+                                                 err), err)))
             return rc;
         if (nb_comm_any(nb_stop_requested()))
             return stopped_in_setup(s, exists, err);
@@ -407,7 +418,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                              nb_rundir_same(c->output_dir, s->snap_dir) ? basename(name) : NULL};
         if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, err))))
             return rc;
-    } else if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)) ||
+    } else if ((rc = nb_stepper_begin(&s->st, &s->p, 0, NULL, 0, c->source, err)) ||
                (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err))) ||
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;

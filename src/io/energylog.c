@@ -12,7 +12,7 @@
 
 /* What one row is made of: the columns take their values from here. */
 typedef struct row_values {
-    double step, time, rel_energy_error, wall_seconds;
+    double step, time, rel_energy_error, wall_seconds, force_evaluations;
     nb_diag d;
 } row_values;
 
@@ -40,6 +40,7 @@ static const struct column {
     {"lz", "%.17g", DIAG(lz)},
     {"virial_ratio", "%.17g", DIAG(virial_ratio)},
     {"wall_seconds", "%.3f", ROW(wall_seconds)},
+    {"force_evaluations", "%.0f", ROW(force_evaluations)},
 };
 #define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
@@ -344,10 +345,11 @@ int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err)
 }
 
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
-                        double e0, double wall_seconds, nb_error *err)
+                        double e0, double wall_seconds, uint64_t force_evaluations,
+                        nb_error *err)
 {
     row_values v = {(double)step, time, nb_diagnostics_rel_error(d->total, e0), wall_seconds,
-                    *d};
+                    (double)force_evaluations, *d};
     for (size_t k = 0; k < N_COLUMNS; k++) {
         if (k)
             fputc(',', log->f);

@@ -3,6 +3,7 @@
 #ifndef NB_ENERGYLOG_H
 #define NB_ENERGYLOG_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "io/config.h"
@@ -53,9 +54,11 @@ int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
 /* Opens the log at path for appending rows. */
 int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err);
 
-/* Appends one row and flushes it, so a crash never leaves half a row. */
+/* Appends one row and flushes it, so a crash never leaves half a row. force_evaluations:
+ * the particle force evaluations so far (exact up to 2^53). */
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
-                        double e0, double wall_seconds, nb_error *err);
+                        double e0, double wall_seconds, uint64_t force_evaluations,
+                        nb_error *err);
 
 int nb_energylog_close(nb_energylog *log, nb_error *err);
 
