@@ -199,6 +199,21 @@ START_TEST(test_info_prints_rows)
         ck_assert_msg(strstr(line, nb_snapshot_type_name(f->type)) &&
                       strstr(line, shape) && strstr(line, f->unit),
                       "info's line for %s: %s", f->name, line);
+        if (f->type == NB_SNAP_I32) { /* and the range of its values */
+            nb_particles q;
+            fill(&q, 12, 5);
+            const int32_t *v = nb_snapshot_field_column(&q, f, 0);
+            int32_t lo = v[0], hi = v[0];
+            for (size_t i = 1; i < 12; i++) {
+                lo = v[i] < lo ? v[i] : lo;
+                hi = v[i] > hi ? v[i] : hi;
+            }
+            char range[64];
+            snprintf(range, sizeof range, "  min %d max %d", (int)lo, (int)hi);
+            ck_assert_msg(lo < hi && strstr(line, range), "info's line for %s: %s, expected %s",
+                          f->name, line, range);
+            nb_particles_free(&q);
+        }
     }
     free(text);
     remove_root();

@@ -1,0 +1,84 @@
+#!/bin/sh
+# integrator.timestep = "adaptive" in the run (docs/timesteps.md): with every particle in
+# bin 0 it is the fixed leapfrog bit for bit; a Hernquist sphere with a black hole uses
+# several bins, with the same bits on 1 and 2 threads; a restart from a middle snapshot
+# continues bit for bit (snapshots and energy rows); and it takes fewer force evaluations
+# than a fixed run at its smallest step.
+. "$SRCDIR/tests/e2e/e2e_lib.sh"
+SNAPDIFF=${SNAPDIFF:-$(dirname "$NBODY")/tests/e2e/snapdiff}
+cd "$TMP" || exit 1
+
+# the last energy row's force_evaluations (the 15th column)
+evals() { grep -v '^#' "$1" | tail -1 | cut -d, -f15; }
+# the deepest bin of a snapshot, from nbody info's TimeBin line
+maxbin() { "$NBODY" info "$1" | sed -n 's|^  /PartType1/TimeBin .* max \([0-9]*\)$|\1|p'; }
+
+# 1. eta so large that every particle stays in bin 0: the fixed run's bits
+plummer="--set initial_conditions.n=256 --set integrator.dt=0.01 --set integrator.t_end=0.1
+         --set output.snapshot_every=5 --set output.diagnostics_every=1 --set output.compression=0"
+# shellcheck disable=SC2086
+nb run "$SRCDIR/configs/quickstart.cfg" --quiet --set 'run.output_dir="fixed"' $plummer
+check "fixed run exits 0" [ "$RC" -eq 0 ]
+# shellcheck disable=SC2086
+nb run "$SRCDIR/configs/quickstart.cfg" --quiet --set 'run.output_dir="bin0"' $plummer \
+    --set 'integrator.timestep="adaptive"' --set integrator.eta=1e12
+check "adaptive run with eta 1e12 exits 0" [ "$RC" -eq 0 ]
+for k in 0000 0001 0002; do
+    check "eta 1e12: snapshot $k has the fixed run's particles, bit for bit" \
+        "$SNAPDIFF" --particles "fixed/snapshot_$k.h5" "bin0/snapshot_$k.h5"
+done
+check "eta 1e12: every particle in bin 0" [ "$(maxbin bin0/snapshot_0002.h5)" = 0 ]
+rows fixed/energy.csv >fixed.rows
+rows bin0/energy.csv >bin0.rows
+check "eta 1e12: the fixed run's energy rows, force evaluations included" cmp -s fixed.rows bin0.rows
+check "fixed mode counts N per step: 256 * 11" [ "$(evals fixed/energy.csv)" = 2816 ]
+
+# 2. Hernquist with a central black hole: several bins, the same bits on 1 and 2 threads
+hq="--set initial_conditions.n=501 --set gravity.softening=0.001 --set integrator.dt=0.0625
+    --set integrator.t_end=0.5 --set output.snapshot_every=2 --set output.diagnostics_every=1
+    --set output.compression=0 --set integrator.timestep=\"adaptive\""
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=1 nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="t1"' $hq
+check "adaptive Hernquist run (1 thread) exits 0" [ "$RC" -eq 0 ]
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=2 nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="t2"' $hq
+check "adaptive Hernquist run (2 threads) exits 0" [ "$RC" -eq 0 ]
+deepest=0
+for k in 0000 0001 0002 0003 0004; do
+    check "snapshot $k: the same bits on 1 and 2 threads" \
+        "$SNAPDIFF" "t1/snapshot_$k.h5" "t2/snapshot_$k.h5"
+    b=$(maxbin "t1/snapshot_$k.h5")
+    [ "${b:-0}" -le "$deepest" ] || deepest=$b
+done
+rows t1/energy.csv >t1.rows
+rows t2/energy.csv >t2.rows
+check "the same energy rows on 1 and 2 threads" sh -c "[ -s t1.rows ] && cmp -s t1.rows t2.rows"
+check "the black hole's neighbours use several bins (deepest $deepest >= 3)" [ "$deepest" -ge 3 ]
+check "snapshots say timestep adaptive" sh -c "'$NBODY' info t1/snapshot_0004.h5 | grep -qx 'timestep:         adaptive'"
+
+# 3. restart from the middle snapshot, on 2 threads: the later snapshots bit for bit
+OMP_NUM_THREADS=2 nb restart t1/snapshot_0002.h5 --quiet --set 'run.output_dir="again"'
+check "restart from snapshot_0002 exits 0" [ "$RC" -eq 0 ]
+for k in 0003 0004; do
+    check "restart: snapshot $k bit for bit (bins, force_evaluations included)" \
+        "$SNAPDIFF" "t1/snapshot_$k.h5" "again/snapshot_$k.h5"
+done
+rows t1/energy.csv | awk -F, '$1 > 4' >t1.after
+rows again/energy.csv | awk -F, '$1 > 4' >again.after
+check "restart: the energy rows after step 4 are the uninterrupted run's" \
+    sh -c "[ -s t1.after ] && cmp -s t1.after again.after"
+
+# 4. fewer force evaluations than a fixed run at the smallest step the adaptive run used
+small=$(awk -v k="$deepest" 'BEGIN { printf "%.17g", 0.0625 / 2 ^ k }')
+nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="small"' \
+    --set initial_conditions.n=501 --set gravity.softening=0.001 --set integrator.dt="$small" \
+    --set integrator.t_end=0.5 --set output.snapshot_every=0 --set output.diagnostics_every=100000 \
+    --set output.compression=0
+check "fixed run at dt / 2^$deepest exits 0" [ "$RC" -eq 0 ]
+a=$(evals t1/energy.csv)
+f=$(evals small/energy.csv)
+check "force evaluations: adaptive $a < fixed at its smallest step $f" [ "$a" -lt "$f" ]
+check "fixed at its smallest step: 501 * (1 + 0.5 / dt) evaluations" \
+    [ "$f" = "$(awk -v k="$deepest" 'BEGIN { printf "%d", 501 * (1 + 8 * 2 ^ k) }')" ]
+
+finish
