@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/agree.h"
 #include "app/restart.h"
+#include "app/setup.h"
 #include "app/stepper.h"
 #include "app/stop.h"
 #include "core/comm.h"
@@ -37,6 +37,7 @@ typedef struct sim {
     nb_force force;
     nb_stepper st;          /* the integrator, fixed or adaptive, over force */
     nb_energylog log;
+    nb_energylog bins;      /* timebins.csv (adaptive time steps) */
     long step, end_step, next_output;
     long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
     double time_origin; /* rounding, and the same bits after a restart */
@@ -52,33 +53,6 @@ typedef struct sim {
     char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
     int own;                /* a restart into its run's own directory (check_dir_contents) */
 } sim;
-
-/* Refuses, before allocating, more particles than the machine can hold: touching more
- * memory than there is gets the process killed without a word. A file's N is bounded by
- * the data in the file. */
-static int check_memory(const nb_config *c, nb_error *err)
-{
-    if (!strcmp(c->ic_type, "file"))
-        return NB_OK;
-    /* every rank of a distributed run holds all particles, and those on one node share
-     * its memory (collective: every rank gets here) */
-    int ranks = nb_comm_node_ranks();
-    double need = (double)c->n * 11.0 * sizeof(double) * ranks, have = HUGE_VAL;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0)
-        have = (double)pages * (double)page;
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        (double)rl.rlim_cur < have)
-        have = (double)rl.rlim_cur;
-    if (need > have)
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone%s, "
-                       "more than the %.3g GB of memory this process may use", c->source, c->n,
-                       need / 1e9, ranks > 1 ? " (every rank on this node holds them all)" : "",
-                       have / 1e9);
-    return NB_OK;
-}
 
 /* t has reached the requested time T: t >= T, to within a millionth of a step, so that
  * T = 0.3 is reached at step 30 of dt = 0.01 although 30 * 0.01 < 0.3 in doubles. */
@@ -192,7 +166,9 @@ static int log_energy(sim *s, nb_error *err)
     s->last_rel_error = nb_diagnostics_rel_error(d.total, s->e0);
     return ROOT_ONLY(nb_energylog_append(&s->log, s->step, s->time, &d, s->e0,
                                          nb_wall_seconds() - s->wall0,
-                                         nb_stepper_evaluations(&s->st), err));
+                                         nb_stepper_evaluations(&s->st), err) ||
+                     nb_stepper_log_bins(&s->st, &s->bins, s->step, s->time, err)
+                     ? err->code : NB_OK);
 }
 
 static int loop(sim *s, nb_error *err)
@@ -243,6 +219,7 @@ static int loop(sim *s, nb_error *err)
 static void sim_free(sim *s)
 {
     nb_energylog_close(&s->log, NULL);
+    nb_energylog_close(&s->bins, NULL);
     nb_stepper_free(&s->st);
     nb_force_free(&s->force);
     nb_force_free(&s->pot_force);
@@ -252,62 +229,6 @@ static void sim_free(sim *s)
     if (s->lock_fd >= 0)
         close(s->lock_fd);
     nb_snapshot_meta_free(&s->meta);
-}
-
-static int same_scale(double a, double b)
-{
-    return fabs(a - b) <= 1e-9 * fabs(b);
-}
-
-/* One line on stderr naming what of an initial-conditions file the run does not use: its
- * time (a new run starts at t = 0), unit attributes other than the run's (the numbers
- * are taken as they are, not converted), missing velocities (the particles start at
- * rest). A note, not an error. */
-static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
-{
-    char line[1024] = "", cm[32], g[32], cms[32];
-    size_t len = 0;
-    if (in->has_time && in->time != 0)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s/Header Time = %.9g is not "
-                                "used (a new run starts at t = 0)", len ? "; " : "", in->time);
-    if (in->has_units && len < sizeof line &&
-        !(nb_config_has_units(c) && same_scale(in->unit_length_in_cm, c->length_in_cm) &&
-          same_scale(in->unit_mass_in_g, c->mass_in_g) &&
-          same_scale(in->unit_velocity_in_cm_per_s, c->velocity_in_cm_per_s)))
-        len += (size_t)snprintf(line + len, sizeof line - len, "%sits units (UnitLength_in_cm "
-                                "%s, UnitMass_in_g %s, UnitVelocity_in_cm_per_s %s) are not "
-                                "used: the numbers are taken as they are, in the run's units "
-                                "(%s)", len ? "; " : "",
-                                nb_config_format_double(cm, sizeof cm, in->unit_length_in_cm),
-                                nb_config_format_double(g, sizeof g, in->unit_mass_in_g),
-                                nb_config_format_double(cms, sizeof cms,
-                                                        in->unit_velocity_in_cm_per_s),
-                                nb_config_has_units(c) ? "the units section" : "N-body units");
-    if (!in->has_velocities && len < sizeof line)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no "
-                                "/PartType1/Velocities (the particles start at rest)",
-                                len ? "; " : "");
-    if (len)
-        fprintf(stderr, "nbody: note: %s: initial_conditions.file %s: %s\n", c->source,
-                c->ic_file, line);
-}
-
-static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
-{
-    if (!strcmp(c->ic_type, "file")) {
-        nb_snapshot_ic_info info;
-        int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
-        if (rc && err) { /* say which setting named the file */
-            char why[sizeof err->msg];
-            snprintf(why, sizeof why, "%s", err->msg);
-            nb_fail(err, rc, "%s: initial_conditions.file: %s", c->source, why);
-        }
-        if (!rc)
-            note_ignored(c, &info);
-        return rc;
-    }
-    nb_ics_params ip = nb_config_ics_params(c);
-    return nb_ics_generate(&ip, p, err);
 }
 
 /* What the output directory may hold: a new run needs it free of run files (or
@@ -416,10 +337,13 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         nb_restart_dir rd = {c, s->step, s->meta.output_index, s->time, s->p.n, s->run_id,
                              s->own, o->overwrite,
                              nb_rundir_same(c->output_dir, s->snap_dir) ? basename(name) : NULL};
-        if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, err))))
+        if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, s->st.adaptive ? &s->bins : NULL,
+                                                err))))
             return rc;
     } else if ((rc = nb_stepper_begin(&s->st, &s->p, 0, NULL, 0, c->source, err)) ||
-               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err))) ||
+               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err) ||
+                               nb_stepper_create_bins(&s->st, &s->bins, c, s->p.n, s->run_id,
+                                                      err) ? err->code : NB_OK)) ||
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
@@ -443,9 +367,9 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     nb_comm_bcast(s.run_id, sizeof s.run_id);
     nb_stop_signals saved;
     nb_stop_catch(&saved);
-    int rc = check_memory(c, err);
+    int rc = nb_setup_check_memory(c, err);
     if (!rc)
-        rc = make_particles(c, &s.p, err);
+        rc = nb_setup_particles(c, &s.p, err);
     if (!(rc = nb_comm_agree(rc, err)) && !(rc = nb_agree_particles(&s.p, NULL, err)))
         rc = start(&s, o, err);
     nb_stop_restore(&saved);

@@ -2,6 +2,7 @@
  * behind one begin / advance / count interface (app/stepper.h). */
 #include "app/stepper.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,4 +111,24 @@ void nb_stepper_bin_range(const nb_stepper *st, int *lo, int *hi)
 uint64_t nb_stepper_clipped(const nb_stepper *st)
 {
     return st->adaptive ? st->ts.clipped : 0;
+}
+
+int nb_stepper_create_bins(const nb_stepper *st, nb_energylog *log, const nb_config *c,
+                           size_t n, const char *run_id, nb_error *err)
+{
+    char path[NB_PATH_MAX + 32];
+    if (!st->adaptive)
+        return NB_OK;
+    snprintf(path, sizeof path, "%s/timebins.csv", c->output_dir);
+    return nb_timebins_create(log, path, c, n, run_id, err);
+}
+
+int nb_stepper_log_bins(const nb_stepper *st, nb_energylog *log, long step, double time,
+                        nb_error *err)
+{
+    uint64_t counts[NB_TIMESTEP_MAX_BINS + 1];
+    if (!st->adaptive || !log->f)
+        return NB_OK;
+    nb_timestep_histogram(&st->ts, counts, NULL, NULL);
+    return nb_timebins_append(log, step, time, counts, st->ts.par.max_bins + 1, err);
 }

@@ -11,6 +11,7 @@
 #include "core/particles.h"
 #include "gravity/force.h"
 #include "io/config.h"
+#include "io/energylog.h"
 #include "physics/timestep.h"
 
 typedef struct nb_stepper {
@@ -41,6 +42,15 @@ uint64_t nb_stepper_evaluations(const nb_stepper *st);
 
 /* The shallowest and deepest occupied bins (0 and 0 in fixed mode). */
 void nb_stepper_bin_range(const nb_stepper *st, int *lo, int *hi);
+
+/* Adaptive mode: creates c->output_dir/timebins.csv into log (fixed mode: nothing). */
+int nb_stepper_create_bins(const nb_stepper *st, nb_energylog *log, const nb_config *c,
+                           size_t n, const char *run_id, nb_error *err);
+
+/* Adaptive mode: appends the particles per bin, bin0 .. binK, at (step, time) to log, a
+ * row beside each energy.csv row (fixed mode: nothing). */
+int nb_stepper_log_bins(const nb_stepper *st, nb_energylog *log, long step, double time,
+                        nb_error *err);
 
 /* Steps clipped at max_bins (timestep.h's clipped; 0 in fixed mode). */
 uint64_t nb_stepper_clipped(const nb_stepper *st);

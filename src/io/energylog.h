@@ -1,5 +1,6 @@
 /* OUTPUT_DIR/energy.csv, the energy-conservation log of docs/DESIGN.md: comment header, column
- * row, one row per diagnostics step; restarts drop rows past the restart step first. */
+ * row, one row per diagnostics step; restarts drop rows past the restart step first. The
+ * same code keeps timebins.csv (adaptive time steps: particles per bin at each row). */
 #ifndef NB_ENERGYLOG_H
 #define NB_ENERGYLOG_H
 
@@ -40,6 +41,7 @@ typedef struct nb_energylog_restart {
     const nb_config *c;
     size_t n;
     const char *run_id; /* stated in the header when the log (older than run ids) has none */
+    const char *columns; /* the column row, when the log lacks one; NULL: energy.csv's */
 } nb_energylog_restart;
 
 /* Writes PATH.tmp, the log continued by a restart, for the caller to rename into place
@@ -50,6 +52,18 @@ typedef struct nb_energylog_restart {
  * changes. When copy_to is not NULL the log as it was is copied there (a new file). */
 int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
                                 const char *copy_to, nb_error *err);
+
+/* timebins.csv: the same header as energy.csv's and the column row
+ * "step,time,bin0,...,binK", K = c->max_bins, into log. */
+int nb_timebins_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
+                       const char *run_id, nb_error *err);
+
+/* timebins.csv's column row for max_bins into buf (truncated to size). */
+void nb_timebins_columns(int max_bins, char *buf, size_t size);
+
+/* One timebins.csv row: step, time and counts[0 .. nbins-1], flushed. */
+int nb_timebins_append(nb_energylog *log, long step, double time, const uint64_t *counts,
+                       int nbins, nb_error *err);
 
 /* Opens the log at path for appending rows. */
 int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err);

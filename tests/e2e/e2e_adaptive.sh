@@ -54,6 +54,12 @@ rows t1/energy.csv >t1.rows
 rows t2/energy.csv >t2.rows
 check "the same energy rows on 1 and 2 threads" sh -c "[ -s t1.rows ] && cmp -s t1.rows t2.rows"
 check "the black hole's neighbours use several bins (deepest $deepest >= 3)" [ "$deepest" -ge 3 ]
+want="step,time$(awk 'BEGIN { for (k = 0; k <= 30; k++) printf ",bin%d", k }')"
+check "timebins.csv's column row: bin0 .. bin30 (max_bins 30)" grep -qx "$want" t1/timebins.csv
+check "timebins.csv: a row at each energy row (steps 0 .. 8), each summing to N = 501" \
+    sh -c "grep -v '^#' t1/timebins.csv | awk -F, 'NR > 1 { s = 0; for (k = 3; k <= NF; k++) s += \$k;
+        if (s != 501 || \$1 != NR - 2) bad = 1; n++ } END { exit bad || n != 9 }'"
+check "fixed mode writes no timebins.csv" [ ! -e fixed/timebins.csv ]
 check "snapshots say timestep adaptive" sh -c "'$NBODY' info t1/snapshot_0004.h5 | grep -qx 'timestep:         adaptive'"
 
 # 3. restart from the middle snapshot, on 2 threads: the later snapshots bit for bit
@@ -67,6 +73,23 @@ rows t1/energy.csv | awk -F, '$1 > 4' >t1.after
 rows again/energy.csv | awk -F, '$1 > 4' >again.after
 check "restart: the energy rows after step 4 are the uninterrupted run's" \
     sh -c "[ -s t1.after ] && cmp -s t1.after again.after"
+
+grep -v '^#' t1/timebins.csv | awk -F, '$1 > 4' >t1.bins
+grep -v '^#' again/timebins.csv | awk -F, '$1 > 4' >again.bins
+check "restart: the time-bin rows after step 4 are the uninterrupted run's" \
+    sh -c "[ -s t1.bins ] && cmp -s t1.bins again.bins"
+# in the run's own directory: rows after the restart step go with the later snapshots
+cp -r t1 inplace
+nb restart inplace/snapshot_0002.h5 --quiet
+check "restart in place exits 0" [ "$RC" -eq 0 ]
+check "restart in place: timebins.csv's rows are the uninterrupted run's" \
+    sh -c "[ \"\$(grep -v '^#' t1/timebins.csv)\" = \"\$(grep -v '^#' inplace/timebins.csv)\" ]"
+check "restart in place: the superseded history keeps its timebins.csv" \
+    cmp -s t1/timebins.csv inplace/superseded_after_0002/timebins.csv
+nb run "$SRCDIR/configs/hernquist.cfg" --quiet --overwrite --set 'run.output_dir="inplace"' \
+    --set initial_conditions.n=64 --set integrator.t_end=0.01
+check "--overwrite with fixed steps exits 0" [ "$RC" -eq 0 ]
+check "--overwrite removes timebins.csv" [ ! -e inplace/timebins.csv ]
 
 # 4. fewer force evaluations than a fixed run at the smallest step the adaptive run used
 small=$(awk -v k="$deepest" 'BEGIN { printf "%.17g", 0.0625 / 2 ^ k }')
