@@ -195,6 +195,7 @@ static int loop(sim *s, nb_error *err)
                 break;
         if (snapshot_due(s) && (rc = write_snapshot(s, err)))
             break;
+        nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 0);
         int out_of_time = c->max_wall_seconds > 0 &&
                           nb_wall_seconds() - s->wall0 >= c->max_wall_seconds;
@@ -213,6 +214,8 @@ static int loop(sim *s, nb_error *err)
     if (rc == NB_OK)
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 1);
     nb_progress_done(&s->progress);
+    if (nb_comm_root())
+        nb_stepper_report(&s->st, &s->p, stderr);
     return rc;
 }
 
@@ -351,6 +354,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
                        "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
     nb_progress_init(&s->progress, o->quiet, s->step);
+    s->progress.bins = s->st.adaptive;
+    nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);
     return loop(s, err);
 }
 

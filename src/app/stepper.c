@@ -132,3 +132,16 @@ int nb_stepper_log_bins(const nb_stepper *st, nb_energylog *log, long step, doub
     nb_timestep_histogram(&st->ts, counts, NULL, NULL);
     return nb_timebins_append(log, step, time, counts, st->ts.par.max_bins + 1, err);
 }
+
+void nb_stepper_report(const nb_stepper *st, const nb_particles *p, FILE *out)
+{
+    const nb_timestep *ts = &st->ts;
+    if (!st->adaptive || ts->clipped == 0)
+        return;
+    size_t i = ts->clip_index;
+    fprintf(out, "nbody: warning: %llu step%s needed a bin deeper than integrator.max_bins = %d "
+            "(step dt / 2^%d) and took that bin, less accurately (the last: particle %llu, "
+            "index %zu); raise integrator.max_bins or take a smaller integrator.dt\n",
+            (unsigned long long)ts->clipped, ts->clipped > 1 ? "s" : "", ts->par.max_bins,
+            ts->par.max_bins, i < p->n ? (unsigned long long)p->id[i] : 0ULL, i);
+}

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 #include "core/particles.h"
@@ -54,5 +55,9 @@ int nb_stepper_log_bins(const nb_stepper *st, nb_energylog *log, long step, doub
 
 /* Steps clipped at max_bins (timestep.h's clipped; 0 in fixed mode). */
 uint64_t nb_stepper_clipped(const nb_stepper *st);
+
+/* At the end of a run (stopped or not): when steps were clipped at max_bins, one line on
+ * out saying how many, the last particle (its id in p), and the fix. */
+void nb_stepper_report(const nb_stepper *st, const nb_particles *p, FILE *out);
 
 #endif

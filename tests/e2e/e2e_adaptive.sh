@@ -91,6 +91,17 @@ nb run "$SRCDIR/configs/hernquist.cfg" --quiet --overwrite --set 'run.output_dir
 check "--overwrite with fixed steps exits 0" [ "$RC" -eq 0 ]
 check "--overwrite removes timebins.csv" [ ! -e inplace/timebins.csv ]
 
+# 5. the progress line shows the bins; a bin deeper than max_bins is clipped and reported
+# shellcheck disable=SC2086
+nb run "$SRCDIR/configs/hernquist.cfg" --set 'run.output_dir="clip"' $hq --set integrator.max_bins=3
+check "max_bins 3: exits 0" [ "$RC" -eq 0 ]
+check "max_bins 3: the progress line ends with the bins in use" grep -q '^step 8/8 .*  bins 0\.\.3$' "$TMP/err"
+check "max_bins 3: the clipped steps are reported with the fix" \
+    grep -q '^nbody: warning: [0-9]* steps needed a bin deeper than integrator.max_bins = 3 .*raise integrator.max_bins or take a smaller integrator.dt$' "$TMP/err"
+nb restart t1/snapshot_0004.h5 --quiet --set 'run.output_dir="t1more"' --set integrator.t_end=0.625
+check "max_bins 30: the continued run exits 0" [ "$RC" -eq 0 ]
+check "max_bins 30: nothing clipped, nothing reported" sh -c "! grep -q warning '$TMP/err'"
+
 # 4. fewer force evaluations than a fixed run at the smallest step the adaptive run used
 small=$(awk -v k="$deepest" 'BEGIN { printf "%.17g", 0.0625 / 2 ^ k }')
 nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="small"' \
