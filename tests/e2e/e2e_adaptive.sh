@@ -115,4 +115,17 @@ check "force evaluations: adaptive $a < fixed at its smallest step $f" [ "$a" -l
 check "fixed at its smallest step: 501 * (1 + 0.5 / dt) evaluations" \
     [ "$f" = "$(awk -v k="$deepest" 'BEGIN { printf "%d", 501 * (1 + 8 * 2 ^ k) }')" ]
 
+# 6. docs/timesteps.md's benchmark commands, as written there but with N = 300 to t = 1/16
+mkdir bench_doc
+sed -n '/^    common=/,/^$/p' "$SRCDIR/docs/timesteps.md" | sed 's/^    //' |
+    sed "s|^\./nbody |\"\$NBODY\" |; s|configs/|\$SRCDIR/configs/|;
+         s/initial_conditions.n=10000/initial_conditions.n=300/; s/integrator.t_end=1.0/integrator.t_end=0.0625/" \
+    >bench_doc/run.sh
+(cd bench_doc && NBODY="$NBODY" SRCDIR="$SRCDIR" sh -e run.sh) >/dev/null 2>&1
+check "docs/timesteps.md's benchmark commands run (N = 300, t_end = 1/16)" \
+    sh -c "[ \$(grep -c '\$NBODY' bench_doc/run.sh) -eq 4 ] && for d in bh_adaptive bh_fixed h_adaptive h_fixed; do
+        [ \$(grep -v '^#' bench_doc/bench/\$d/energy.csv | tail -1 | cut -d, -f2) = 0.0625 ] || exit 1; done"
+check "the adaptive ones write timebins.csv" \
+    sh -c "[ -s bench_doc/bench/bh_adaptive/timebins.csv ] && [ ! -e bench_doc/bench/bh_fixed/timebins.csv ]"
+
 finish
