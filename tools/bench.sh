@@ -11,8 +11,8 @@ CFLAGS=${CFLAGS:--O3 -march=native -fno-math-errno -fno-trapping-math}
 BUILD_DIR=${BUILD_DIR:-build-bench}
 mkdir -p "$BUILD_DIR"
 # libnbody is the layers below io (docs/DESIGN.md): every C file of src/core, src/gravity and
-# src/physics but the MPI communication layer (the serial one, comm_serial.c, is built),
-# and the benchmark itself (src/app/bench.c and bench_main.c, on the command line below)
+# src/physics but the MPI communication layer (the serial one, comm_serial.c, is built);
+# then the benchmark itself (src/app/bench.c, bench_main.c)
 srcs=""
 for f in "$top"/src/core/*.c "$top"/src/gravity/*.c "$top"/src/physics/*.c; do
     case $f in */comm_mpi.c) continue ;; esac

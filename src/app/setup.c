@@ -17,7 +17,7 @@
  * the data in the file. */
 int nb_setup_check_memory(const nb_config *c, nb_error *err)
 {
-    if (!strcmp(c->ic_type, "file"))
+    if (nb_ics_find(c->ic_type)->reads)
         return NB_OK;
     /* every rank of a distributed run holds all particles, and those on one node share
      * its memory (collective: every rank gets here) */
@@ -79,7 +79,7 @@ static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
 
 int nb_setup_particles(const nb_config *c, nb_particles *p, nb_error *err)
 {
-    if (!strcmp(c->ic_type, "file")) {
+    if (nb_ics_find(c->ic_type)->reads) { /* the configuration check found the type */
         nb_snapshot_ic_info info;
         int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
         if (rc && err) { /* say which setting named the file */

@@ -83,7 +83,7 @@ static void add_owned(schema_t *sch, const char *section, size_t base, const nb_
 void nb_config_schema_build(schema_t *sch)
 {
     memset(sch, 0, sizeof *sch);
-    snprintf(sch->ic_types, sizeof sch->ic_types, "one of %s, file", nb_ics_names());
+    snprintf(sch->ic_types, sizeof sch->ic_types, "one of %s", nb_ics_names());
     for (size_t k = 0; k < N_KEYS; k++) {
         sch->k[sch->n] = schema[k];
         if (!schema[k].expect)
@@ -374,7 +374,7 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return rc;
     int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
     const nb_ic_type *ic = nb_ics_find(c->ic_type);
-    if (!ic && strcmp(c->ic_type, "file"))
+    if (!ic)
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: initial_conditions.type: unknown type '%s' (expected %s)", source,
                        c->ic_type, sch->ic_types);
@@ -389,16 +389,16 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
                            source, ic->name, ic->fixed_n, c->n);
         c->n = (long)ic->fixed_n;
     }
-    if (!strcmp(c->ic_type, "file") && !c->ic_file[0])
+    if (ic->reads && !c->ic_file[0])
         return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.file: type \"file\" needs the path of an HDF5 "
-                       "snapshot", source);
+                       "%s: initial_conditions.file: type \"%s\" needs the path of an HDF5 "
+                       "snapshot", source, ic->name);
     if (!c->name[0])
         return nb_fail(err, NB_ERR_INPUT, "%s: run.name: must not be empty", source);
     if (!c->output_dir[0])
         return nb_fail(err, NB_ERR_INPUT, "%s: run.output_dir: must not be empty", source);
     /* a file's particle count is known only once it is read: nb_config_check_kernel then */
-    if (strcmp(c->ic_type, "file")) {
+    if (!ic->reads) {
         const char *key = NULL;
         nb_error why;
         if (nb_kernel_check(kernel, &c->kp, (size_t)c->n, &key, &why)) {

@@ -118,18 +118,23 @@ static const nb_param two_body_keys[] = {
 
 static const nb_ic_type gaussian_type = {
     "gaussian", "the tutorial's blob: masses uniform on [0,1), positions standard normal, at rest",
-    NULL, 0, 0, gaussian};
+    NULL, 0, 0, gaussian, 0};
 static const nb_ic_type plummer_type = {
-    "plummer", "Plummer sphere in Henon units, centre of mass at rest", NULL, 0, 0, plummer};
+    "plummer", "Plummer sphere in Henon units, centre of mass at rest", NULL, 0, 0, plummer, 0};
 static const nb_ic_type uniform_sphere_type = {
     "uniform_sphere", "cold uniform sphere of the given radius", KEYS(uniform_sphere_keys), 0,
-    uniform_sphere};
+    uniform_sphere, 0};
 static const nb_ic_type two_body_type = {
     "two_body", "two bodies at pericentre of a Kepler orbit", KEYS(two_body_keys), 2,
-    two_body};
+    two_body, 0};
+
+static const nb_ic_type file_type = {
+    "file", "the particles of an HDF5 snapshot or GADGET initial-conditions file "
+    "(initial_conditions.file)", NULL, 0, 0, NULL, 1};
 
 static const nb_ic_type *const registry[] = {
     &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type, &nb_ics_hernquist,
+    &file_type,
 };
 
 #define REGISTRY_LEN NB_REGISTRY_LEN(registry)
@@ -179,6 +184,9 @@ int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err)
         return nb_fail(err, NB_ERR_INPUT,
                        "unknown initial-condition type '%s' (expected one of: %s)", ip->type,
                        nb_ics_names());
+    if (t->reads)
+        return nb_fail(err, NB_ERR_INPUT, "initial-condition type '%s' reads its particles "
+                       "from a file: the snapshot reader loads them", t->name);
     size_t n = t->fixed_n ? t->fixed_n : ip->n;
     if (n < 1)
         return nb_fail(err, NB_ERR_INPUT, "initial conditions need at least one particle");

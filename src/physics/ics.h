@@ -33,8 +33,13 @@ typedef struct nb_ic_type {
     const nb_param *keys;
     size_t nkeys;
     size_t fixed_n;  /* 0: initial_conditions.n particles; else exactly this many */
-    /* Fills the n = p->n particles of p (allocated, zeroed) from the random stream r. */
+    /* Fills the n = p->n particles of p (allocated, zeroed) from the random stream r;
+     * NULL for a type that reads its particles (below). */
     void (*generate)(nb_particles *p, nb_rng *r, const nb_ics_params *ip);
+    /* 1: the particles are read from the file initial_conditions.file names (an HDF5
+     * snapshot: io/snapshot_read.c, which this layer cannot call), not generated, and
+     * their count is known only once read. */
+    int reads;
 } nb_ic_type;
 
 /* The type called name, or NULL. */

@@ -223,4 +223,4 @@ const nb_ic_type nb_ics_hernquist = {
     "hernquist",
     "Hernquist sphere (mass 1, cut at 1998.5 scale radii), isotropic, optional central "
     "black hole",
-    hernquist_keys, sizeof hernquist_keys / sizeof hernquist_keys[0], 0, hernquist};
+    hernquist_keys, sizeof hernquist_keys / sizeof hernquist_keys[0], 0, hernquist, 0};

@@ -12,16 +12,6 @@ SNAPDIFF=${SNAPDIFF:-$BUILD/tests/e2e/snapdiff}
 FAULT=${NBFAULT:-$BUILD/tests/e2e/nbfault.so}
 STRIP=${STRIP_RUN_ID:-$BUILD/tests/e2e/strip_run_id}
 [ -f "$FAULT" ] && [ -x "$STRIP" ] || { echo "SKIP: $FAULT or $STRIP not built"; exit 77; }
-# faulty FUNCS MATCH N DO COMMAND...: runs COMMAND with nbfault.so acting (DO) before the
-# Nth call of FUNCS on a path containing MATCH; status in $RC, output in $TMP/out, err
-faulty() {
-    f=$1 m=$2 at=$3 act=$4
-    shift 4
-    LD_PRELOAD="$FAULT" NB_FAULT_FUNCS=$f NB_FAULT_MATCH=$m NB_FAULT_AT=$at NB_FAULT_DO=$act \
-        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
-        "$@" >"$TMP/out" 2>"$TMP/err"
-    RC=$?
-}
 
 cat >"$TMP/a.cfg" <<CFG
 run: { name = "a"; output_dir = "$TMP/A"; seed = 3; };

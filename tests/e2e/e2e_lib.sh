@@ -66,3 +66,16 @@ block() {
         want && /^```$/ { if (intxt) { want = 0; intxt = 0 } else intxt = 1; next }
         intxt { print > txt }' "$DOC"
 }
+
+# faulty FUNCS MATCH N DO COMMAND...: runs COMMAND with tests/e2e/nbfault.so (fault_preload.c,
+# LD_PRELOAD) acting (DO: kill, term, exec) before the Nth call of FUNCS on a path
+# containing MATCH; status in $RC, output in $TMP/out and $TMP/err
+faulty() {
+    f=$1 m=$2 at=$3 act=$4
+    shift 4
+    LD_PRELOAD="${NBFAULT:-$(dirname "$NBODY")/tests/e2e/nbfault.so}" NB_FAULT_FUNCS=$f \
+        NB_FAULT_MATCH=$m NB_FAULT_AT=$at NB_FAULT_DO=$act \
+        ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+        "$@" >"$TMP/out" 2>"$TMP/err"
+    RC=$?
+}
