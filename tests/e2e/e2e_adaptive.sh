@@ -102,6 +102,21 @@ nb restart t1/snapshot_0004.h5 --quiet --set 'run.output_dir="t1more"' --set int
 check "max_bins 30: the continued run exits 0" [ "$RC" -eq 0 ]
 check "max_bins 30: nothing clipped, nothing reported" sh -c "! grep -q warning '$TMP/err'"
 
+# a stop by run.max_wall_seconds (at the first synchronised time past it) and a restart
+# of the directory: the uninterrupted run's final snapshot and rows
+# shellcheck disable=SC2086
+OMP_NUM_THREADS=1 nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="wall"' $hq \
+    --set run.max_wall_seconds=1e-9
+check "max_wall_seconds: the adaptive run stops with exit 3" [ "$RC" -eq 3 ]
+nb restart wall --quiet --set run.max_wall_seconds=0.0
+check "max_wall_seconds: the restart of the directory exits 0" [ "$RC" -eq 0 ]
+check "max_wall_seconds: final snapshot bit for bit" "$SNAPDIFF" t1/snapshot_0004.h5 wall/snapshot_0004.h5
+rows wall/energy.csv >wall.rows
+check "max_wall_seconds: the uninterrupted run's energy rows" cmp -s t1.rows wall.rows
+grep -v '^#' wall/timebins.csv >wall.bins
+check "max_wall_seconds: the uninterrupted run's time-bin rows" \
+    sh -c "grep -v '^#' t1/timebins.csv | cmp -s - wall.bins"
+
 # 4. fewer force evaluations than a fixed run at the smallest step the adaptive run used
 small=$(awk -v k="$deepest" 'BEGIN { printf "%.17g", 0.0625 / 2 ^ k }')
 nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set 'run.output_dir="small"' \
