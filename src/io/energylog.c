@@ -273,6 +273,24 @@ typedef struct log_state {
     int has_run_id;
 } log_state;
 
+/* The column row of a log whose columns this version extends (an energy.csv without
+ * force_evaluations, a timebins.csv with fewer bins): writes the current row instead, so
+ * the continued rows have their names (the older rows lack the last values). 1 when it
+ * did. */
+static int newer_columns(const char *line, const nb_energylog_restart *r, FILE *out)
+{
+    char row[1024];
+    if (r->columns)
+        snprintf(row, sizeof row, "%s", r->columns);
+    else
+        nb_energylog_columns(row, sizeof row);
+    size_t len = strcspn(line, "\r\n");
+    if (len >= strlen(row) || strncmp(line, row, len) || row[len] != ',')
+        return 0;
+    fprintf(out, "%s\n", row);
+    return 1;
+}
+
 /* Copies one line of the old log into out when it belongs to the history kept up to the
  * restart at step (rows up to keep_step; restart blocks of earlier restarts), tracking
  * what the header says. */
@@ -306,6 +324,8 @@ static void keep_line(char *line, const nb_energylog_restart *r, log_state *st, 
             st->has_run_id = 1;
         if (!strncmp(line, "step,", 5) && !st->has_run_id) /* adopt one (legacy log) */
             fprintf(out, "# run_id: %s\n", r->run_id);
+        if (!strncmp(line, "step,", 5) && newer_columns(line, r, out))
+            return;
     }
     if (!st->drop_block)
         fputs(line, out);

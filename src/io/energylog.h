@@ -49,7 +49,9 @@ typedef struct nb_energylog_restart {
  * keep_step and the "# restart:" blocks of restarts at or after step dropped (they belong
  * to the history set aside), then the restart's block: "# restart: step S time T" and a
  * "# restart KEY: VALUE" line for each header value (kernel, dt, units, ...) the restart
- * changes. When copy_to is not NULL the log as it was is copied there (a new file). */
+ * changes. A column row that the current one extends (a log older than a column, a
+ * timebins.csv with fewer bins) is replaced by the current one. When copy_to is not NULL
+ * the log as it was is copied there (a new file). */
 int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
                                 const char *copy_to, nb_error *err);
 

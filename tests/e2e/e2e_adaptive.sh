@@ -130,6 +130,19 @@ check "force evaluations: adaptive $a < fixed at its smallest step $f" [ "$a" -l
 check "fixed at its smallest step: 501 * (1 + 0.5 / dt) evaluations" \
     [ "$f" = "$(awk -v k="$deepest" 'BEGIN { printf "%d", 501 * (1 + 8 * 2 ^ k) }')" ]
 
+# an energy.csv of a version without force_evaluations, continued in place: its column
+# row gains the new name, so the continued rows are named
+nb run "$SRCDIR/configs/quickstart.cfg" --quiet --set 'run.output_dir="old"' \
+    --set initial_conditions.n=64 --set integrator.t_end=0.02 --set output.snapshot_every=10 \
+    --set output.diagnostics_every=5
+sed -i 's/,force_evaluations$//; /^[0-9]/s/,[0-9]*$//' old/energy.csv
+nb restart old/snapshot_0001.h5 --quiet
+check "an older energy.csv continued: exits 0" [ "$RC" -eq 0 ]
+check "an older energy.csv continued: the column row names force_evaluations" \
+    grep -qx 'step,time,kinetic,potential,total,rel_energy_error,px,py,pz,lx,ly,lz,virial_ratio,wall_seconds,force_evaluations' old/energy.csv
+check "an older energy.csv continued: rows 15 and 20 count 64 per step" \
+    sh -c "grep -q '^15,.*,1024\$' old/energy.csv && grep -q '^20,.*,1344\$' old/energy.csv"
+
 # 6. docs/timesteps.md's benchmark commands, as written there but with N = 300 to t = 1/16
 mkdir bench_doc
 sed -n '/^    common=/,/^$/p' "$SRCDIR/docs/timesteps.md" | sed 's/^    //' |
