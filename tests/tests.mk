@@ -151,6 +151,9 @@ tests_unit_check_tree_LDADD = $(TEST_LIBS)
 dist_check_SCRIPTS += tests/e2e/e2e_tree.sh
 TESTS += tests/e2e/e2e_tree.sh
 
+dist_check_SCRIPTS += tests/e2e/e2e_adaptive.sh
+TESTS += tests/e2e/e2e_adaptive.sh
+
 # MPI end to end (skipped unless built --with-mpi): 1, 2 and 3 ranks
 dist_check_SCRIPTS += tests/e2e/e2e_mpi.sh
 TESTS += tests/e2e/e2e_mpi.sh

@@ -2,6 +2,8 @@
  * tables, io/snapshot_fields.c), energies, and its parameters. */
 #include "app/info.h"
 
+#include <stdint.h>
+
 #include "physics/diagnostics.h"
 #include "io/snapshot.h"
 
@@ -22,7 +24,7 @@ int nb_info_print(const char *path, FILE *out, nb_error *err)
     for (size_t k = 0; k < nb_snapshot_n_attrs; k++) {
         char label[64], value[128];
         snprintf(label, sizeof label, "%s:", nb_snapshot_attrs[k].name);
-        fprintf(out, "%-18s%s\n", label,
+        fprintf(out, "%-17s %s\n", label, /* a space after the longest label too */
                 nb_snapshot_attr_format(&m, &nb_snapshot_attrs[k], value, sizeof value));
     }
     fprintf(out,
@@ -44,8 +46,18 @@ int nb_info_print(const char *path, FILE *out, nb_error *err)
             snprintf(shape, sizeof shape, "(%zu, %d)", p.n, f->cols);
         else
             snprintf(shape, sizeof shape, "(%zu,)", p.n);
-        fprintf(out, "  %-25s %-8s %-13s %s\n", name, nb_snapshot_type_name(f->type), shape,
+        fprintf(out, "  %-25s %-8s %-13s %s", name, nb_snapshot_type_name(f->type), shape,
                 f->unit);
+        if (f->type == NB_SNAP_I32 && p.n) { /* TimeBin: the range of bins in use */
+            const int32_t *v = nb_snapshot_field_column(&p, f, 0);
+            int32_t lo = v[0], hi = v[0];
+            for (size_t i = 1; i < p.n; i++) {
+                lo = v[i] < lo ? v[i] : lo;
+                hi = v[i] > hi ? v[i] : hi;
+            }
+            fprintf(out, "  min %d max %d", (int)lo, (int)hi);
+        }
+        fputc('\n', out);
     }
     fprintf(out, "parameters:\n%s", m.parameters ? m.parameters : "(none)\n");
     nb_snapshot_meta_free(&m);

@@ -49,8 +49,11 @@ void nb_progress_update(nb_progress *pr, long step, long end_step, double time,
     double rate = (double)(step - pr->first_step) / fmax(now - pr->start, 1e-9);
     char eta[32];
     format_eta(eta, sizeof eta, rate > 0 ? (double)(end_step - step) / rate : NAN);
-    fprintf(stderr, "%sstep %ld/%ld  t=%.6g  %.3g steps/s  ETA %s  dE/E=%+.3e%s",
-            pr->tty ? "\r" : "", step, end_step, time, rate, eta, rel_energy_error,
+    char bins[48] = "";
+    if (pr->bins)
+        snprintf(bins, sizeof bins, "  bins %d..%d", pr->bin_lo, pr->bin_hi);
+    fprintf(stderr, "%sstep %ld/%ld  t=%.6g  %.3g steps/s  ETA %s  dE/E=%+.3e%s%s",
+            pr->tty ? "\r" : "", step, end_step, time, rate, eta, rel_energy_error, bins,
             pr->tty ? "\033[K" : "\n");
     fflush(stderr);
     pr->drawn = pr->tty;

@@ -11,6 +11,8 @@ typedef struct nb_progress {
     long first_step;    /* step the run (or restart) started from */
     long shown_step;    /* step of the last line printed, so the final one is not repeated */
     int drawn;          /* a \r line is on screen and needs a newline before other output */
+    int bins;           /* adaptive time steps: the line ends with the occupied bins, */
+    int bin_lo, bin_hi; /* "bins LO..HI", which the caller keeps current */
 } nb_progress;
 
 /* Monotonic wall clock in seconds. */

@@ -117,23 +117,31 @@ int nb_restart_check(const nb_config *c, const nb_snapshot_meta *m, const char *
     return have ? check_same_base(c, &was, err) : err->code;
 }
 
-/* The run's own directory: set its later history aside and continue its log (restart.h). */
+/* The run's own directory: set its later history aside and continue its logs (restart.h):
+ * energy.csv, and timebins.csv when there is one (cut even when the restart does not
+ * continue it, so that it tells the same history). */
 static int take_over(const nb_restart_dir *r, const char *path, nb_energylog *log,
-                     nb_error *err)
+                     const char *bins_path, nb_energylog *bins, nb_error *err)
 {
     const nb_config *c = r->c;
     nb_superseded sup;
-    char copy[sizeof sup.stage + 16];
+    char copy[sizeof sup.stage + 16], bins_copy[sizeof sup.stage + 16], columns[1024];
     int rc = nb_rundir_superseded_find(c->output_dir, c->snapshot_base, r->output_index, &sup,
                                        err);
     int has_log = !(access(path, F_OK) != 0 && errno == ENOENT);
+    int has_bins = !(access(bins_path, F_OK) != 0 && errno == ENOENT);
     /* a row at an off-schedule restart step (the end of a shorter run, a checkpoint) is
      * one the uninterrupted run would not have: drop it with the later ones */
     nb_energylog_restart lr = {r->step % c->diagnostics_every == 0 ? r->step : r->step - 1,
-                               r->step, r->time, c, r->n, r->run_id};
+                               r->step, r->time, c, r->n, r->run_id, NULL};
     snprintf(copy, sizeof copy, "%s/energy.csv", sup.stage);
+    snprintf(bins_copy, sizeof bins_copy, "%s/timebins.csv", sup.stage);
     if (!rc && has_log)
         rc = nb_energylog_prepare_resume(path, &lr, sup.count ? copy : NULL, err);
+    nb_timebins_columns(c->max_bins, columns, sizeof columns);
+    lr.columns = columns;
+    if (!rc && has_bins)
+        rc = nb_energylog_prepare_resume(bins_path, &lr, sup.count ? bins_copy : NULL, err);
     if (!rc)
         rc = nb_rundir_commit(c->output_dir, &sup, err);
     if (rc) { /* nothing committed: drop what was staged */
@@ -143,22 +151,32 @@ static int take_over(const nb_restart_dir *r, const char *path, nb_energylog *lo
         fprintf(stderr, "nbody: restart: moved %zu later snapshot%s (%s%s%s)%s into %s\n",
                 sup.count, sup.count > 1 ? "s" : "", sup.names[0], sup.count > 1 ? " .. " : "",
                 sup.count > 1 ? sup.names[sup.count - 1] : "",
-                has_log ? " and a copy of energy.csv" : "", sup.dir);
+                has_log ? has_bins ? ", copies of energy.csv and timebins.csv"
+                                   : " and a copy of energy.csv" : "", sup.dir);
     }
     nb_rundir_free_names(sup.names, sup.count);
     if (rc)
         return rc;
-    return has_log ? nb_energylog_open(log, path, err)
-                   : nb_energylog_create(log, path, c, r->n, r->run_id, err);
+    rc = has_log ? nb_energylog_open(log, path, err)
+                 : nb_energylog_create(log, path, c, r->n, r->run_id, err);
+    if (rc || !bins)
+        return rc;
+    return has_bins ? nb_energylog_open(bins, bins_path, err)
+                    : nb_timebins_create(bins, bins_path, c, r->n, r->run_id, err);
 }
 
-int nb_restart_open_dir(const nb_restart_dir *r, nb_energylog *log, nb_error *err)
+int nb_restart_open_dir(const nb_restart_dir *r, nb_energylog *log, nb_energylog *bins,
+                        nb_error *err)
 {
-    char path[NB_PATH_MAX + 32];
+    char path[NB_PATH_MAX + 32], bins_path[NB_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/energy.csv", r->c->output_dir);
+    snprintf(bins_path, sizeof bins_path, "%s/timebins.csv", r->c->output_dir);
     if (r->own)
-        return take_over(r, path, log, err);
+        return take_over(r, path, log, bins_path, bins, err);
     if (r->overwrite && nb_rundir_clear(r->c->output_dir, r->c->snapshot_base, r->keep, err))
         return err->code;
-    return nb_energylog_create(log, path, r->c, r->n, r->run_id, err);
+    int rc = nb_energylog_create(log, path, r->c, r->n, r->run_id, err);
+    if (!rc && bins)
+        rc = nb_timebins_create(bins, bins_path, r->c, r->n, r->run_id, err);
+    return rc;
 }

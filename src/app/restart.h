@@ -52,6 +52,8 @@ typedef struct nb_restart_dir {
     const char *keep;
 } nb_restart_dir;
 
-int nb_restart_open_dir(const nb_restart_dir *r, nb_energylog *log, nb_error *err);
+/* bins: timebins.csv's log to open too (adaptive time steps), or NULL. */
+int nb_restart_open_dir(const nb_restart_dir *r, nb_energylog *log, nb_energylog *bins,
+                        nb_error *err);
 
 #endif

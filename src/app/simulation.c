@@ -8,18 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "app/agree.h"
 #include "app/restart.h"
+#include "app/setup.h"
+#include "app/stepper.h"
 #include "app/stop.h"
 #include "core/comm.h"
 #include "physics/diagnostics.h"
 #include "io/energylog.h"
 #include "physics/ics.h"
-#include "physics/integrator.h"
 #include "gravity/force.h"
 #include "gravity/potential.h"
 #include "app/progress.h"
@@ -35,7 +35,9 @@ typedef struct sim {
     nb_config c;
     nb_particles p;
     nb_force force;
+    nb_stepper st;          /* the integrator, fixed or adaptive, over force */
     nb_energylog log;
+    nb_energylog bins;      /* timebins.csv (adaptive time steps) */
     long step, end_step, next_output;
     long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
     double time_origin; /* rounding, and the same bits after a restart */
@@ -51,33 +53,6 @@ typedef struct sim {
     char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
     int own;                /* a restart into its run's own directory (check_dir_contents) */
 } sim;
-
-/* Refuses, before allocating, more particles than the machine can hold: touching more
- * memory than there is gets the process killed without a word. A file's N is bounded by
- * the data in the file. */
-static int check_memory(const nb_config *c, nb_error *err)
-{
-    if (nb_ics_find(c->ic_type)->reads)
-        return NB_OK;
-    /* every rank of a distributed run holds all particles, and those on one node share
-     * its memory (collective: every rank gets here) */
-    int ranks = nb_comm_node_ranks();
-    double need = (double)c->n * 11.0 * sizeof(double) * ranks, have = HUGE_VAL;
-    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    if (pages > 0 && page > 0)
-        have = (double)pages * (double)page;
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-        (double)rl.rlim_cur < have)
-        have = (double)rl.rlim_cur;
-    if (need > have)
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.n = %ld needs %.3g GB for the particles alone%s, "
-                       "more than the %.3g GB of memory this process may use", c->source, c->n,
-                       need / 1e9, ranks > 1 ? " (every rank on this node holds them all)" : "",
-                       have / 1e9);
-    return NB_OK;
-}
 
 /* t has reached the requested time T: t >= T, to within a millionth of a step, so that
  * T = 0.3 is reached at step 30 of dt = 0.01 although 30 * 0.01 < 0.3 in doubles. */
@@ -135,6 +110,8 @@ static int write_snapshot(sim *s, nb_error *err)
     snprintf(meta.kernel, sizeof meta.kernel, "%s", s->c.kernel);
     snprintf(meta.version, sizeof meta.version, "%s", NB_VERSION);
     snprintf(meta.run_id, sizeof meta.run_id, "%s", s->run_id);
+    snprintf(meta.timestep, sizeof meta.timestep, "%s", s->c.timestep);
+    meta.force_evaluations = (long)nb_stepper_evaluations(&s->st);
     meta.parameters = nb_config_format(&s->c);
     char path[NB_PATH_MAX + 64];
     nb_snapshot_path(path, sizeof path, s->c.output_dir, s->c.snapshot_base, s->next_output);
@@ -188,7 +165,10 @@ static int log_energy(sim *s, nb_error *err)
         s->e0 = d.total;
     s->last_rel_error = nb_diagnostics_rel_error(d.total, s->e0);
     return ROOT_ONLY(nb_energylog_append(&s->log, s->step, s->time, &d, s->e0,
-                                         nb_wall_seconds() - s->wall0, err));
+                                         nb_wall_seconds() - s->wall0,
+                                         nb_stepper_evaluations(&s->st), err) ||
+                     nb_stepper_log_bins(&s->st, &s->bins, s->step, s->time, err)
+                     ? err->code : NB_OK);
 }
 
 static int loop(sim *s, nb_error *err)
@@ -196,7 +176,7 @@ static int loop(sim *s, nb_error *err)
     const nb_config *c = &s->c;
     int rc = NB_OK;
     while (s->step < s->end_step) {
-        rc = nb_integrator_step(&s->p, &s->force, c->dt, NULL, err);
+        rc = nb_stepper_advance(&s->st, &s->p, err);
         if (rc)
             break;
         s->step++;
@@ -215,6 +195,7 @@ static int loop(sim *s, nb_error *err)
                 break;
         if (snapshot_due(s) && (rc = write_snapshot(s, err)))
             break;
+        nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 0);
         int out_of_time = c->max_wall_seconds > 0 &&
                           nb_wall_seconds() - s->wall0 >= c->max_wall_seconds;
@@ -233,12 +214,16 @@ static int loop(sim *s, nb_error *err)
     if (rc == NB_OK)
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 1);
     nb_progress_done(&s->progress);
+    if (nb_comm_root())
+        nb_stepper_report(&s->st, &s->p, stderr);
     return rc;
 }
 
 static void sim_free(sim *s)
 {
     nb_energylog_close(&s->log, NULL);
+    nb_energylog_close(&s->bins, NULL);
+    nb_stepper_free(&s->st);
     nb_force_free(&s->force);
     nb_force_free(&s->pot_force);
     for (int k = 0; k < 4; k++)
@@ -247,62 +232,6 @@ static void sim_free(sim *s)
     if (s->lock_fd >= 0)
         close(s->lock_fd);
     nb_snapshot_meta_free(&s->meta);
-}
-
-static int same_scale(double a, double b)
-{
-    return fabs(a - b) <= 1e-9 * fabs(b);
-}
-
-/* One line on stderr naming what of an initial-conditions file the run does not use: its
- * time (a new run starts at t = 0), unit attributes other than the run's (the numbers
- * are taken as they are, not converted), missing velocities (the particles start at
- * rest). A note, not an error. */
-static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
-{
-    char line[1024] = "", cm[32], g[32], cms[32];
-    size_t len = 0;
-    if (in->has_time && in->time != 0)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%s/Header Time = %.9g is not "
-                                "used (a new run starts at t = 0)", len ? "; " : "", in->time);
-    if (in->has_units && len < sizeof line &&
-        !(nb_config_has_units(c) && same_scale(in->unit_length_in_cm, c->length_in_cm) &&
-          same_scale(in->unit_mass_in_g, c->mass_in_g) &&
-          same_scale(in->unit_velocity_in_cm_per_s, c->velocity_in_cm_per_s)))
-        len += (size_t)snprintf(line + len, sizeof line - len, "%sits units (UnitLength_in_cm "
-                                "%s, UnitMass_in_g %s, UnitVelocity_in_cm_per_s %s) are not "
-                                "used: the numbers are taken as they are, in the run's units "
-                                "(%s)", len ? "; " : "",
-                                nb_config_format_double(cm, sizeof cm, in->unit_length_in_cm),
-                                nb_config_format_double(g, sizeof g, in->unit_mass_in_g),
-                                nb_config_format_double(cms, sizeof cms,
-                                                        in->unit_velocity_in_cm_per_s),
-                                nb_config_has_units(c) ? "the units section" : "N-body units");
-    if (!in->has_velocities && len < sizeof line)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no "
-                                "/PartType1/Velocities (the particles start at rest)",
-                                len ? "; " : "");
-    if (len)
-        fprintf(stderr, "nbody: note: %s: initial_conditions.file %s: %s\n", c->source,
-                c->ic_file, line);
-}
-
-static int make_particles(const nb_config *c, nb_particles *p, nb_error *err)
-{
-    if (nb_ics_find(c->ic_type)->reads) { /* the configuration check found the type */
-        nb_snapshot_ic_info info;
-        int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
-        if (rc && err) { /* say which setting named the file */
-            char why[sizeof err->msg];
-            snprintf(why, sizeof why, "%s", err->msg);
-            nb_fail(err, rc, "%s: initial_conditions.file: %s", c->source, why);
-        }
-        if (!rc)
-            note_ignored(c, &info);
-        return rc;
-    }
-    nb_ics_params ip = nb_config_ics_params(c);
-    return nb_ics_generate(&ip, p, err);
 }
 
 /* What the output directory may hold: a new run needs it free of run files (or
@@ -373,6 +302,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return rc;
     nb_kernel_params kp = nb_config_kernel_params(c);
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
+    if (!rc)
+        rc = nb_stepper_init(&s->st, c, &s->force, s->p.n, err);
     const nb_kernel *pk = nb_config_potential_kernel(c, s->p.n);
     if (!rc && pk && !(rc = nb_force_init(&s->pot_force, pk->name, &kp, s->p.n, err)))
         for (int k = 0; k < 4 && !rc; k++)
@@ -396,7 +327,11 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     if (s->restart) {
         /* the directory is changed only once the set-up has nothing left that may fail or
          * be stopped */
-        if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)))
+        int adaptive_snap = !strcmp(s->meta.timestep, "adaptive");
+        if ((rc = nb_comm_agree(nb_stepper_begin(&s->st, &s->p, 1,
+                                                 adaptive_snap ? s->p.bin : NULL,
+                                                 (uint64_t)s->meta.force_evaluations, s->snap,
+                                                 err), err)))
             return rc;
         if (nb_comm_any(nb_stop_requested()))
             return stopped_in_setup(s, exists, err);
@@ -405,10 +340,13 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         nb_restart_dir rd = {c, s->step, s->meta.output_index, s->time, s->p.n, s->run_id,
                              s->own, o->overwrite,
                              nb_rundir_same(c->output_dir, s->snap_dir) ? basename(name) : NULL};
-        if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, err))))
+        if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, s->st.adaptive ? &s->bins : NULL,
+                                                err))))
             return rc;
-    } else if ((rc = nb_force_compute(&s->force, &s->p, NULL, err)) ||
-               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err))) ||
+    } else if ((rc = nb_stepper_begin(&s->st, &s->p, 0, NULL, 0, c->source, err)) ||
+               (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err) ||
+                               nb_stepper_create_bins(&s->st, &s->bins, c, s->p.n, s->run_id,
+                                                      err) ? err->code : NB_OK)) ||
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
@@ -416,6 +354,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
                        "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
     nb_progress_init(&s->progress, o->quiet, s->step);
+    s->progress.bins = s->st.adaptive;
+    nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);
     return loop(s, err);
 }
 
@@ -432,9 +372,9 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     nb_comm_bcast(s.run_id, sizeof s.run_id);
     nb_stop_signals saved;
     nb_stop_catch(&saved);
-    int rc = check_memory(c, err);
+    int rc = nb_setup_check_memory(c, err);
     if (!rc)
-        rc = make_particles(c, &s.p, err);
+        rc = nb_setup_particles(c, &s.p, err);
     if (!(rc = nb_comm_agree(rc, err)) && !(rc = nb_agree_particles(&s.p, NULL, err)))
         rc = start(&s, o, err);
     nb_stop_restore(&saved);

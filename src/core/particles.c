@@ -41,6 +41,9 @@ int nb_particles_alloc(nb_particles *p, size_t n, nb_error *err)
         goto oom;
     for (size_t i = 0; i < n; i++)
         p->id[i] = i;
+    p->bin = calloc(n ? n : 1, sizeof *p->bin);
+    if (!p->bin)
+        goto oom;
     p->n = n;
     return NB_OK;
 oom:
@@ -54,7 +57,7 @@ void nb_particles_free(nb_particles *p)
     free(p->x); free(p->y); free(p->z);
     free(p->vx); free(p->vy); free(p->vz);
     free(p->ax); free(p->ay); free(p->az);
-    free(p->m); free(p->id);
+    free(p->m); free(p->id); free(p->bin);
     memset(p, 0, sizeof *p);
 }
 

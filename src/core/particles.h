@@ -18,6 +18,8 @@ typedef struct nb_particles {
     double *ax, *ay, *az; /* accelerations at the current positions */
     double *m;            /* masses */
     uint64_t *id;         /* stable particle identifiers */
+    int32_t *bin;         /* time-step bin (individual steps: step dt / 2^bin); 0 in fixed
+                             mode. Kept here so a snapshot stores it as a field like any other */
 } nb_particles;
 
 /* Allocates storage for n particles, all fields zero, ids 0..n-1. */

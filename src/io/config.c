@@ -16,6 +16,7 @@
 #include "io/snapshot_name.h"
 #include "gravity/kernels.h"
 #include "physics/ics.h"
+#include "physics/timestep.h"
 #include "physics/units.h"
 
 #define FIELD_SIZE(field) sizeof(((nb_config *)0)->field)
@@ -50,6 +51,10 @@ static const key_spec schema[] = {
     INT("gravity", "threads", threads, 0, 0, 4096, "an integer from 0 (all cores) to 4096"),
     FLT("integrator", "dt", dt, 1.0e-3, 0, HUGE_VAL, 1, "a time step > 0"),
     FLT("integrator", "t_end", t_end, 1.0, 0, HUGE_VAL, 1, "a time > 0"),
+    STR("integrator", "timestep", timestep, "fixed", "fixed or adaptive"),
+    FLT("integrator", "eta", eta, 0.025, 0, HUGE_VAL, 1, "an accuracy > 0"),
+    INT("integrator", "max_bins", max_bins, 30, 0, NB_TIMESTEP_MAX_BINS,
+        "an integer from 0 to 60"),
     INT("output", "snapshot_every", snapshot_every, 100, 0, 1e15,
         "steps >= 0 (0 = only first and last)"),
     FLT("output", "snapshot_interval", snapshot_interval, 0, 0, HUGE_VAL, 0,
@@ -410,6 +415,12 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: output.potential: unknown method '%s' (expected one of: %s)", loc,
                        c->potential, nb_kernel_energy_potential_names());
+    }
+    if (strcmp(c->timestep, "fixed") && strcmp(c->timestep, "adaptive")) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "integrator", "timestep"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: integrator.timestep: unknown method '%s' "
+                       "(expected fixed or adaptive)", loc, c->timestep);
     }
     char why[64];
     if (nb_snapshot_base_check(c->snapshot_base, why, sizeof why) != 0) {

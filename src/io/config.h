@@ -51,6 +51,9 @@ typedef struct nb_config {
     nb_kernel_params kp;     /* the kernels' own keys (gravity.neighbours, ...) */
     /* integrator */
     double dt, t_end;
+    char timestep[16];       /* "fixed" (one dt for all) or "adaptive" (docs/timesteps.md) */
+    double eta;              /* adaptive: accuracy of the step criterion */
+    int max_bins;            /* adaptive: deepest bin, step dt / 2^max_bins */
     /* output */
     long snapshot_every;     /* 0 = only the first and last */
     double snapshot_interval; /* time between snapshots, 0 = none */

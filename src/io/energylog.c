@@ -12,7 +12,7 @@
 
 /* What one row is made of: the columns take their values from here. */
 typedef struct row_values {
-    double step, time, rel_energy_error, wall_seconds;
+    double step, time, rel_energy_error, wall_seconds, force_evaluations;
     nb_diag d;
 } row_values;
 
@@ -40,6 +40,7 @@ static const struct column {
     {"lz", "%.17g", DIAG(lz)},
     {"virial_ratio", "%.17g", DIAG(virial_ratio)},
     {"wall_seconds", "%.3f", ROW(wall_seconds)},
+    {"force_evaluations", "%.0f", ROW(force_evaluations)},
 };
 #define N_COLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
@@ -115,15 +116,17 @@ static void header_values(const nb_config *c, size_t n, hdr_values v)
              pk ? pk->energy_potential : "exact softened pairwise sum");
 }
 
-int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
-                        const char *run_id, nb_error *err)
+/* Creates a log (energy.csv, timebins.csv: what) with the header and column row. */
+static int create_log(nb_energylog *log, const char *path, const char *what,
+                      const nb_config *c, size_t n, const char *run_id, const char *columns,
+                      nb_error *err)
 {
     snprintf(log->path, sizeof log->path, "%s", path);
     log->f = open_log(path, O_TRUNC);
     if (!log->f)
-        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the energy log: %s", path,
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot create the %s: %s", path, what,
                        strerror(errno));
-    fprintf(log->f, "# nbody %s energy log\n# config: ", NB_VERSION);
+    fprintf(log->f, "# nbody %s %s\n# config: ", NB_VERSION, what);
     put_escaped(log->f, c->source);
     fputs("\n# name: ", log->f);
     put_escaped(log->f, c->name);
@@ -132,13 +135,49 @@ int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c,
     header_values(c, n, v);
     for (int k = 0; k < HDR_COUNT; k++)
         fprintf(log->f, "# %s: %s\n", hdr_keys[k], v[k]);
-    put_column_row(log->f);
+    fprintf(log->f, "%s\n", columns);
     if (fflush(log->f) != 0) {
         int e = errno;
         fclose(log->f);
         log->f = NULL;
         return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write: %s", path, strerror(e));
     }
+    return NB_OK;
+}
+
+int nb_energylog_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
+                        const char *run_id, nb_error *err)
+{
+    char row[512];
+    nb_energylog_columns(row, sizeof row);
+    return create_log(log, path, "energy log", c, n, run_id, row, err);
+}
+
+void nb_timebins_columns(int max_bins, char *buf, size_t size)
+{
+    size_t len = (size_t)snprintf(buf, size, "step,time");
+    for (int k = 0; k <= max_bins && len < size; k++)
+        len += (size_t)snprintf(buf + len, size - len, ",bin%d", k);
+}
+
+int nb_timebins_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
+                       const char *run_id, nb_error *err)
+{
+    char row[1024];
+    nb_timebins_columns(c->max_bins, row, sizeof row);
+    return create_log(log, path, "time-bin log", c, n, run_id, row, err);
+}
+
+int nb_timebins_append(nb_energylog *log, long step, double time, const uint64_t *counts,
+                       int nbins, nb_error *err)
+{
+    fprintf(log->f, "%ld,%.17g", step, time);
+    for (int k = 0; k < nbins; k++)
+        fprintf(log->f, ",%llu", (unsigned long long)counts[k]);
+    fputc('\n', log->f);
+    if (fflush(log->f) != 0 || ferror(log->f))
+        return nb_fail(err, NB_ERR_RUNTIME, "%s: cannot write the time-bin log: %s", log->path,
+                       strerror(errno));
     return NB_OK;
 }
 
@@ -234,6 +273,24 @@ typedef struct log_state {
     int has_run_id;
 } log_state;
 
+/* The column row of a log whose columns this version extends (an energy.csv without
+ * force_evaluations, a timebins.csv with fewer bins): writes the current row instead, so
+ * the continued rows have their names (the older rows lack the last values). 1 when it
+ * did. */
+static int newer_columns(const char *line, const nb_energylog_restart *r, FILE *out)
+{
+    char row[1024];
+    if (r->columns)
+        snprintf(row, sizeof row, "%s", r->columns);
+    else
+        nb_energylog_columns(row, sizeof row);
+    size_t len = strcspn(line, "\r\n");
+    if (len >= strlen(row) || strncmp(line, row, len) || row[len] != ',')
+        return 0;
+    fprintf(out, "%s\n", row);
+    return 1;
+}
+
 /* Copies one line of the old log into out when it belongs to the history kept up to the
  * restart at step (rows up to keep_step; restart blocks of earlier restarts), tracking
  * what the header says. */
@@ -267,6 +324,8 @@ static void keep_line(char *line, const nb_energylog_restart *r, log_state *st, 
             st->has_run_id = 1;
         if (!strncmp(line, "step,", 5) && !st->has_run_id) /* adopt one (legacy log) */
             fprintf(out, "# run_id: %s\n", r->run_id);
+        if (!strncmp(line, "step,", 5) && newer_columns(line, r, out))
+            return;
     }
     if (!st->drop_block)
         fputs(line, out);
@@ -311,7 +370,9 @@ int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
     }
     free(line);
     fclose(in);
-    if (!header_seen)
+    if (!header_seen && r->columns)
+        fprintf(out, "%s\n", r->columns);
+    else if (!header_seen)
         put_column_row(out);
     fprintf(out, "# restart: step %ld time %.17g\n", r->step, r->time);
     hdr_values now;
@@ -344,10 +405,11 @@ int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err)
 }
 
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
-                        double e0, double wall_seconds, nb_error *err)
+                        double e0, double wall_seconds, uint64_t force_evaluations,
+                        nb_error *err)
 {
     row_values v = {(double)step, time, nb_diagnostics_rel_error(d->total, e0), wall_seconds,
-                    *d};
+                    (double)force_evaluations, *d};
     for (size_t k = 0; k < N_COLUMNS; k++) {
         if (k)
             fputc(',', log->f);

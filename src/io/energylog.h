@@ -1,8 +1,10 @@
 /* OUTPUT_DIR/energy.csv, the energy-conservation log of docs/DESIGN.md: comment header, column
- * row, one row per diagnostics step; restarts drop rows past the restart step first. */
+ * row, one row per diagnostics step; restarts drop rows past the restart step first. The
+ * same code keeps timebins.csv (adaptive time steps: particles per bin at each row). */
 #ifndef NB_ENERGYLOG_H
 #define NB_ENERGYLOG_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "io/config.h"
@@ -39,6 +41,7 @@ typedef struct nb_energylog_restart {
     const nb_config *c;
     size_t n;
     const char *run_id; /* stated in the header when the log (older than run ids) has none */
+    const char *columns; /* the column row, when the log lacks one; NULL: energy.csv's */
 } nb_energylog_restart;
 
 /* Writes PATH.tmp, the log continued by a restart, for the caller to rename into place
@@ -46,16 +49,32 @@ typedef struct nb_energylog_restart {
  * keep_step and the "# restart:" blocks of restarts at or after step dropped (they belong
  * to the history set aside), then the restart's block: "# restart: step S time T" and a
  * "# restart KEY: VALUE" line for each header value (kernel, dt, units, ...) the restart
- * changes. When copy_to is not NULL the log as it was is copied there (a new file). */
+ * changes. A column row that the current one extends (a log older than a column, a
+ * timebins.csv with fewer bins) is replaced by the current one. When copy_to is not NULL
+ * the log as it was is copied there (a new file). */
 int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
                                 const char *copy_to, nb_error *err);
+
+/* timebins.csv: the same header as energy.csv's and the column row
+ * "step,time,bin0,...,binK", K = c->max_bins, into log. */
+int nb_timebins_create(nb_energylog *log, const char *path, const nb_config *c, size_t n,
+                       const char *run_id, nb_error *err);
+
+/* timebins.csv's column row for max_bins into buf (truncated to size). */
+void nb_timebins_columns(int max_bins, char *buf, size_t size);
+
+/* One timebins.csv row: step, time and counts[0 .. nbins-1], flushed. */
+int nb_timebins_append(nb_energylog *log, long step, double time, const uint64_t *counts,
+                       int nbins, nb_error *err);
 
 /* Opens the log at path for appending rows. */
 int nb_energylog_open(nb_energylog *log, const char *path, nb_error *err);
 
-/* Appends one row and flushes it, so a crash never leaves half a row. */
+/* Appends one row and flushes it, so a crash never leaves half a row. force_evaluations:
+ * the particle force evaluations so far (exact up to 2^53). */
 int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag *d,
-                        double e0, double wall_seconds, nb_error *err);
+                        double e0, double wall_seconds, uint64_t force_evaluations,
+                        nb_error *err);
 
 int nb_energylog_close(nb_energylog *log, nb_error *err);
 

@@ -26,10 +26,20 @@
  * whatever its base is kept out of a directory holding another run's snapshots, and
  * --overwrite replaces them. A file of another base is opened to tell: a user's own
  * data_0001.h5 beside the run is neither counted nor removed. */
+/* The run's logs (io/energylog.h), in the order a restart's continued copies LOG.tmp are
+ * renamed over them: energy.csv last, so that without a journal its rename is the one
+ * that decides the new history (time-bin rows cut before it are rows that history drops
+ * too). */
+static const char *const LOGS[] = {"timebins.csv", "energy.csv"};
+#define N_LOGS (sizeof LOGS / sizeof LOGS[0])
+
 static int is_run_file(const char *dir, const char *name, const char *base)
 {
-    if (!strcmp(name, "energy.csv") || !strcmp(name, "energy.csv.tmp"))
-        return 1;
+    for (size_t k = 0; k < N_LOGS; k++) {
+        size_t len = strlen(LOGS[k]);
+        if (!strncmp(name, LOGS[k], len) && (!name[len] || !strcmp(name + len, ".tmp")))
+            return 1;
+    }
     nb_snapshot_name n;
     if (!nb_snapshot_name_parse(name, &n))
         return 0;
@@ -328,6 +338,18 @@ static int move_if_there(const char *dir, const char *from, const char *to, nb_e
     return NB_OK;
 }
 
+/* Renames each LOG.tmp there over LOG, in LOGS' order. */
+static int move_logs(const char *dir, nb_error *err)
+{
+    char tmp[64];
+    int rc = NB_OK;
+    for (size_t k = 0; k < N_LOGS && !rc; k++) {
+        snprintf(tmp, sizeof tmp, "%s.tmp", LOGS[k]);
+        rc = move_if_there(dir, tmp, LOGS[k], err);
+    }
+    return rc;
+}
+
 /* Removes the staging directory of a set-aside that never committed (its energy.csv copy
  * duplicates the log that stayed whole). */
 static void remove_stage(const char *dir)
@@ -385,7 +407,7 @@ static int roll_forward(const char *dir, FILE *j, nb_error *err)
         rc = move_if_there(dir, line, dest, err);
     }
     if (!rc)
-        rc = move_if_there(dir, "energy.csv.tmp", "energy.csv", err);
+        rc = move_logs(dir, err);
     char path[PATH_LEN];
     snprintf(path, sizeof path, "%s/" JOURNAL, dir);
     if (!rc && unlink(path) != 0)
@@ -404,8 +426,10 @@ static int apply_journal(const char *dir, int note, nb_error *err)
         if (errno != ENOENT)
             return nb_fail(err, NB_ERR_INPUT, "%s: cannot read: %s", path, strerror(errno));
         remove_stage(dir);
-        snprintf(path, sizeof path, "%s/energy.csv.tmp", dir);
-        unlink(path);
+        for (size_t k = 0; k < N_LOGS; k++) {
+            snprintf(path, sizeof path, "%s/%s.tmp", dir, LOGS[k]);
+            unlink(path);
+        }
         snprintf(path, sizeof path, "%s/" JOURNAL ".tmp", dir);
         unlink(path);
         return NB_OK;
@@ -426,7 +450,7 @@ static int apply_journal(const char *dir, int note, nb_error *err)
 int nb_rundir_commit(const char *dir, const nb_superseded *sup, nb_error *err)
 {
     if (sup->count == 0)
-        return move_if_there(dir, "energy.csv.tmp", "energy.csv", err);
+        return move_logs(dir, err);
     char tmp[PATH_LEN], path[PATH_LEN];
     snprintf(tmp, sizeof tmp, "%s/" JOURNAL ".tmp", dir);
     snprintf(path, sizeof path, "%s/" JOURNAL, dir);

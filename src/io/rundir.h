@@ -1,6 +1,7 @@
 /* A run's output directory: checking it before anything is written, creating and locking
  * it, and finding, removing or setting aside the files a run leaves there (energy.csv,
- * BASE_NNNN.h5 snapshots and their temporaries, BASE being output.snapshot_base). */
+ * timebins.csv, BASE_NNNN.h5 snapshots and their temporaries, BASE being
+ * output.snapshot_base). */
 #ifndef NB_RUNDIR_H
 #define NB_RUNDIR_H
 
@@ -60,13 +61,15 @@ void nb_rundir_free_names(char **names, size_t count);
  * point leaves the old history whole or the new one (docs/DESIGN.md, "Run directories"):
  *   1. nb_rundir_superseded_find creates the staging directory DIR/.nbody.superseded;
  *      the caller copies energy.csv into it and writes the continued log to
- *      energy.csv.tmp (nb_energylog_prepare_resume). Nothing of the history has changed.
+ *      energy.csv.tmp (nb_energylog_prepare_resume), and the same for timebins.csv when
+ *      there is one. Nothing of the history has changed.
  *   2. nb_rundir_commit writes the journal DIR/.nbody.journal (the final directory's name
  *      and the snapshots to move) to a temporary, fsyncs it and renames it into place:
  *      the commit point. Before it, the old history is whole (and step 1's files are
  *      dropped by nb_rundir_recover); after it, the new one is decided.
  *   3. The staging directory is renamed to superseded_after_K, the later snapshots are
- *      moved into it, energy.csv.tmp is renamed over energy.csv, the journal removed.
+ *      moved into it, timebins.csv.tmp and then energy.csv.tmp are renamed over their
+ *      logs, the journal removed.
  * nb_rundir_recover, called under the lock by every run and restart before it looks at the
  * directory, carries out step 3 of a journal left by a killed process. */
 typedef struct nb_superseded {

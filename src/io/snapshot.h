@@ -29,6 +29,8 @@ typedef struct nb_snapshot_meta {
     char kernel[32];
     char version[32];    /* program version that wrote it */
     char run_id[40];     /* the run's identity (io/rundir.h); "" in snapshots older than it */
+    char timestep[16];   /* integrator.timestep that wrote it; "" in older snapshots: fixed */
+    long force_evaluations; /* particle force evaluations since the original start */
     char *parameters;    /* effective parameter-file text; malloc'd by nb_snapshot_read */
 } nb_snapshot_meta;
 

@@ -22,6 +22,10 @@ const nb_snapshot_field nb_snapshot_fields[] = {
      NB_SNAP_OPTIONAL},
     {"PartType1", "Acceleration", NB_SNAP_F64, 3, {P(ax), P(ay), P(az)}, "velocity^2/length",
      NB_SNAP_FINITE, NB_SNAP_REQUIRED, NB_SNAP_IGNORED},
+    /* the time-step bin (integrator.timestep = "adaptive"; all 0 in fixed mode): a restart
+     * continues the hierarchy bit for bit from it; older snapshots lack it */
+    {"PartType1", "TimeBin", NB_SNAP_I32, 1, {P(bin)}, "none", NB_SNAP_NONNEG,
+     NB_SNAP_OPTIONAL, NB_SNAP_IGNORED},
 };
 const size_t nb_snapshot_n_fields = sizeof nb_snapshot_fields / sizeof nb_snapshot_fields[0];
 
@@ -47,6 +51,11 @@ const nb_snapshot_attr nb_snapshot_attrs[] = {
     /* the run's identity (io/rundir.h); snapshots older than run ids have none, and an
      * empty one is not written */
     {"run_id", NB_SNAP_STRING, M(run_id), NB_SNAP_TOKEN, 0, NB_SNAP_OPTIONAL},
+    /* integrator.timestep ("fixed", "adaptive") and the particle force evaluations so far
+     * (energy.csv's force_evaluations); older snapshots: fixed, 0 */
+    {"timestep", NB_SNAP_STRING, M(timestep), NB_SNAP_NONEMPTY, 0, NB_SNAP_OPTIONAL},
+    {"force_evaluations", NB_SNAP_I64, M(force_evaluations), NB_SNAP_NONNEG, INT64_MAX,
+     NB_SNAP_OPTIONAL},
 };
 const size_t nb_snapshot_n_attrs = sizeof nb_snapshot_attrs / sizeof nb_snapshot_attrs[0];
 

@@ -16,11 +16,11 @@ check "run exits 0" [ "$RC" -eq 0 ]
 check "quiet run prints nothing" [ ! -s "$TMP/err" ]
 log="$TMP/small/energy.csv"
 check "energy.csv exists" [ -f "$log" ]
-check "energy.csv header row" grep -qx 'step,time,kinetic,potential,total,rel_energy_error,px,py,pz,lx,ly,lz,virial_ratio,wall_seconds' "$log"
+check "energy.csv header row" grep -qx 'step,time,kinetic,potential,total,rel_energy_error,px,py,pz,lx,ly,lz,virial_ratio,wall_seconds,force_evaluations' "$log"
 check "comment header names the kernel" grep -q '^# kernel: parallel' "$log"
 check "21 data rows (steps 0..200 every 10)" [ "$(rows "$log" | wc -l)" -eq 21 ]
 check "rows at steps 0 and 200" sh -c "rows() { grep -v '^#' \"\$1\" | grep -v '^step'; }; rows '$log' | head -1 | grep -q '^0,0,' && rows '$log' | tail -1 | grep -q '^200,'"
-check "14 columns per row" sh -c "grep -v '^#' '$log' | awk -F, 'NF != 14 { bad = 1 } END { exit bad }'"
+check "15 columns per row" sh -c "grep -v '^#' '$log' | awk -F, 'NF != 15 { bad = 1 } END { exit bad }'"
 maxerr=$(grep -v '^#' "$log" | grep -v '^step' | awk -F, '{ e = $6 < 0 ? -$6 : $6; if (e > m) m = e } END { printf "%.3g", m }')
 check "|rel_energy_error| < 1e-4 (got $maxerr)" awk -v e="$maxerr" 'BEGIN { exit !(e < 1e-4) }'
 check "virial ratio near 1 at start" sh -c "grep '^0,' '$log' | awk -F, '{ exit !(\$13 > 0.8 && \$13 < 1.2) }'"

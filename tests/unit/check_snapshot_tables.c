@@ -181,7 +181,7 @@ START_TEST(test_info_prints_rows)
         char line[256], value[128];
         char label[64];
         snprintf(label, sizeof label, "%s:", nb_snapshot_attrs[k].name);
-        snprintf(line, sizeof line, "\n%-18s%s\n", label,
+        snprintf(line, sizeof line, "\n%-17s %s\n", label,
                  nb_snapshot_attr_format(&meta, &nb_snapshot_attrs[k], value, sizeof value));
         ck_assert_msg(strstr(text, line), "info lacks \"%s\"", line + 1);
     }
@@ -199,6 +199,21 @@ START_TEST(test_info_prints_rows)
         ck_assert_msg(strstr(line, nb_snapshot_type_name(f->type)) &&
                       strstr(line, shape) && strstr(line, f->unit),
                       "info's line for %s: %s", f->name, line);
+        if (f->type == NB_SNAP_I32) { /* and the range of its values */
+            nb_particles q;
+            fill(&q, 12, 5);
+            const int32_t *v = nb_snapshot_field_column(&q, f, 0);
+            int32_t lo = v[0], hi = v[0];
+            for (size_t i = 1; i < 12; i++) {
+                lo = v[i] < lo ? v[i] : lo;
+                hi = v[i] > hi ? v[i] : hi;
+            }
+            char range[64];
+            snprintf(range, sizeof range, "  min %d max %d", (int)lo, (int)hi);
+            ck_assert_msg(lo < hi && strstr(line, range), "info's line for %s: %s, expected %s",
+                          f->name, line, range);
+            nb_particles_free(&q);
+        }
     }
     free(text);
     remove_root();
@@ -210,21 +225,22 @@ END_TEST
 START_TEST(test_energy_row)
 {
     char names[512];
-    ck_assert_uint_eq(nb_energylog_columns(names, sizeof names), 14);
+    ck_assert_uint_eq(nb_energylog_columns(names, sizeof names), 15);
     ck_assert_str_eq(names, "step,time,kinetic,potential,total,rel_energy_error,px,py,pz,lx,ly,"
-                            "lz,virial_ratio,wall_seconds");
+                            "lz,virial_ratio,wall_seconds,force_evaluations");
     nb_energylog log = {.f = tmpfile()};
     ck_assert_ptr_nonnull(log.f);
     nb_diag d = {.kinetic = 0.25, .potential = -0.5, .total = -0.25, .px = 1e-17, .py = -2e-300,
                  .pz = 3, .lx = 0.1, .ly = -0.2, .lz = 1.0 / 3, .virial_ratio = 0.99};
     nb_error err;
-    ck_assert_int_eq(nb_energylog_append(&log, 123456789012345L, 0.1, &d, -0.26, 12.34567, &err),
-                     NB_OK);
+    ck_assert_int_eq(nb_energylog_append(&log, 123456789012345L, 0.1, &d, -0.26, 12.34567,
+                                         9007199254740992ULL, &err), NB_OK);
     rewind(log.f);
     char got[1024], want[1024];
     ck_assert_ptr_nonnull(fgets(got, sizeof got, log.f));
     snprintf(want, sizeof want,
-             "%ld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f\n",
+             "%ld,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.3f,"
+             "9007199254740992\n",
              123456789012345L, 0.1, d.kinetic, d.potential, d.total,
              nb_diagnostics_rel_error(d.total, -0.26), d.px, d.py, d.pz, d.lx, d.ly, d.lz,
              d.virial_ratio, 12.34567);

@@ -77,6 +77,7 @@ void fill(nb_particles *p, size_t n, uint64_t seed)
         if (!(p->m[i] > 0))
             p->m[i] = 0x1p-1074; /* the smallest subnormal: still a positive mass */
         p->id[i] = rnd(&s);
+        p->bin[i] = (int32_t)(rnd(&s) % 61);
     }
     p->x[0] = -0.0;
     p->id[0] = UINT64_MAX;
@@ -101,6 +102,8 @@ nb_snapshot_meta make_meta(long step)
     snprintf(m.kernel, sizeof m.kernel, "parallel");
     snprintf(m.version, sizeof m.version, "0.1.0-test");
     snprintf(m.run_id, sizeof m.run_id, "0123456789abcdef0123456789abcdef");
+    snprintf(m.timestep, sizeof m.timestep, "adaptive");
+    m.force_evaluations = 123456789012345L;
     m.parameters = (char *)PARAMS;
     return m;
 }
@@ -125,9 +128,10 @@ void assert_same_particles(const nb_particles *a, const nb_particles *b, int wit
     SAME(a->vx, b->vx, bytes, "vx"); SAME(a->vy, b->vy, bytes, "vy");
     SAME(a->vz, b->vz, bytes, "vz"); SAME(a->m, b->m, bytes, "m");
     SAME(a->id, b->id, a->n * sizeof(uint64_t), "id");
-    if (with_acc) {
+    if (with_acc) { /* a restart's read: also what initial conditions do not read */
         SAME(a->ax, b->ax, bytes, "ax"); SAME(a->ay, b->ay, bytes, "ay");
         SAME(a->az, b->az, bytes, "az");
+        SAME(a->bin, b->bin, a->n * sizeof(int32_t), "bin");
     }
 }
 
