@@ -240,4 +240,35 @@ for target in mpirun wrapper ranks; do
     check "stop via $target, restarted: the final snapshot bit for bit" \
         "$SNAPDIFF" --particles "$TMP/term-ref/$ref" "$TMP/term-$target-cont/$got"
 done
+
+# individual time steps (integrator.timestep = "adaptive"): a Hernquist sphere with a black
+# hole, its active particles shared among the ranks through the force driver: 1, 2 and 3
+# ranks and the plain program give the same bits, and a 3-rank restart of a 2-rank run
+# from its middle snapshot continues them (bins from /PartType1/TimeBin)
+cat >"$TMP/ad.cfg" <<CFG
+run: { name = "ad"; output_dir = "$TMP/ad-1"; seed = 5; };
+initial_conditions: { type = "hernquist"; n = 501; central_mass = 0.01; };
+gravity: { kernel = "tree"; softening = 0.001; };
+integrator: { dt = 0.0625; t_end = 0.25; timestep = "adaptive"; };
+output: { snapshot_every = 2; diagnostics_every = 1; compression = 0; };
+CFG
+for np in 1 2 3; do
+    OMP_NUM_THREADS=1 mp $np run "$TMP/ad.cfg" --quiet --set "run.output_dir=\"$TMP/ad-$np\""
+    check "adaptive: -np $np exits 0 ($RC)" [ "$RC" -eq 0 ]
+done
+nb run "$TMP/ad.cfg" --quiet --set "run.output_dir=\"$TMP/ad-serial\""
+check "adaptive: serial run exits 0 ($RC)" [ "$RC" -eq 0 ]
+for d in ad-2 ad-3 ad-serial; do
+    check "adaptive: $d's final snapshot = -np 1's, bit for bit" \
+        "$SNAPDIFF" "$TMP/ad-1/snapshot_0002.h5" "$TMP/$d/snapshot_0002.h5"
+    check "adaptive: $d's energy rows = -np 1's" \
+        [ "$(rows "$TMP/ad-1/energy.csv")" = "$(rows "$TMP/$d/energy.csv")" ]
+done
+check "adaptive: several bins in use" sh -c "grep -v '^#' '$TMP/ad-1/timebins.csv' | tail -1 |
+    awk -F, '{ n = 0; for (k = 3; k <= NF; k++) if (\$k > 0) n++ } END { exit !(n >= 2) }'"
+mp 2 run "$TMP/ad.cfg" --quiet --set "run.output_dir=\"$TMP/ad-rs\""
+mp 3 restart "$TMP/ad-rs/snapshot_0001.h5" --quiet
+check "adaptive: 3-rank restart of a 2-rank run from its middle snapshot exits 0 ($RC)" [ "$RC" -eq 0 ]
+check "... final snapshot = -np 1's, bit for bit" \
+    "$SNAPDIFF" "$TMP/ad-1/snapshot_0002.h5" "$TMP/ad-rs/snapshot_0002.h5"
 finish
