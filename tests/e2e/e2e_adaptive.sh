@@ -169,4 +169,17 @@ check "docs/timesteps.md's cold collapse and Plummer commands run (N = 256, t_en
 check "the cold collapse's adaptive run starts with all 256 particles in bin 0" \
     sh -c "grep -v '^#' bench_cc/bench/cc_adaptive/timebins.csv | sed -n 2p | grep -q '^0,0,256,0,'"
 
+# docs/timesteps.md's N = 1e5 commands, with N = 300 and the adaptive run to t = 1/16
+mkdir bench_big
+sed -n '/^    big=/,/^$/p' "$SRCDIR/docs/timesteps.md" | sed 's/^    //' |
+    sed "s|^\./nbody |\"\$NBODY\" |; s|configs/|\$SRCDIR/configs/|;
+         s/initial_conditions.n=100000/initial_conditions.n=300/; s/integrator.t_end=1.0/integrator.t_end=0.0625/" \
+    >bench_big/run.sh
+(cd bench_big && NBODY="$NBODY" SRCDIR="$SRCDIR" sh -e run.sh) >/dev/null 2>&1
+check "docs/timesteps.md's N = 1e5 commands run (N = 300)" \
+    sh -c "[ \$(grep -c '\$NBODY' bench_big/run.sh) -eq 3 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_adaptive/energy.csv | tail -1 | cut -d, -f2) = 0.0625 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_fixed9/energy.csv | tail -1 | cut -d, -f1,2) = 256,0.03125 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_fixed8/energy.csv | tail -1 | cut -d, -f1,2) = 256,0.0625 ]"
+
 finish
