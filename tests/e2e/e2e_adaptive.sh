@@ -156,4 +156,30 @@ check "docs/timesteps.md's benchmark commands run (N = 300, t_end = 1/16)" \
 check "the adaptive ones write timebins.csv" \
     sh -c "[ -s bench_doc/bench/bh_adaptive/timebins.csv ] && [ ! -e bench_doc/bench/bh_fixed/timebins.csv ]"
 
+# docs/timesteps.md's cold collapse and Plummer commands, with N = 256 to t = 1/8
+mkdir bench_cc
+sed -n '/^    cc=/,/^$/p' "$SRCDIR/docs/timesteps.md" | sed 's/^    //' |
+    sed "s|^\./nbody |\"\$NBODY\" |; s|configs/|\$SRCDIR/configs/|;
+         s/initial_conditions.n=4096/initial_conditions.n=256/; s/integrator.t_end=1\.[05]/integrator.t_end=0.125/" \
+    >bench_cc/run.sh
+(cd bench_cc && NBODY="$NBODY" SRCDIR="$SRCDIR" sh -e run.sh) >/dev/null 2>&1
+check "docs/timesteps.md's cold collapse and Plummer commands run (N = 256, t_end = 1/8)" \
+    sh -c "[ \$(grep -c '\$NBODY' bench_cc/run.sh) -eq 4 ] && for d in cc_adaptive cc_fixed pl_adaptive pl_fixed; do
+        [ \$(grep -v '^#' bench_cc/bench/\$d/energy.csv | tail -1 | cut -d, -f2) = 0.125 ] || exit 1; done"
+check "the cold collapse's adaptive run starts with all 256 particles in bin 0" \
+    sh -c "grep -v '^#' bench_cc/bench/cc_adaptive/timebins.csv | sed -n 2p | grep -q '^0,0,256,0,'"
+
+# docs/timesteps.md's N = 1e5 commands, with N = 300 and the adaptive run to t = 1/16
+mkdir bench_big
+sed -n '/^    big=/,/^$/p' "$SRCDIR/docs/timesteps.md" | sed 's/^    //' |
+    sed "s|^\./nbody |\"\$NBODY\" |; s|configs/|\$SRCDIR/configs/|;
+         s/initial_conditions.n=100000/initial_conditions.n=300/; s/integrator.t_end=1.0/integrator.t_end=0.0625/" \
+    >bench_big/run.sh
+(cd bench_big && NBODY="$NBODY" SRCDIR="$SRCDIR" sh -e run.sh) >/dev/null 2>&1
+check "docs/timesteps.md's N = 1e5 commands run (N = 300)" \
+    sh -c "[ \$(grep -c '\$NBODY' bench_big/run.sh) -eq 3 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_adaptive/energy.csv | tail -1 | cut -d, -f2) = 0.0625 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_fixed9/energy.csv | tail -1 | cut -d, -f1,2) = 256,0.03125 ] &&
+        [ \$(grep -v '^#' bench_big/bench/h5_fixed8/energy.csv | tail -1 | cut -d, -f1,2) = 256,0.0625 ]"
+
 finish

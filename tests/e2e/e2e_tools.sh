@@ -4,7 +4,8 @@
 # in-place line (carriage returns) on a terminal. The other tools have their own scripts,
 # each skipped (77) when its optional dependency is absent: e2e_tools_shell.sh (bench.sh,
 # install-deps.sh, nbody-mpirun), e2e_tools_gnuplot.sh, e2e_tools_scipy.sh,
-# e2e_tools_numba.sh, e2e_tools_pytreegrav.sh.
+# e2e_tools_numba.sh, e2e_tools_pytreegrav.sh. plot_timebins.py draws an adaptive run's
+# timebins.csv, with the command docs/timesteps.md shows.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 TOOLS="$SRCDIR/tools"
 
@@ -27,6 +28,18 @@ log="$TMP/run/energy.csv"
 check "energy.csv has a restart comment" grep -q '^# restart: step 50 ' "$log"
 snap="$TMP/run/snapshot_0002.h5"
 check "final snapshot written" [ -f "$snap" ]
+
+# an adaptive run (a Hernquist sphere with a black hole: several bins) for plot_timebins.py,
+# where docs/timesteps.md's command looks for it
+mkdir -p "$TMP/bench"
+nb run "$SRCDIR/configs/hernquist.cfg" --quiet --set "run.output_dir=\"$TMP/bench/bh_adaptive\"" \
+    --set initial_conditions.n=300 --set gravity.softening=0.001 --set integrator.dt=0.0625 \
+    --set integrator.t_end=0.25 --set 'integrator.timestep="adaptive"' \
+    --set output.snapshot_every=0 --set output.diagnostics_every=1
+check "adaptive run for timebins.csv exits 0" [ "$RC" -eq 0 ]
+bins="$TMP/bench/bh_adaptive/timebins.csv"
+check "the adaptive run uses bins deeper than 2" \
+    sh -c "grep -v '^#' '$bins' | awk -F, 'NR > 1 { for (k = 6; k <= NF; k++) if (\$k > 0) d = 1 } END { exit !d }'"
 
 # progress with stderr not a terminal: plain lines with "step", no carriage returns
 nb run "$TMP/tools.cfg" --set "run.output_dir=\"$TMP/plain\""
@@ -91,5 +104,29 @@ check "plot_snapshot.py --lim writes a PNG" is_png "$TMP/snap_lim.png"
 check "plot_snapshot.py: not an HDF5 file exits 2" [ $? -eq 2 ]
 "$PYTHON" "$TOOLS/plot_snapshot.py" "$TMP/none.h5" -o "$TMP/m.png" >"$TMP/out" 2>"$TMP/err"
 check "plot_snapshot.py: missing file exits 2" [ $? -eq 2 ]
+
+# plot_timebins.py: docs/timesteps.md's command, run from a directory with bench/ and docs/
+cmd=$(sed -n 's|^    \(tools/plot_timebins\.py .*\)$|\1|p' "$SRCDIR/docs/timesteps.md")
+check "docs/timesteps.md shows one plot_timebins.py command" \
+    sh -c "[ -n \"$cmd\" ] && [ \$(printf '%s\n' \"$cmd\" | wc -l) -eq 1 ]"
+mkdir -p "$TMP/docs"
+# shellcheck disable=SC2086
+(cd "$TMP" && "$PYTHON" "$SRCDIR"/$cmd >"$TMP/out" 2>"$TMP/err")
+check "plot_timebins.py (the documented command) exits 0" [ $? -eq 0 ]
+check "plot_timebins.py writes a PNG where the docs say" is_png "$TMP/docs/timebins-hernquist.png"
+"$PYTHON" "$TOOLS/plot_timebins.py" "$bins" --title 'x' --dpi 50 -o "$TMP/tb50.png" >"$TMP/out" 2>"$TMP/err"
+check "plot_timebins.py --title --dpi 50 writes a PNG" is_png "$TMP/tb50.png"
+"$PYTHON" "$TOOLS/plot_timebins.py" --help >"$TMP/out" 2>&1
+check "plot_timebins.py --help" sh -c "[ $? -eq 0 ] && grep -q -- '-o' '$TMP/out'"
+for bad in "$log" "$TMP/missing.csv" "$snap"; do
+    "$PYTHON" "$TOOLS/plot_timebins.py" "$bad" -o "$TMP/m.png" >"$TMP/out" 2>"$TMP/err"
+    check "plot_timebins.py: $(basename "$bad") (not a timebins.csv) exits 2" [ $? -eq 2 ]
+    check "plot_timebins.py: $(basename "$bad") named in one line, no PNG" \
+        sh -c "grep -q '$(basename "$bad")' '$TMP/err' && [ \$(wc -l <'$TMP/err') -eq 1 ] && [ ! -e '$TMP/m.png' ]"
+done
+{ cat "$bins"; echo "9,0.5,300"; } >"$TMP/torn_bins.csv"
+"$PYTHON" "$TOOLS/plot_timebins.py" "$TMP/torn_bins.csv" -o "$TMP/m.png" >"$TMP/out" 2>"$TMP/err"
+check "plot_timebins.py: short row exits 2 naming the line" \
+    sh -c "[ $? -eq 2 ] && grep -q 'torn_bins.csv:[0-9]*: 3 fields' '$TMP/err' && [ ! -e '$TMP/m.png' ]"
 
 finish
