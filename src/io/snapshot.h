@@ -95,6 +95,8 @@ typedef struct nb_snapshot_attr {
     nb_snapshot_range range;
     long long max;             /* I64: the largest value accepted */
     nb_snapshot_need restart;  /* in nb_snapshot_read */
+    int identity;              /* 1: names the run, not its state: comparisons of two
+                                  runs' bits (snapdiff) leave it out */
 } nb_snapshot_attr;
 
 extern const nb_snapshot_attr nb_snapshot_attrs[];

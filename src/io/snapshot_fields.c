@@ -35,27 +35,27 @@ const size_t nb_snapshot_n_fields = sizeof nb_snapshot_fields / sizeof nb_snapsh
  * (nb_snapshot_read). E0 only scales rel_energy_error: a run whose energy overflowed wrote
  * inf there, and its snapshots must still read back. */
 const nb_snapshot_attr nb_snapshot_attrs[] = {
-    {"step", NB_SNAP_I64, M(step), NB_SNAP_NONNEG, 1000000000000000LL, NB_SNAP_REQUIRED},
-    {"time", NB_SNAP_F64, M(time), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED},
-    {"dt", NB_SNAP_F64, M(dt), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED},
+    {"step", NB_SNAP_I64, M(step), NB_SNAP_NONNEG, 1000000000000000LL, NB_SNAP_REQUIRED, 0},
+    {"time", NB_SNAP_F64, M(time), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED, 0},
+    {"dt", NB_SNAP_F64, M(dt), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED, 0},
     {"step_origin", NB_SNAP_I64, M(step_origin), NB_SNAP_NONNEG, 1000000000000000LL,
-     NB_SNAP_REQUIRED},
-    {"time_origin", NB_SNAP_F64, M(time_origin), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED},
+     NB_SNAP_REQUIRED, 0},
+    {"time_origin", NB_SNAP_F64, M(time_origin), NB_SNAP_FINITE, 0, NB_SNAP_REQUIRED, 0},
     {"output_index", NB_SNAP_I64, M(output_index), NB_SNAP_NONNEG, 999999999LL,
-     NB_SNAP_REQUIRED},
-    {"E0", NB_SNAP_F64, M(e0), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED},
-    {"G", NB_SNAP_F64, M(G), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED},
-    {"softening", NB_SNAP_F64, M(softening), NB_SNAP_NONNEG, 0, NB_SNAP_REQUIRED},
-    {"kernel", NB_SNAP_STRING, M(kernel), NB_SNAP_NONEMPTY, 0, NB_SNAP_REQUIRED},
-    {"version", NB_SNAP_STRING, M(version), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED},
+     NB_SNAP_REQUIRED, 0},
+    {"E0", NB_SNAP_F64, M(e0), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED, 0},
+    {"G", NB_SNAP_F64, M(G), NB_SNAP_POSITIVE, 0, NB_SNAP_REQUIRED, 0},
+    {"softening", NB_SNAP_F64, M(softening), NB_SNAP_NONNEG, 0, NB_SNAP_REQUIRED, 0},
+    {"kernel", NB_SNAP_STRING, M(kernel), NB_SNAP_NONEMPTY, 0, NB_SNAP_REQUIRED, 0},
+    {"version", NB_SNAP_STRING, M(version), NB_SNAP_ANY, 0, NB_SNAP_REQUIRED, 0},
     /* the run's identity (io/rundir.h); snapshots older than run ids have none, and an
      * empty one is not written */
-    {"run_id", NB_SNAP_STRING, M(run_id), NB_SNAP_TOKEN, 0, NB_SNAP_OPTIONAL},
+    {"run_id", NB_SNAP_STRING, M(run_id), NB_SNAP_TOKEN, 0, NB_SNAP_OPTIONAL, 1},
     /* integrator.timestep ("fixed", "adaptive") and the particle force evaluations so far
      * (energy.csv's force_evaluations); older snapshots: fixed, 0 */
-    {"timestep", NB_SNAP_STRING, M(timestep), NB_SNAP_NONEMPTY, 0, NB_SNAP_OPTIONAL},
+    {"timestep", NB_SNAP_STRING, M(timestep), NB_SNAP_NONEMPTY, 0, NB_SNAP_OPTIONAL, 0},
     {"force_evaluations", NB_SNAP_I64, M(force_evaluations), NB_SNAP_NONNEG, INT64_MAX,
-     NB_SNAP_OPTIONAL},
+     NB_SNAP_OPTIONAL, 0},
 };
 const size_t nb_snapshot_n_attrs = sizeof nb_snapshot_attrs / sizeof nb_snapshot_attrs[0];
 

@@ -1,8 +1,8 @@
 /* Test helper: exits 0 when two snapshots hold bit-identical particles and integrator
  * state (with --particles: particles only), 1 (saying where) when they differ, 2 when one
  * cannot be read. What it compares is the snapshot tables (io/snapshot_fields.c): every
- * dataset and /Integrator attribute but the run id; --particles, the datasets initial
- * conditions read. */
+ * dataset and /Integrator attribute but those naming the run (run_id); --particles,
+ * the datasets initial conditions read. */
 #include <stdio.h>
 #include <string.h>
 
@@ -53,9 +53,9 @@ int main(int argc, char **argv)
     }
     for (size_t k = 0; k < nb_snapshot_n_attrs && !particles_only; k++) {
         const nb_snapshot_attr *a = &nb_snapshot_attrs[k];
-        /* the run's identity, not its state: a run and its reference run of the same input
-         * differ there by design (a restart keeps its own: e2e_history checks that) */
-        if (!strcmp(a->name, "run_id"))
+        /* a run and its reference run of the same input differ there by design (a
+         * restart keeps its own: e2e_history checks that) */
+        if (a->identity)
             continue;
         char what[128], va[128], vb[128];
         /* strings as text (what follows the terminator is not data), numbers as bits */
