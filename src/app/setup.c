@@ -92,5 +92,5 @@ int nb_setup_particles(const nb_config *c, nb_particles *p, nb_error *err)
         return rc;
     }
     nb_ics_params ip = nb_config_ics_params(c);
-    return nb_ics_generate(&ip, p, err);
+    return nb_ics_generate_components(&ip, 1, p, err);
 }

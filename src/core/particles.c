@@ -44,6 +44,10 @@ int nb_particles_alloc(nb_particles *p, size_t n, nb_error *err)
     p->bin = calloc(n ? n : 1, sizeof *p->bin);
     if (!p->bin)
         goto oom;
+    p->type = malloc(n ? n : 1);
+    if (!p->type)
+        goto oom;
+    memset(p->type, 1, n ? n : 1);
     p->n = n;
     return NB_OK;
 oom:
@@ -57,7 +61,7 @@ void nb_particles_free(nb_particles *p)
     free(p->x); free(p->y); free(p->z);
     free(p->vx); free(p->vy); free(p->vz);
     free(p->ax); free(p->ay); free(p->az);
-    free(p->m); free(p->id); free(p->bin);
+    free(p->m); free(p->id); free(p->bin); free(p->type);
     memset(p, 0, sizeof *p);
 }
 

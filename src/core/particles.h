@@ -20,7 +20,13 @@ typedef struct nb_particles {
     uint64_t *id;         /* stable particle identifiers */
     int32_t *bin;         /* time-step bin (individual steps: step dt / 2^bin); 0 in fixed
                              mode. Kept here so a snapshot stores it as a field like any other */
+    uint8_t *type;        /* GADGET particle type 0..5 (snapshot group PartTypeN); 1 unless
+                             set. The store is kept in ascending type order (stable), so a
+                             snapshot's groups read back in the order they were written */
 } nb_particles;
+
+/* Number of GADGET particle types (PartType0 .. PartType5). */
+#define NB_NTYPES 6
 
 /* Allocates storage for n particles, all fields zero, ids 0..n-1. */
 int nb_particles_alloc(nb_particles *p, size_t n, nb_error *err);

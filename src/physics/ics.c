@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "core/registry.h"
 
@@ -159,6 +160,11 @@ const char *nb_ics_names(void)
 
 void nb_ics_params_defaults(nb_ics_params *ip)
 {
+    ip->mass = 1.0;
+    ip->particle_type = 1;
+    ip->mass_function = "equal";
+    ip->m_min = 0.08;
+    ip->m_max = 150.0;
     for (size_t k = 0; k < REGISTRY_LEN; k++)
         nb_param_defaults(ip, registry[k]->keys, registry[k]->nkeys);
 }
@@ -197,6 +203,65 @@ int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err)
     nb_rng_seed(&r, ip->seed);
     t->generate(p, &r, ip);
     return NB_OK;
+}
+
+static void shift(double *a, size_t n, double by)
+{
+    if (by != 0.0) /* adding +0 would turn -0 into +0: keep the single-component bits */
+        for (size_t i = 0; i < n; i++)
+            a[i] += by;
+}
+
+/* Copies particles [0, q->n) of q to [at, at + q->n) of p. */
+static void place(nb_particles *p, size_t at, const nb_particles *q)
+{
+    double *const dst[] = {p->x, p->y, p->z, p->vx, p->vy, p->vz, p->m};
+    const double *const src[] = {q->x, q->y, q->z, q->vx, q->vy, q->vz, q->m};
+    for (size_t k = 0; k < sizeof dst / sizeof dst[0]; k++)
+        memcpy(dst[k] + at, src[k], q->n * sizeof(double));
+    memcpy(p->type + at, q->type, q->n);
+}
+
+int nb_ics_generate_components(const nb_ics_params *comp, size_t ncomp, nb_particles *p,
+                               nb_error *err)
+{
+    if (ncomp < 1 || ncomp > NB_MAX_COMPONENTS)
+        return nb_fail(err, NB_ERR_INPUT, "initial_conditions: %zu components (expected 1 to "
+                       "%d)", ncomp, NB_MAX_COMPONENTS);
+    nb_particles part[NB_MAX_COMPONENTS] = {0};
+    size_t total = 0;
+    int rc = NB_OK;
+    for (size_t c = 0; c < ncomp && !rc; c++) {
+        const nb_ics_params *ip = &comp[c];
+        if (ip->particle_type < 0 || ip->particle_type >= NB_NTYPES) {
+            rc = nb_fail(err, NB_ERR_INPUT, "initial_conditions component %zu: particle_type "
+                         "= %d (expected 0 to %d)", c + 1, ip->particle_type, NB_NTYPES - 1);
+            break;
+        }
+        nb_ics_params one = *ip;
+        one.seed = ip->seed + ip->seed_offset;
+        if ((rc = nb_ics_generate(&one, &part[c], err)))
+            break;
+        nb_particles *q = &part[c];
+        for (int k = 0; k < 3; k++) {
+            shift((double *[]){q->x, q->y, q->z}[k], q->n, ip->centre[k]);
+            shift((double *[]){q->vx, q->vy, q->vz}[k], q->n, ip->bulk_velocity[k]);
+        }
+        memset(q->type, ip->particle_type, q->n);
+        total += q->n;
+    }
+    if (!rc && !(rc = nb_particles_alloc(p, total, err))) {
+        size_t at = 0;
+        for (int t = 0; t < NB_NTYPES; t++)
+            for (size_t c = 0; c < ncomp; c++)
+                if (comp[c].particle_type == t) {
+                    place(p, at, &part[c]);
+                    at += part[c].n;
+                }
+    }
+    for (size_t c = 0; c < ncomp; c++)
+        nb_particles_free(&part[c]);
+    return rc;
 }
 
 void nb_ics_to_com_frame(nb_particles *p)

@@ -22,7 +22,20 @@ typedef struct nb_ics_params {
     double m1, m2;          /* two_body masses */
     double scale_radius;    /* hernquist: a */
     double central_mass;    /* hernquist: black hole mass (stars weigh 1); 0: none */
+    /* Issue 22: one component of a (possibly multi-component) set-up. The generator's own
+     * fields above describe its shape; these place and weigh it. */
+    double mass;             /* total mass in the run's unit */
+    double centre[3];        /* added to positions after generation */
+    double bulk_velocity[3]; /* added to velocities after generation */
+    int particle_type;       /* GADGET type 0..5 the component's particles carry */
+    uint64_t seed_offset;    /* the component draws from seed + seed_offset */
+    double w0;               /* king: dimensionless central potential W0 */
+    const char *mass_function; /* "equal" | "kroupa" | "salpeter" */
+    double m_min, m_max;     /* mass-function limits in the run's mass unit */
 } nb_ics_params;
+
+/* Most components one initial_conditions list may hold. */
+#define NB_MAX_COMPONENTS 16
 
 /* An initial-condition type: one generator and one row of the registry in ics.c. Its own
  * parameters (radius, ...) are fields of nb_ics_params declared in its `keys` table; the
@@ -53,6 +66,14 @@ void nb_ics_params_defaults(nb_ics_params *ip);
 
 /* Allocates p and fills it. Unknown type or impossible parameters: NB_ERR_INPUT. */
 int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err);
+
+/* Generates ncomp components into one store: each as nb_ics_generate from seed +
+ * seed_offset, shifted by its centre and bulk_velocity, its particles of particle_type.
+ * The store is in ascending particle type, components in list order within a type; ids
+ * run 0..N-1 in that order. One component with centre and bulk velocity zero gives the
+ * bits nb_ics_generate gives. */
+int nb_ics_generate_components(const nb_ics_params *comp, size_t ncomp, nb_particles *p,
+                               nb_error *err);
 
 /* Shifts positions and velocities so the centre of mass is at rest at the origin. */
 void nb_ics_to_com_frame(nb_particles *p);
