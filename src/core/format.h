@@ -10,4 +10,9 @@
  * 0.0050000000000000001). Returns buf. */
 char *nb_format_double(char *buf, size_t size, double v);
 
+/* The same shortest decimal in the notation of %g at 15 digits, for columns of numbers
+ * (energy.csv): 100 and 0.03, where nb_format_double writes 1e+02 and 0.03. NaN and
+ * infinities as printf writes them. Returns buf. */
+char *nb_format_number(char *buf, size_t size, double v);
+
 #endif

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/format.h"
+
 /* What one row is made of: the columns take their values from here. */
 typedef struct row_values {
     double step, time, rel_energy_error, wall_seconds, force_evaluations;
@@ -20,25 +22,27 @@ typedef struct row_values {
 #define DIAG(f) (offsetof(row_values, d) + offsetof(nb_diag, f))
 
 /* energy.csv's columns, in order: name, format, and where in row_values the value is.
- * 17 significant digits, so a continued run's rows compare exactly; steps are at most 1e15
- * (below 2^53), so "%.0f" prints them exactly as integers. */
+ * SHORTEST: the shortest decimal that reads back as the same double (core/format.h: 0.03,
+ * not 0.029999999999999999), so a continued run's rows compare exactly; steps are at most
+ * 1e15 (below 2^53), so "%.0f" prints them exactly as integers. */
+#define SHORTEST NULL
 static const struct column {
     const char *name, *format;
     size_t at;
 } COLUMNS[] = {
     {"step", "%.0f", ROW(step)},
-    {"time", "%.17g", ROW(time)},
-    {"kinetic", "%.17g", DIAG(kinetic)},
-    {"potential", "%.17g", DIAG(potential)},
-    {"total", "%.17g", DIAG(total)},
-    {"rel_energy_error", "%.17g", ROW(rel_energy_error)},
-    {"px", "%.17g", DIAG(px)},
-    {"py", "%.17g", DIAG(py)},
-    {"pz", "%.17g", DIAG(pz)},
-    {"lx", "%.17g", DIAG(lx)},
-    {"ly", "%.17g", DIAG(ly)},
-    {"lz", "%.17g", DIAG(lz)},
-    {"virial_ratio", "%.17g", DIAG(virial_ratio)},
+    {"time", SHORTEST, ROW(time)},
+    {"kinetic", SHORTEST, DIAG(kinetic)},
+    {"potential", SHORTEST, DIAG(potential)},
+    {"total", SHORTEST, DIAG(total)},
+    {"rel_energy_error", SHORTEST, ROW(rel_energy_error)},
+    {"px", SHORTEST, DIAG(px)},
+    {"py", SHORTEST, DIAG(py)},
+    {"pz", SHORTEST, DIAG(pz)},
+    {"lx", SHORTEST, DIAG(lx)},
+    {"ly", SHORTEST, DIAG(ly)},
+    {"lz", SHORTEST, DIAG(lz)},
+    {"virial_ratio", SHORTEST, DIAG(virial_ratio)},
     {"wall_seconds", "%.3f", ROW(wall_seconds)},
     {"force_evaluations", "%.0f", ROW(force_evaluations)},
 };
@@ -171,7 +175,8 @@ int nb_timebins_create(nb_energylog *log, const char *path, const nb_config *c, 
 int nb_timebins_append(nb_energylog *log, long step, double time, const uint64_t *counts,
                        int nbins, nb_error *err)
 {
-    fprintf(log->f, "%ld,%.17g", step, time);
+    char t[40];
+    fprintf(log->f, "%ld,%s", step, nb_format_number(t, sizeof t, time));
     for (int k = 0; k < nbins; k++)
         fprintf(log->f, ",%llu", (unsigned long long)counts[k]);
     fputc('\n', log->f);
@@ -374,7 +379,8 @@ int nb_energylog_prepare_resume(const char *path, const nb_energylog_restart *r,
         fprintf(out, "%s\n", r->columns);
     else if (!header_seen)
         put_column_row(out);
-    fprintf(out, "# restart: step %ld time %.17g\n", r->step, r->time);
+    char t[40];
+    fprintf(out, "# restart: step %ld time %s\n", r->step, nb_format_number(t, sizeof t, r->time));
     hdr_values now;
     header_values(r->c, r->n, now);
     for (int k = 0; k < HDR_COUNT; k++)
@@ -413,7 +419,12 @@ int nb_energylog_append(nb_energylog *log, long step, double time, const nb_diag
     for (size_t k = 0; k < N_COLUMNS; k++) {
         if (k)
             fputc(',', log->f);
-        fprintf(log->f, COLUMNS[k].format, *(const double *)((const char *)&v + COLUMNS[k].at));
+        double x = *(const double *)((const char *)&v + COLUMNS[k].at);
+        char num[40];
+        if (COLUMNS[k].format)
+            fprintf(log->f, COLUMNS[k].format, x);
+        else
+            fputs(nb_format_number(num, sizeof num, x), log->f);
     }
     fputc('\n', log->f);
     if (fflush(log->f) != 0 || ferror(log->f))

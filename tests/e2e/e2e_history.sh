@@ -202,7 +202,7 @@ cp -r "$TMP/A" "$TMP/hdr"
 nb restart "$TMP/hdr/snapshot_0002.h5" --quiet --set gravity.kernel=parallel \
     --set integrator.dt=2.5e-3 --set output.potential=tree
 check "restart with another kernel, dt and potential exits 0 ($(cat "$TMP/err"))" [ "$RC" -eq 0 ]
-check "... energy.csv states them in its restart block" sh -c "grep -A4 '^# restart: step 20 ' '$TMP/hdr/energy.csv' | tr '\n' '|' | grep -q '^# restart: step 20 time 0.10000000000000001|# restart kernel: parallel|# restart dt: 0.0025|# restart potential: Barnes-Hut tree'"
+check "... energy.csv states them in its restart block" sh -c "grep -A4 '^# restart: step 20 ' '$TMP/hdr/energy.csv' | tr '\n' '|' | grep -q '^# restart: step 20 time 0.1|# restart kernel: parallel|# restart dt: 0.0025|# restart potential: Barnes-Hut tree'"
 check "... and only them" [ "$(grep -c '^# restart ' "$TMP/hdr/energy.csv")" -eq 3 ]
 sed 's/^run: {/units: { system = "kpc_msun_kms"; };\nrun: {/' "$TMP/a.cfg" >"$TMP/kpc.cfg"
 nb restart "$TMP/hdr/snapshot_0002.h5" --quiet --config "$TMP/kpc.cfg"
