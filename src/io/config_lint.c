@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The scanning both functions below share: each skips one token of libconfig text that
  * starts at s (a string, a comment) and returns what follows, counting newlines in *line. */
@@ -36,14 +37,30 @@ static const char *skip_block_comment(const char *s, int *line)
     return *s ? s + 2 : NULL;
 }
 
+/* A bare word where a value belongs (kernel = tree;): libconfig says only "syntax error",
+ * so the fix is named here. true and false are libconfig's booleans. */
+static int bare_word(const char *name, int nl, const char *word, int wl, char *what,
+                     size_t size)
+{
+    if ((wl == 4 && !strncasecmp(word, "true", 4)) || (wl == 5 && !strncasecmp(word, "false", 5)))
+        return 0;
+    nl = nl > 40 ? 40 : nl;
+    wl = wl > 40 ? 40 : wl;
+    snprintf(what, size, "%.*s = %.*s: a string needs double quotes (%.*s = \"%.*s\";)", nl,
+             name, wl, word, nl, name, wl, word);
+    return 1;
+}
+
 /* What libconfig 1.5 accepts but misreads, found in text it has parsed: an integer
  * without the L suffix is read into 32 bits and wrapped silently (n = 4294967300 becomes
- * n = 4), and an unterminated block comment swallows the rest of the file. Returns the
- * 1-based line of the first problem, 0 if there is none; what gets its description. */
+ * n = 4), and an unterminated block comment swallows the rest of the file; and a string
+ * without its quotes, which it refuses without saying why. Returns the 1-based line of the
+ * first problem, 0 if there is none; what gets its description. */
 int nb_config_lint(const char *text, char *what, size_t size)
 {
     int line = 1;
     const char *s = text, *name = "", *name_end = name;
+    char prev = 0; /* the last character outside strings and comments, blanks aside */
     while (*s) {
         unsigned char ch = (unsigned char)*s;
         if (ch == '\n') {
@@ -51,6 +68,7 @@ int nb_config_lint(const char *text, char *what, size_t size)
             s++;
         } else if (ch == '"') {
             s = skip_string(s, &line);
+            prev = '"';
         } else if (ch == '#' || (ch == '/' && s[1] == '/')) {
             s = skip_line_comment(s);
         } else if (ch == '/' && s[1] == '*') {
@@ -61,10 +79,19 @@ int nb_config_lint(const char *text, char *what, size_t size)
                 return start;
             }
         } else if (isalpha(ch) || ch == '_' || ch == '*') {
-            for (name = s; isalnum((unsigned char)*s) || *s == '_' || *s == '*' || *s == '-';)
+            const char *word = s;
+            while (isalnum((unsigned char)*s) || *s == '_' || *s == '*' || *s == '-')
                 s++;
-            name_end = s;
+            if ((prev == '=' || prev == ':') &&
+                bare_word(name, (int)(name_end - name), word, (int)(s - word), what, size))
+                return line;
+            if (prev != '=' && prev != ':') {
+                name = word;
+                name_end = s;
+            }
+            prev = 'a';
         } else if (isdigit(ch) || ch == '.') {
+            prev = '0';
             const char *b = s;
             int neg = b > text && b[-1] == '-';
             int hex = b[0] == '0' && (b[1] == 'x' || b[1] == 'X');
@@ -99,6 +126,8 @@ int nb_config_lint(const char *text, char *what, size_t size)
                 return line;
             }
         } else {
+            if (!isspace(ch))
+                prev = (char)ch;
             s++;
         }
     }
