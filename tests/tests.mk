@@ -193,3 +193,13 @@ check_PROGRAMS += tests/e2e/strip_run_id
 tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
 tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
 tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)
+
+# what a run prints about itself (issue 23): progress, step warnings, the continuing
+# command, energy.csv's numbers; the run-time behaviour end to end, and nbody-mpirun's Ctrl-C
+check_PROGRAMS += tests/unit/check_runinfo
+TESTS += tests/unit/check_runinfo
+tests_unit_check_runinfo_SOURCES = tests/unit/check_runinfo.c
+tests_unit_check_runinfo_CFLAGS = $(TEST_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_unit_check_runinfo_LDADD = $(TEST_IO_LIBS)
+dist_check_SCRIPTS += tests/e2e/e2e_ux.sh tests/e2e/e2e_ux_mpirun.sh
+TESTS += tests/e2e/e2e_ux.sh tests/e2e/e2e_ux_mpirun.sh

@@ -49,11 +49,13 @@ void nb_progress_update(nb_progress *pr, long step, long end_step, double time,
     double rate = (double)(step - pr->first_step) / fmax(now - pr->start, 1e-9);
     char eta[32];
     format_eta(eta, sizeof eta, rate > 0 ? (double)(end_step - step) / rate : NAN);
-    char bins[48] = "";
+    char bins[48] = "", de[32] = "";
     if (pr->bins)
         snprintf(bins, sizeof bins, "  bins %d..%d", pr->bin_lo, pr->bin_hi);
-    fprintf(stderr, "%sstep %ld/%ld  t=%.6g  %.3g steps/s  ETA %s  dE/E=%+.3e%s%s",
-            pr->tty ? "\r" : "", step, end_step, time, rate, eta, rel_energy_error, bins,
+    if (!isnan(rel_energy_error))
+        snprintf(de, sizeof de, "  dE/E=%+.3e", rel_energy_error);
+    fprintf(stderr, "%sstep %ld/%ld  t=%.6g  %.3g steps/s  ETA %s%s%s%s",
+            pr->tty ? "\r" : "", step, end_step, time, rate, eta, de, bins,
             pr->tty ? "\033[K" : "\n");
     fflush(stderr);
     pr->drawn = pr->tty;

@@ -19,7 +19,8 @@ typedef struct nb_progress {
 double nb_wall_seconds(void);
 
 void nb_progress_init(nb_progress *pr, int quiet, long first_step);
-/* Prints at most once per interval, and always when force is set. */
+/* Prints at most once per interval, and always when force is set; without "dE/E=" when
+ * rel_energy_error is NaN (no energy row since the start has measured one). */
 void nb_progress_update(nb_progress *pr, long step, long end_step, double time,
                         double rel_energy_error, int force);
 /* Ends an in-place line so later messages start on a fresh line. */

@@ -23,6 +23,7 @@
 #include "gravity/force.h"
 #include "gravity/potential.h"
 #include "app/progress.h"
+#include "app/runinfo.h"
 #include "io/rundir.h"
 #include "io/snapshot.h"
 
@@ -42,6 +43,7 @@ typedef struct sim {
     long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
     double time_origin; /* rounding, and the same bits after a restart */
     double time, e0, last_rel_error, wall0;
+    double last_save;       /* wall clock of the last snapshot (run.checkpoint_every_seconds) */
     int lock_fd;
     nb_progress progress;
     int restart;            /* continuing from meta rather than starting at step 0 */
@@ -129,6 +131,28 @@ static int write_snapshot(sim *s, nb_error *err)
     return rc;
 }
 
+/* run.checkpoint_every_seconds: a checkpoint when that much wall time has passed since
+ * the last snapshot. Rank 0's clock decides for all ranks (they write one file together).
+ * A checkpoint takes the number of the next regular snapshot, which replaces it in place
+ * (docs/DESIGN.md, "Run directories"), as a stop's does; it changes no particle's bits. */
+static int checkpoint_due(sim *s)
+{
+    if (!(s->c.checkpoint_every_seconds > 0))
+        return 0;
+    int due = nb_comm_root() &&
+              nb_wall_seconds() - s->last_save >= s->c.checkpoint_every_seconds;
+    nb_comm_bcast(&due, sizeof due);
+    return due;
+}
+
+static int write_checkpoint(sim *s, nb_error *err)
+{
+    int rc = write_snapshot(s, err);
+    if (rc == NB_OK)
+        s->next_output--;
+    return rc;
+}
+
 /* The potential energy for energy.csv: the exact pair sum, or (output.potential) a kernel's
  * per-particle potentials, W = 1/2 sum m_i phi_i, added in index order. That kernel runs
  * on a view of the particles whose accelerations go to scratch, so the run's own
@@ -193,29 +217,41 @@ static int loop(sim *s, nb_error *err)
         if (s->step % c->diagnostics_every == 0 || s->step == s->end_step)
             if ((rc = log_energy(s, err)))
                 break;
-        if (snapshot_due(s) && (rc = write_snapshot(s, err)))
+        int saved = snapshot_due(s);
+        if (saved)
+            rc = write_snapshot(s, err);
+        else if ((saved = checkpoint_due(s)))
+            rc = write_checkpoint(s, err);
+        if (rc)
             break;
+        if (saved)
+            s->last_save = nb_wall_seconds();
         nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 0);
         int out_of_time = c->max_wall_seconds > 0 &&
                           nb_wall_seconds() - s->wall0 >= c->max_wall_seconds;
         /* any rank's signal or clock stops every rank at this same step */
         if (nb_comm_any(nb_stop_requested() || out_of_time) && s->step < s->end_step) {
-            if (!snapshot_due(s) && (rc = write_snapshot(s, err)))
+            if (!saved && (rc = write_snapshot(s, err)))
                 break;
             nb_progress_done(&s->progress);
-            rc = nb_fail(err, NB_STOPPED,
-                         "stopped at step %ld (t=%.9g) by %s; wrote a restart snapshot in %s",
-                         s->step, s->time, nb_stop_requested() ? "a signal" : "run.max_wall_seconds",
-                         c->output_dir);
+            char again[NB_PATH_MAX + 64];
+            nb_runinfo_continue_command(again, sizeof again, c->output_dir);
+            rc = nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by %s; wrote a restart "
+                         "snapshot in %s; continue with: %s", s->step, s->time,
+                         nb_stop_requested() ? "a signal" : "run.max_wall_seconds",
+                         c->output_dir, again);
             break;
         }
     }
     if (rc == NB_OK)
         nb_progress_update(&s->progress, s->step, s->end_step, s->time, s->last_rel_error, 1);
     nb_progress_done(&s->progress);
-    if (nb_comm_root())
+    if (nb_comm_root()) {
         nb_stepper_report(&s->st, &s->p, stderr);
+        if (rc == NB_OK || rc == NB_STOPPED)
+            nb_runinfo_check_energy(c, s->last_rel_error, stderr);
+    }
     return rc;
 }
 
@@ -253,6 +289,9 @@ static int check_dir_contents(sim *s, const nb_run_options *o, nb_error *err)
         return err->code;
     if (files == 0)
         return NB_OK;
+    /* a run still going there is what to say first (this process holds no lock yet) */
+    if (s->lock_fd < 0 && nb_rundir_busy(c->output_dir, err))
+        return err->code;
     if (here)
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: run id %s, but %s/energy.csv is run %s's: the snapshot was copied "
@@ -274,16 +313,14 @@ static int check_dir_contents(sim *s, const nb_run_options *o, nb_error *err)
 /* A stop during a restart's set-up, before it has written anything: the directory is left
  * as it was (one the restart created is removed again, with its lock file), so the same
  * restart can simply be run again. */
-static int stopped_in_setup(sim *s, int existed, nb_error *err)
+static int stopped_in_setup(sim *s, int missing, nb_error *err)
 {
-    char lock[NB_PATH_MAX + 32];
-    snprintf(lock, sizeof lock, "%s/.nbody.lock", s->c.output_dir);
-    if (nb_comm_root() && !existed && unlink(lock) == 0)
-        rmdir(s->c.output_dir);
+    if (nb_comm_root() && missing)
+        nb_rundir_uncreate(s->c.output_dir, missing);
     return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during the "
                    "restart's set-up, before anything was written: %s was left as it was%s; "
                    "restart from %s again", s->step, s->time, s->c.output_dir,
-                   existed ? "" : " (not created)", s->snap);
+                   missing ? " (not created)" : "", s->snap);
 }
 
 /* The set-up a new run and a restart share, once the configuration and the particles are
@@ -294,12 +331,15 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     const nb_config *c = &s->c;
     char key[NB_PATH_MAX + 32], path[NB_PATH_MAX + 32];
     snprintf(key, sizeof key, "%s: run.output_dir", c->source);
-    int exists = 1, rc;
+    int missing = 0, rc;
     /* everything that can be wrong with the input is found before anything is written */
     if ((rc = nb_config_check_kernel(c, s->p.n, err)) ||
-        (rc = ROOT_ONLY(nb_rundir_check(c->output_dir, key, &exists, err) ||
+        (rc = ROOT_ONLY(nb_rundir_check(c->output_dir, key, &missing, err) ||
                         check_dir_contents(s, o, err) ? err->code : NB_OK)))
         return rc;
+    if (!o->quiet && nb_comm_root())
+        nb_runinfo_summary(c, s->p.n, s->step, s->end_step, s->restart ? s->snap : NULL,
+                           stderr);
     nb_kernel_params kp = nb_config_kernel_params(c);
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
     if (!rc)
@@ -334,7 +374,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                                                  err), err)))
             return rc;
         if (nb_comm_any(nb_stop_requested()))
-            return stopped_in_setup(s, exists, err);
+            return stopped_in_setup(s, missing, err);
         char name[sizeof s->snap];
         snprintf(name, sizeof name, "%s", s->snap);
         nb_restart_dir rd = {c, s->step, s->meta.output_index, s->time, s->p.n, s->run_id,
@@ -350,9 +390,16 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                (rc = log_energy(s, err)) || (rc = write_snapshot(s, err))) {
         return rc;
     }
-    if (nb_comm_any(nb_stop_requested())) /* during set-up: the run is restartable from here */
+    if (nb_comm_any(nb_stop_requested())) { /* during set-up: restartable from here */
+        nb_runinfo_continue_command(path, sizeof path, c->output_dir);
         return nb_fail(err, NB_STOPPED, "stopped at step %ld (t=%.9g) by a signal during "
-                       "set-up; %s holds a restart snapshot", s->step, s->time, c->output_dir);
+                       "set-up; %s holds a restart snapshot; continue with: %s", s->step,
+                       s->time, c->output_dir, path);
+    }
+    if (nb_comm_root()) /* p holds the accelerations at the start */
+        nb_runinfo_check_step(c, &s->p, stderr);
+    s->last_rel_error = NAN; /* the progress line shows no error before a row measures one */
+    s->last_save = nb_wall_seconds();
     nb_progress_init(&s->progress, o->quiet, s->step);
     s->progress.bins = s->st.adaptive;
     nb_stepper_bin_range(&s->st, &s->progress.bin_lo, &s->progress.bin_hi);

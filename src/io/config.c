@@ -36,6 +36,8 @@ static const key_spec schema[] = {
     INT("run", "seed", seed, 42, 0, 9.2e18, "an integer from 0 to 9200000000000000000"),
     FLT("run", "max_wall_seconds", max_wall_seconds, 0, 0, HUGE_VAL, 0,
         "seconds >= 0 (0 = no limit)"),
+    FLT("run", "checkpoint_every_seconds", checkpoint_every_seconds, 0, 0, HUGE_VAL, 0,
+        "seconds >= 0 (0 = no periodic checkpoint)"),
     FLT("units", "G", G, 1.0, 0, HUGE_VAL, 1, "a number > 0"),
     STR("units", "system", unit_system, "nbody", "one of " NB_UNITS_SYSTEM_NAMES),
     FLT("units", "length_in_cm", length_in_cm, 0, 0, HUGE_VAL, 1, "a length in cm > 0"),

@@ -33,6 +33,7 @@ typedef struct nb_config {
     char output_dir[NB_PATH_MAX];
     uint64_t seed;
     double max_wall_seconds;  /* 0 = no limit */
+    double checkpoint_every_seconds; /* wall time between checkpoints; 0 = none */
     /* units (physics/units.h, resolved by nb_config_load; 0 = no physical scale) */
     double G;
     char unit_system[NB_UNITS_SYSTEM_MAX]; /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */

@@ -50,34 +50,77 @@ static int is_run_file(const char *dir, const char *name, const char *base)
            nb_snapshot_is_nbody(path);
 }
 
-int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err)
+int nb_rundir_check(const char *dir, const char *key, int *missing, nb_error *err)
 {
     struct stat st;
+    *missing = 0;
     if (stat(dir, &st) == 0) {
         if (!S_ISDIR(st.st_mode))
             return nb_fail(err, NB_ERR_INPUT, "%s: '%s' exists and is not a directory", key,
                            dir);
         if (access(dir, W_OK | X_OK) != 0)
             return nb_fail(err, NB_ERR_INPUT, "%s: '%s' is not writable", key, dir);
-        *exists = 1;
         return NB_OK;
     }
-    if (lstat(dir, &st) == 0) /* a link to nowhere: mkdir would fail with EEXIST */
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: '%s' is a symbolic link to a missing directory (expected a "
-                       "directory, or a path that does not exist yet)", key, dir);
-    char parent[PATH_LEN];
-    snprintf(parent, sizeof parent, "%s", dir);
-    char *pd = dirname(parent);
-    if (stat(pd, &st) != 0 || !S_ISDIR(st.st_mode))
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: parent directory '%s' of '%s' does not exist (create it first)",
-                       key, pd, dir);
-    if (access(pd, W_OK | X_OK) != 0)
+    /* missing: it and its missing parents are created (as GADGET does), below the
+     * nearest one that exists, which must be a directory we may write into */
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s", dir);
+    for (;;) {
+        if (lstat(path, &st) == 0 && stat(path, &st) != 0) /* mkdir would fail: EEXIST */
+            return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': '%s' is a symbolic "
+                           "link to a missing directory (expected a directory, or a path "
+                           "that does not exist yet)", key, dir, path);
+        if (stat(path, &st) == 0)
+            break;
+        if (errno != ENOENT && errno != ENOTDIR) /* ENOTDIR: an ancestor is a file */
+            return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': %s: %s", key, dir,
+                           path, strerror(errno));
+        (*missing)++;
+        char *parent = dirname(path); /* may point into path, or be a static "." or "/" */
+        memmove(path, parent, strlen(parent) + 1);
+    }
+    if (!S_ISDIR(st.st_mode))
+        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': '%s' is not a directory",
+                       key, dir, path);
+    if (access(path, W_OK | X_OK) != 0)
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': '%s' is not writable", key,
-                       dir, pd);
-    *exists = 0;
+                       dir, path);
     return NB_OK;
+}
+
+/* mkdir -p: dir and every missing parent, each 0755. */
+static int make_dirs(const char *dir, const char *key, nb_error *err)
+{
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s", dir);
+    if (!path[0])
+        return nb_fail(err, NB_ERR_INPUT, "%s: an empty directory name", key);
+    for (char *s = path + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char was = *s;
+        *s = '\0';
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': %s%s%s", key, dir,
+                           strcmp(path, dir) ? path : "", strcmp(path, dir) ? ": " : "",
+                           strerror(errno));
+        if (!(*s = was))
+            return NB_OK;
+    }
+}
+
+void nb_rundir_uncreate(const char *dir, int missing)
+{
+    char path[PATH_LEN], lock[PATH_LEN + 16];
+    snprintf(lock, sizeof lock, "%s/.nbody.lock", dir);
+    if (unlink(lock) != 0)
+        return;
+    snprintf(path, sizeof path, "%s", dir);
+    for (int k = 0; k < missing && rmdir(path) == 0; k++) {
+        char *parent = dirname(path);
+        memmove(path, parent, strlen(parent) + 1);
+    }
 }
 
 /* "PID 1234 on host NAME" from the lock file (written by its holder), or a phrase saying
@@ -99,6 +142,32 @@ static void lock_holder(int fd, char *buf, size_t size)
         }
     }
     snprintf(buf, size, "a process that has not written its PID");
+}
+
+/* The refusal of a directory whose lock another process holds (fd open on it; closed). */
+static int held_by(const char *dir, const char *path, int fd, nb_error *err)
+{
+    char holder[320];
+    lock_holder(fd, holder, sizeof holder);
+    close(fd);
+    return nb_fail(err, NB_ERR_INPUT,
+                   "%s: another nbody process is running in this directory (lock held on %s "
+                   "by %s); wait for it to end, or stop it with SIGTERM, which makes it "
+                   "write a restart snapshot", dir, path, holder);
+}
+
+int nb_rundir_busy(const char *dir, nb_error *err)
+{
+    char path[PATH_LEN];
+    snprintf(path, sizeof path, "%s/.nbody.lock", dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return NB_OK;
+    /* a shared lock, dropped at once: it conflicts only with a holder's exclusive one */
+    if (flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK)
+        return held_by(dir, path, fd, err);
+    close(fd);
+    return NB_OK;
 }
 
 /* Opens path (creating it) and takes the lock on the file it names; 1 when another
@@ -127,9 +196,8 @@ static int lock_name(const char *path, int *fd)
 
 int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err)
 {
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return nb_fail(err, NB_ERR_INPUT, "%s: cannot create '%s': %s", key, dir,
-                       strerror(errno));
+    if (make_dirs(dir, key, err))
+        return err->code;
     char path[PATH_LEN], tmp[PATH_LEN + 32];
     snprintf(path, sizeof path, "%s/.nbody.lock", dir);
     int fd = -1, held = lock_name(path, &fd);
@@ -140,15 +208,8 @@ int nb_rundir_lock(const char *dir, const char *key, int *lock_fd, nb_error *err
         return nb_fail(err, NB_ERR_INPUT, "%s: cannot create the lock file %s: %s", key, path,
                        strerror(e));
     }
-    if (held) {
-        char holder[320];
-        lock_holder(fd, holder, sizeof holder);
-        close(fd);
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: another nbody process is running in this directory (lock held on %s "
-                       "by %s); wait for it to end, or stop it with SIGTERM, which makes it "
-                       "write a restart snapshot", dir, path, holder);
-    }
+    if (held)
+        return held_by(dir, path, fd, err);
     /* Who holds it, for the message of the next one to try: written to a new file, locked
      * before it takes the name, so the lock never passes through a moment without a holder,
      * and a file the old name was (say a hard link planted there) is never written. A

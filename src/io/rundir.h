@@ -10,11 +10,23 @@
 #include "core/error.h"
 
 /* Checks that dir can be a run's output directory without writing anything: an existing
- * directory we may write into, or a missing one whose parent exists and is writable.
- * key names the setting for messages ("CONFIG: run.output_dir"). *exists: dir exists. */
-int nb_rundir_check(const char *dir, const char *key, int *exists, nb_error *err);
+ * directory we may write into, or a missing one whose nearest existing ancestor is a
+ * writable directory (nb_rundir_lock creates the missing ones). key names the setting for
+ * messages ("CONFIG: run.output_dir"). *missing: how many directories are to be created
+ * (0: dir exists). */
+int nb_rundir_check(const char *dir, const char *key, int *missing, nb_error *err);
 
-/* Creates dir if missing and takes an exclusive lock on dir/.nbody.lock for the life of
+/* Undoes what nb_rundir_lock created in a directory that was missing (missing from
+ * nb_rundir_check): the lock file, dir and its parents that were created with it, each
+ * only if empty. */
+void nb_rundir_uncreate(const char *dir, int missing);
+
+/* Refuses (NB_ERR_INPUT, naming the holder as nb_rundir_lock does) a directory whose
+ * lock another process holds; takes nothing. For messages: that a run is still going
+ * there is what to tell first, not what files it holds. */
+int nb_rundir_busy(const char *dir, nb_error *err);
+
+/* Creates dir (and its missing parents) if missing and takes an exclusive lock on dir/.nbody.lock for the life of
  * the run (two runs never write into one directory at once); *lock_fd receives it. The
  * lock file then holds "PID HOST", written to a new file renamed over the name (never into
  * the file there, which may be a hard link to another); a held lock is refused with a

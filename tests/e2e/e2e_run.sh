@@ -46,9 +46,10 @@ check "bad config exits 2" [ "$RC" -eq 2 ]
 check "bad config error names file:line and key" grep -q "bad.cfg:1: gravity.softening" "$TMP/err"
 check "bad config error is one line" [ "$(wc -l <"$TMP/err")" -eq 1 ]
 check "bad config creates nothing" [ ! -e "$TMP/bad" ]
-nb run "$TMP/small.cfg" --set "run.output_dir=\"$TMP/no/such/parent\""
-check "missing output parent exits 2" [ "$RC" -eq 2 ]
-check "missing output parent is named" grep -q "parent directory" "$TMP/err"
+# missing parents are created (e2e_ux.sh); one that is a file is refused, naming it
+nb run "$TMP/small.cfg" --set "run.output_dir=\"$TMP/small.cfg/sub/run\""
+check "output parent that is a file exits 2" [ "$RC" -eq 2 ]
+check "output parent that is a file is named" grep -q "'$TMP/small.cfg' is not a directory" "$TMP/err"
 nb run "$TMP/nonexistent.cfg"
 check "missing config exits 2" [ "$RC" -eq 2 ]
 nb run
