@@ -46,8 +46,8 @@ static int bare_word(const char *name, int nl, const char *word, int wl, char *w
         return 0;
     nl = nl > 40 ? 40 : nl;
     wl = wl > 40 ? 40 : wl;
-    snprintf(what, size, "%.*s = %.*s: a string needs double quotes (%.*s = \"%.*s\";)", nl,
-             name, wl, word, nl, name, wl, word);
+    snprintf(what, size, "syntax error: %.*s = %.*s: a string needs double quotes (%.*s = "
+             "\"%.*s\";)", nl, name, wl, word, nl, name, wl, word);
     return 1;
 }
 

@@ -277,4 +277,25 @@ mp 3 restart "$TMP/ad-tree-1/snapshot_0002.h5" --quiet --set "run.output_dir=\"$
 check "adaptive: restart on 3 ranks of a 1-rank snapshot exits 0" [ "$RC" -eq 0 ]
 check "adaptive: ... and continues bit for bit" \
     "$SNAPDIFF" "$TMP/ad-tree-1/snapshot_0004.h5" "$TMP/ad-re3/snapshot_0004.h5"
+
+# run.checkpoint_every_seconds (issue 23): rank 0's clock decides for all ranks; with a
+# tiny interval a checkpoint after every step, each replacing the last, the same bits as
+# the 1-rank run without them; killed (-9, mpirun's whole job) after the 5th and restarted
+# on 3 ranks to the same final snapshot
+set -- --quiet --set integrator.t_end=0.02 --set output.snapshot_every=0 \
+    --set initial_conditions.n=256 --set gravity.threads=1
+mp 1 run "$SRCDIR/configs/quickstart.cfg" "$@" --set "run.output_dir=\"$TMP/ck-ref\""
+mp 2 run "$SRCDIR/configs/quickstart.cfg" "$@" --set run.checkpoint_every_seconds=1e-9 \
+    --set "run.output_dir=\"$TMP/ck-2\""
+check "checkpoints every step on 2 ranks: exit 0 ($RC)" [ "$RC" -eq 0 ]
+check "... the 1-rank run's final snapshot without them" \
+    "$SNAPDIFF" "$TMP/ck-ref/snapshot_0001.h5" "$TMP/ck-2/snapshot_0001.h5"
+faulty rename ck-kill/snapshot_0001.h5 6 kill timeout 300 "$MPIRUN" -np 2 "$NBODY" run \
+    "$SRCDIR/configs/quickstart.cfg" "$@" --set run.checkpoint_every_seconds=1e-9 \
+    --set "run.output_dir=\"$TMP/ck-kill\""
+check "killed -9 after the 5th checkpoint: it is step 5" \
+    sh -c "'$NBODY' info '$TMP/ck-kill/snapshot_0001.h5' | grep -q '^step: *5\$'"
+mp 3 restart "$TMP/ck-kill" --quiet
+check "... restarted on 3 ranks: exit 0 ($RC), the final snapshot bit for bit" \
+    "$SNAPDIFF" "$TMP/ck-ref/snapshot_0001.h5" "$TMP/ck-kill/snapshot_0001.h5"
 finish

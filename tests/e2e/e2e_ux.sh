@@ -89,7 +89,7 @@ fi
 # 4c. an unquoted string in a parameter file
 printf 'run: { name = "u"; };\ngravity: {\n  kernel = tree;\n};\n' >"$TMP/unquoted.cfg"
 nb check-config "$TMP/unquoted.cfg"
-check "kernel = tree; says that strings need double quotes ($(cat "$TMP/err"))" sh -c "[ $RC -eq 2 ] && grep -q 'unquoted.cfg:3: kernel = tree: a string needs double quotes (kernel = \"tree\";)' '$TMP/err'"
+check "kernel = tree; says that strings need double quotes ($(cat "$TMP/err"))" sh -c "[ $RC -eq 2 ] && grep -q 'unquoted.cfg:3: syntax error: kernel = tree: a string needs double quotes (kernel = \"tree\";)' '$TMP/err'"
 printf 'run: { name = "u"; };\nmisc = true;\n' >"$TMP/bool.cfg"
 nb check-config "$TMP/bool.cfg"
 check "... a boolean is not taken for one" sh -c "! grep -q 'double quotes' '$TMP/err'"
