@@ -337,9 +337,6 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         (rc = ROOT_ONLY(nb_rundir_check(c->output_dir, key, &missing, err) ||
                         check_dir_contents(s, o, err) ? err->code : NB_OK)))
         return rc;
-    if (!o->quiet && nb_comm_root())
-        nb_runinfo_summary(c, s->p.n, s->step, s->end_step, s->restart ? s->snap : NULL,
-                           stderr);
     nb_kernel_params kp = nb_config_kernel_params(c);
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
     if (!rc)
@@ -363,6 +360,9 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
                          nb_rundir_clear(c->output_dir, c->snapshot_base, NULL, err))
                         ? err->code : NB_OK)))
         return rc;
+    if (!o->quiet && nb_comm_root()) /* once the input is known good and the directory ours */
+        nb_runinfo_summary(c, s->p.n, s->step, s->end_step, s->restart ? s->snap : NULL,
+                           stderr);
     snprintf(path, sizeof path, "%s/energy.csv", c->output_dir);
     if (s->restart) {
         /* the directory is changed only once the set-up has nothing left that may fail or
