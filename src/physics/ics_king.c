@@ -228,7 +228,7 @@ static void king(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 
 static const nb_param king_keys[] = {
     {"w0", 0, offsetof(nb_ics_params, w0), 6.0, NB_KING_W0_MIN, NB_KING_W0_MAX, 0,
-     "a number from 1 to 12 (King's dimensionless central potential W0)"},
+     "King's central potential W0, a number from 1 to 12"},
 };
 
 const nb_ic_type nb_ics_king = {

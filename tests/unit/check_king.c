@@ -360,6 +360,13 @@ START_TEST(test_scaling)
     }
     printf("scaling: positions within %.2e, velocities within %.2e (relative)\n", dx, dv);
     ck_assert_msg(dx < 1e-13 && dv < 1e-13, "scaling off: %.3g %.3g", dx, dv);
+    /* scale_radius alone: positions doubled bit for bit (x2 is exact, and so is the
+     * centre-of-mass shift of the same masses) */
+    nb_particles e;
+    make(&e, n, 99, 6.0, 2.0, 1.0, 1.0);
+    for (size_t i = 0; i < n; i++)
+        ck_assert(e.x[i] == 2.0 * a.x[i] && e.y[i] == 2.0 * a.y[i] && e.z[i] == 2.0 * a.z[i]);
+    nb_particles_free(&e);
     /* the same seed twice: the same bits */
     ck_assert(memcmp(a.x, c.x, n * sizeof(double)) == 0 &&
               memcmp(a.vz, c.vz, n * sizeof(double)) == 0);
