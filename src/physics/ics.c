@@ -5,10 +5,10 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/registry.h"
-#include "gravity/potential.h"
 #include "physics/imf.h"
 
 /* Platform-independent bits need every multiply and add rounded on its own: GCC does not
@@ -225,11 +225,56 @@ static size_t first_star(const nb_ic_type *t, const nb_ics_params *ip)
     return t == &nb_ics_hernquist && ip->central_mass > 0.0 ? 1 : 0;
 }
 
+/* sum_{j > i} m_j / r_ij (zero distances skipped) in a fixed order: eight running sums
+ * over j mod 8 (lane k takes j = i + 1 + k, + 9 + k, ...), added pairwise at the end.
+ * Each lane is its own chain of IEEE operations, so the bits do not depend on how wide the
+ * compiler makes its vectors (gravity/'s omp simd reductions do, and differ by CPU). */
+#define LANES 8
+static double row_sum(const nb_particles *p, size_t i)
+{
+    const double *x = p->x, *y = p->y, *z = p->z, *m = p->m;
+    const double xi = x[i], yi = y[i], zi = z[i];
+    double s[LANES] = {0};
+    size_t j = i + 1, n = p->n;
+    for (; j + LANES <= n; j += LANES) {
+        double t[LANES];
+        for (int k = 0; k < LANES; k++) {
+            double dx = x[j + k] - xi, dy = y[j + k] - yi, dz = z[j + k] - zi;
+            double r2 = dx * dx + dy * dy + dz * dz, q = m[j + k] / sqrt(r2);
+            t[k] = r2 > 0.0 ? q : 0.0; /* q computed either way: a select, not a branch */
+        }
+        for (int k = 0; k < LANES; k++)
+            s[k] += t[k];
+    }
+    for (int k = 0; j < n; j++, k++) {
+        double dx = x[j] - xi, dy = y[j] - yi, dz = z[j] - zi;
+        double r2 = dx * dx + dy * dy + dz * dz;
+        s[k] += r2 > 0.0 ? m[j] / sqrt(r2) : 0.0;
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* The exact unsoftened potential energy -G sum_{i<j} m_i m_j / r_ij: rows on any number of
+ * threads, added in index order, so the same bits on every CPU and thread count. */
+static double exact_potential(const nb_particles *p, double G)
+{
+    double *row = malloc(p->n * sizeof *row), w = 0.0;
+    if (row) {
+#pragma omp parallel for schedule(dynamic, 16)
+        for (size_t i = 0; i < p->n; i++)
+            row[i] = row_sum(p, i);
+    }
+    for (size_t i = 0; i < p->n; i++)
+        w += p->m[i] * (row ? row[i] : row_sum(p, i));
+    free(row);
+    return -G * w;
+}
+
 /* Replaces the equal masses of particles [first, n) by draws from f (then scaled to the
  * total ip->mass when given), keeping every position and velocity direction: the
  * velocities lose the stars' mean momentum and are scaled by one factor so that
- * 2T + W = 0, W the exact unsoftened pair sum of the new masses (generic SIMD path: the
- * same bits on every CPU and thread count). A cold set (T = 0) stays cold. */
+ * 2T + W = 0, W the exact unsoftened pair sum of the new masses. A cold set (T = 0) stays
+ * cold. */
 static void apply_mass_function(nb_particles *p, size_t first, const nb_imf *f, nb_rng *r,
                                 const nb_ics_params *ip)
 {
@@ -258,7 +303,7 @@ static void apply_mass_function(nb_particles *p, size_t first, const nb_imf *f, 
     }
     if (!(T > 0.0))
         return;
-    double W = nb_potential_energy_path(NB_SIMD_GENERIC, p, ip->G, 0.0, 0);
+    double W = exact_potential(p, ip->G);
     if (!(W < 0.0))
         return;
     double s = sqrt(-W / (2.0 * T));

@@ -3,6 +3,7 @@
  * drawn or scaled to the given total, equal-mass positions, 2T + W = 0 for the new masses. */
 #include <check.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,10 @@
 #include "core/particles.h"
 #include "physics/ics.h"
 #include "physics/imf.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 /* Sample statistics are checked to within this many standard errors. */
 #define NSIGMA 4.0
@@ -310,6 +315,64 @@ START_TEST(test_ics_spectrum_refused)
 }
 END_TEST
 
+/* Platform-independent bits: digests (FNV-1a over x, y, z, vx, vy, vz, m) of sets with a
+ * spectrum, the same at -O0, -O3 -mno-avx and -O3 -march=native (AVX-512), on 1 and 2
+ * threads, when written; and the same here on 1 and 3 threads. */
+static const struct {
+    const char *type, *mf;
+    int scaled;
+    uint64_t digest;
+} SPECTRUM_BITS[] = {
+    {"plummer", "kroupa", 0, 0xfc5006a968b8106cULL},
+    {"plummer", "kroupa", 1, 0x1d8fb7e67b71b71bULL},
+    {"hernquist", "salpeter", 1, 0x047a2918fb9d18adULL},
+};
+
+static uint64_t digest(const nb_particles *p)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const double *f[] = {p->x, p->y, p->z, p->vx, p->vy, p->vz, p->m};
+    for (int k = 0; k < 7; k++) {
+        const unsigned char *c = (const unsigned char *)f[k];
+        for (size_t i = 0; i < p->n * sizeof(double); i++) {
+            h ^= c[i];
+            h *= 0x100000001b3ULL;
+        }
+    }
+    return h;
+}
+
+START_TEST(test_spectrum_bits)
+{
+    nb_ics_params ip;
+    memset(&ip, 0, sizeof ip);
+    nb_ics_params_defaults(&ip);
+    ip.type = SPECTRUM_BITS[_i].type;
+    ip.n = 1003;
+    ip.seed = 77;
+    ip.G = 4.30091e-3;
+    ip.mass_function = SPECTRUM_BITS[_i].mf;
+    ip.mass = SPECTRUM_BITS[_i].scaled ? 5000.0 : 0.0;
+    ip.scale_radius = SPECTRUM_BITS[_i].scaled ? 1.7 : 0.0;
+    ip.central_mass = strcmp(ip.type, "hernquist") ? 0.0 : 20.0;
+    uint64_t h[2];
+    for (int t = 0; t < 2; t++) {
+#ifdef _OPENMP
+        omp_set_num_threads(t ? 3 : 1);
+#endif
+        nb_particles p;
+        nb_error err;
+        ck_assert_msg(generate(ip, &p, &err) == NB_OK, "%s", err.msg);
+        h[t] = digest(&p);
+        nb_particles_free(&p);
+    }
+    ck_assert_msg(h[0] == h[1], "%s: 1 and 3 threads differ", ip.type);
+    ck_assert_msg(h[0] == SPECTRUM_BITS[_i].digest, "%s %s: digest %016llx, expected %016llx",
+                  ip.type, ip.mass_function, (unsigned long long)h[0],
+                  (unsigned long long)SPECTRUM_BITS[_i].digest);
+}
+END_TEST
+
 static Suite *imf_suite(void)
 {
     Suite *s = suite_create("imf");
@@ -324,6 +387,8 @@ static Suite *imf_suite(void)
     tcase_add_test(tc, test_ics_spectrum_black_hole);
     tcase_add_test(tc, test_ics_spectrum_cold);
     tcase_add_test(tc, test_ics_spectrum_refused);
+    tcase_add_loop_test(tc, test_spectrum_bits, 0,
+                        (int)(sizeof SPECTRUM_BITS / sizeof SPECTRUM_BITS[0]));
     suite_add_tcase(s, tc);
     return s;
 }
