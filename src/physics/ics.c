@@ -271,10 +271,9 @@ static double exact_potential(const nb_particles *p, double G)
 }
 
 /* Replaces the equal masses of particles [first, n) by draws from f (then scaled to the
- * total ip->mass when given), keeping every position and velocity direction: the
- * velocities lose the stars' mean momentum and are scaled by one factor so that
- * 2T + W = 0, W the exact unsoftened pair sum of the new masses. A cold set (T = 0) stays
- * cold. */
+ * total ip->mass when given), keeping every position; the velocities lose the stars'
+ * mean momentum under the new masses and are scaled by one factor so that 2T + W = 0, W
+ * the exact unsoftened pair sum of the new masses. A cold set (T = 0) stays cold. */
 static void apply_mass_function(nb_particles *p, size_t first, const nb_imf *f, nb_rng *r,
                                 const nb_ics_params *ip)
 {
