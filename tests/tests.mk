@@ -70,8 +70,12 @@ tests_unit_check_snapshot_damaged_SOURCES = tests/unit/check_snapshot_damaged.c 
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_damaged_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
 tests_unit_check_snapshot_damaged_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
-check_PROGRAMS += tests/unit/check_snapshot_tables
-TESTS += tests/unit/check_snapshot_tables
+check_PROGRAMS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+TESTS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+tests_unit_check_snapshot_types_SOURCES = tests/unit/check_snapshot_types.c \
+	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
+tests_unit_check_snapshot_types_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
+tests_unit_check_snapshot_types_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
 tests_unit_check_snapshot_tables_SOURCES = tests/unit/check_snapshot_tables.c \
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_tables_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)

@@ -1,8 +1,9 @@
 /* Test helper: exits 0 when two snapshots hold bit-identical particles and integrator
  * state (with --particles: particles only), 1 (saying where) when they differ, 2 when one
  * cannot be read. What it compares is the snapshot tables (io/snapshot_fields.c): every
- * dataset and /Integrator attribute but those naming the run (run_id); --particles,
- * the datasets initial conditions read. */
+ * dataset of every type's group, the particles' types, and every /Integrator attribute but
+ * those naming the run (run_id); --particles, the types and the datasets initial
+ * conditions read. */
 #include <stdio.h>
 #include <string.h>
 
@@ -45,12 +46,14 @@ int main(int argc, char **argv)
             continue;
         for (int c = 0; c < f->cols; c++) {
             char what[128];
-            snprintf(what, sizeof what, "/%s/%s column %d", f->group, f->name, c);
+            snprintf(what, sizeof what, "%s column %d", f->name, c);
             ok &= same(what, nb_snapshot_field_column(&p[0], f, c),
                        nb_snapshot_field_column(&p[1], f, c),
                        p[0].n * nb_snapshot_type_size(f->type));
         }
     }
+    /* the type is the group a particle is in (PartTypeT), not a dataset */
+    ok &= same("the particle types (PartTypeT groups)", p[0].type, p[1].type, p[0].n);
     for (size_t k = 0; k < nb_snapshot_n_attrs && !particles_only; k++) {
         const nb_snapshot_attr *a = &nb_snapshot_attrs[k];
         /* a run and its reference run of the same input differ there by design (a
