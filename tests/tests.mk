@@ -103,6 +103,9 @@ dist_check_SCRIPTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.s
 	tests/e2e/e2e_fuzz.sh
 TESTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.sh tests/e2e/e2e_faults.sh \
 	tests/e2e/e2e_fuzz.sh
+# particle types: a three-type file, GADGET's NumPart/MassTable, restarts, gas
+dist_check_SCRIPTS += tests/e2e/e2e_types.sh
+TESTS += tests/e2e/e2e_types.sh
 EXTRA_DIST += tests/data/bad_configs tests/fuzz tests/data/lsan.supp
 # For --enable-sanitizers: leaks inside libgomp, HDF5 and libconfig are not nbody's; an
 # impossible allocation returns NULL as malloc does (HDF5 asks for one when a damaged

@@ -3,7 +3,8 @@
  * cannot be read. What it compares is the snapshot tables (io/snapshot_fields.c): every
  * dataset of every type's group, the particles' types, and every /Integrator attribute but
  * those naming the run (run_id); --particles, the types and the datasets initial
- * conditions read. */
+ * conditions read, each file read as initial conditions (so either may be any GADGET-style
+ * file). */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,7 +31,12 @@ int main(int argc, char **argv)
     for (int k = 0; k < 2; k++) {
         nb_error err;
         nb_error_clear(&err);
-        if (nb_snapshot_read(argv[1 + k], &p[k], &m[k], &err)) {
+        /* --particles: as initial conditions read them, so that either may be any
+         * GADGET-style file (a user's initial conditions, gas included) */
+        memset(&m[k], 0, sizeof m[k]);
+        nb_snapshot_ic_info info;
+        if (particles_only ? nb_snapshot_read_ic(argv[1 + k], 1, &p[k], &info, &err)
+                           : nb_snapshot_read(argv[1 + k], &p[k], &m[k], &err)) {
             fprintf(stderr, "snapdiff: %s\n", err.msg);
             return 2;
         }
