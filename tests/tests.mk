@@ -70,8 +70,12 @@ tests_unit_check_snapshot_damaged_SOURCES = tests/unit/check_snapshot_damaged.c 
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_damaged_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
 tests_unit_check_snapshot_damaged_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
-check_PROGRAMS += tests/unit/check_snapshot_tables
-TESTS += tests/unit/check_snapshot_tables
+check_PROGRAMS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+TESTS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+tests_unit_check_snapshot_types_SOURCES = tests/unit/check_snapshot_types.c \
+	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
+tests_unit_check_snapshot_types_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
+tests_unit_check_snapshot_types_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
 tests_unit_check_snapshot_tables_SOURCES = tests/unit/check_snapshot_tables.c \
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_tables_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
@@ -99,6 +103,9 @@ dist_check_SCRIPTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.s
 	tests/e2e/e2e_fuzz.sh
 TESTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.sh tests/e2e/e2e_faults.sh \
 	tests/e2e/e2e_fuzz.sh
+# particle types: a three-type file, GADGET's NumPart/MassTable, restarts, gas
+dist_check_SCRIPTS += tests/e2e/e2e_types.sh
+TESTS += tests/e2e/e2e_types.sh
 EXTRA_DIST += tests/data/bad_configs tests/fuzz tests/data/lsan.supp
 # For --enable-sanitizers: leaks inside libgomp, HDF5 and libconfig are not nbody's; an
 # impossible allocation returns NULL as malloc does (HDF5 asks for one when a damaged
