@@ -552,16 +552,13 @@ void nb_tree_interactions(const void *state, double *cells, double *parts)
     *parts = s ? s->npart : 0.0;
 }
 
-/* energy.csv's potential. "auto" takes the tree from N = TREE_ENERGY_AUTO_N (below it the
- * exact pair sum costs no more than the tree at this opening angle: 1.9 s against 2.4 s at
- * N = 1e5, one AVX-512 thread) at TREE_ENERGY_THETA, or the run's theta if smaller: the
- * relative error of W is then TREE_ENERGY_W_ERROR (median over Plummer spheres, N = 1e4 ..
- * 1e5, eps 0 and 0.01; docs/energy-potential.md), far below an integration's energy error,
- * where the run's theta 0.5 gives 2e-6 .. 1e-5, as large as the drift being plotted. The
- * error falls as about theta^3.3 (measured at 0.1 .. 0.5): the estimate for a named
- * "tree" at the run's own theta. */
+/* energy.csv's potential. "auto" takes the tree from N = TREE_ENERGY_AUTO_N (below, the
+ * exact sum costs no more: 1.9 s against 2.4 s at 1e5 on one AVX-512 thread) at
+ * TREE_ENERGY_THETA (or the run's theta if smaller): W is then off by TREE_ENERGY_W_ERROR
+ * (median, Plummer N = 1e4 .. 1e5; docs/energy-potential.md), far below an integration's
+ * energy error, where theta 0.5 gives 2e-6 .. 1e-5. The error goes as ~theta^3.3. */
 #define TREE_ENERGY_AUTO_N 100000
-#define TREE_ENERGY_THETA 0.1
+#define TREE_ENERGY_THETA 0.1 /* the law below is written about it */
 #define TREE_ENERGY_W_ERROR 3e-8
 
 static void tree_energy_potential(void *own, int auto_pick, char *desc, size_t size)
@@ -569,16 +566,14 @@ static void tree_energy_potential(void *own, int auto_pick, char *desc, size_t s
     tree_params *tp = own;
     if (auto_pick && tp->opening_angle > TREE_ENERGY_THETA)
         tp->opening_angle = TREE_ENERGY_THETA;
-    double theta = tp->opening_angle;
-    double werr = TREE_ENERGY_W_ERROR * pow(theta / TREE_ENERGY_THETA, 3.3);
-    if (!desc || !size)
-        return;
+    double theta = tp->opening_angle, werr = TREE_ENERGY_W_ERROR * pow(theta / 0.1, 3.3);
     char how[96] = "median measured on Plummer spheres of N = 1e4 .. 1e5";
     if (theta != TREE_ENERGY_THETA)
-        snprintf(how, sizeof how, "estimated as %.0e (theta / %g)^3.3", TREE_ENERGY_W_ERROR,
-                 TREE_ENERGY_THETA);
-    snprintf(desc, size, "Barnes-Hut tree at opening angle %g%s (relative error of W ~%.0e, %s)",
-             theta, auto_pick ? "" : ", the tree kernel's gravity.* settings", werr, how);
+        snprintf(how, sizeof how, "estimated as %.0e (theta / 0.1)^3.3", TREE_ENERGY_W_ERROR);
+    if (desc && size)
+        snprintf(desc, size, "Barnes-Hut tree at opening angle %g%s (relative error of W "
+                 "~%.0e, %s)", theta, auto_pick ? "" : ", the tree kernel's gravity.* settings",
+                 werr, how);
 }
 
 static const nb_kernel_key tree_keys[] = {
