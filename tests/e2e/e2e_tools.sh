@@ -129,6 +129,11 @@ check "plot_snapshot.py: 300 particles drawn as points (no colour bar)" \
 "$PYTHON" "$TOOLS/plot_energy.py" "$TMP/pc/energy.csv" -o "$TMP/pc_e.png" --print-labels \
     >"$TMP/out" 2>"$TMP/err"
 check "plot_energy.py: pc run's time axis in Myr" grep -qx 'xlabel: time \[Myr\]' "$TMP/out"
+nb run "$TMP/pc.cfg" --quiet --set "run.output_dir=\"$TMP/pcad\"" --set 'integrator.timestep="adaptive"'
+"$PYTHON" "$TOOLS/plot_timebins.py" "$TMP/pcad/timebins.csv" -o "$TMP/pc_tb.png" --print-labels \
+    >"$TMP/out" 2>"$TMP/err"
+check "plot_timebins.py: pc run's time axis in Myr, dt in the title" \
+    sh -c "grep -qx 'xlabel: time \[Myr\]' '$TMP/out' && grep -q '^title: .*dt = 0.149096 Myr' '$TMP/out'"
 nb run "$TMP/pc.cfg" --quiet --set "run.output_dir=\"$TMP/big\"" --set initial_conditions.n=20000 \
     --set 'gravity.kernel="tree"' --set integrator.t_end=0.01 --set output.snapshot_every=0
 check "N = 20000 run for the density image exits 0" [ "$RC" -eq 0 ]
