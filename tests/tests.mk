@@ -28,6 +28,13 @@ tests_e2e_snapdiff_SOURCES = tests/e2e/snapdiff.c
 tests_e2e_snapdiff_CFLAGS = $(TEST_CFLAGS)
 tests_e2e_snapdiff_LDADD = $(TEST_IO_LIBS)
 
+# energy.csv's potential: auto's choice, its error on W against a long-double sum, the header
+check_PROGRAMS += tests/unit/check_energy_potential
+TESTS += tests/unit/check_energy_potential
+tests_unit_check_energy_potential_SOURCES = tests/unit/check_energy_potential.c
+tests_unit_check_energy_potential_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_energy_potential_LDADD = $(TEST_IO_LIBS)
+
 dist_check_SCRIPTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
 EXTRA_DIST += tests/e2e/e2e_lib.sh
 TESTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
