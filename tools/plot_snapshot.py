@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Plots a 2D projection of an nbody snapshot (GADGET-style HDF5, /PartType1/Coordinates),
+"""Plots a 2D projection of an nbody snapshot (GADGET-style HDF5, every /PartTypeN group),
 or makes a movie of a run's snapshots.
 
 Below 10000 particles each is a point (size and opacity shrink with N); from 10000 on the
 picture is a log-scaled surface-density image (mass per pixel area), so that a 1e6-particle
-sphere shows its structure instead of a black blot. Physical units are named (pc, kpc,
+sphere shows its structure instead of a black blot. With several particle types the
+points are coloured by type (a legend names PartTypeN). Physical units are named (pc, kpc,
 Msun, Myr, Gyr) from the snapshot's unit attributes. The title gives the time and N (and
 the step).
 
@@ -47,23 +48,39 @@ def read_snapshot(np, h5py, path):
     s = Snap()
     s.path = path
     with f:
-        if "PartType1/Coordinates" not in f:
-            nt.fail("%s: /PartType1/Coordinates: missing (expected a GADGET-style snapshot "
-                    "written by nbody)" % path)
-        dset = f["PartType1/Coordinates"]
-        if dset.ndim != 2 or dset.shape[1] != 3:
-            nt.fail("%s: /PartType1/Coordinates: shape %s, expected (N, 3)" % (path, dset.shape))
-        try:
-            s.pos = dset[...].astype(np.float64, copy=False)
-            s.mass = None
-            if "PartType1/Masses" in f:
-                s.mass = f["PartType1/Masses"][...].astype(np.float64, copy=False)
-        except OSError as e:
-            nt.fail("%s: /PartType1: cannot read (%s)" % (path, e))
-        if s.mass is not None and s.mass.shape != (len(s.pos),):
-            nt.fail("%s: /PartType1/Masses: shape %s, expected (%d,)"
-                    % (path, s.mass.shape, len(s.pos)))
         hdr = f["Header"].attrs if "Header" in f else {}
+        table = np.asarray(hdr["MassTable"], dtype=np.float64) if "MassTable" in hdr else None
+        groups = ["PartType%d" % t for t in range(6) if "PartType%d" % t in f]
+        if not groups:
+            nt.fail("%s: no /PartTypeN groups (expected a GADGET-style snapshot written by "
+                    "nbody)" % path)
+        pos, mass, types = [], [], []
+        for g in groups:
+            t = int(g[-1])
+            if g + "/Coordinates" not in f:
+                nt.fail("%s: /%s/Coordinates: missing" % (path, g))
+            dset = f[g + "/Coordinates"]
+            if dset.ndim != 2 or dset.shape[1] != 3:
+                nt.fail("%s: /%s/Coordinates: shape %s, expected (N, 3)" % (path, g, dset.shape))
+            try:
+                pos.append(dset[...].astype(np.float64, copy=False))
+                if g + "/Masses" in f:
+                    m = f[g + "/Masses"][...].astype(np.float64, copy=False)
+                elif table is not None and len(table) == 6 and table[t] > 0:
+                    m = np.full(len(pos[-1]), table[t])
+                else:
+                    m = None
+            except OSError as e:
+                nt.fail("%s: /%s: cannot read (%s)" % (path, g, e))
+            if m is not None and m.shape != (len(pos[-1]),):
+                nt.fail("%s: /%s/Masses: shape %s, expected (%d,)"
+                        % (path, g, m.shape, len(pos[-1])))
+            mass.append(m)
+            types.append(np.full(len(pos[-1]), t, dtype=np.int8))
+        s.pos = np.concatenate(pos)
+        s.mass = None if any(m is None for m in mass) else np.concatenate(mass)
+        s.type = np.concatenate(types)
+        s.types = [int(g[-1]) for g in groups]
         params = f["Parameters"].attrs if "Parameters" in f else None
         s.units = nt.units_from_header([hdr, params])
         s.time = nt.scalar(hdr["Time"]) if "Time" in hdr else None
@@ -71,7 +88,7 @@ def read_snapshot(np, h5py, path):
         if "NumPart_Total" in hdr:
             total = np.asarray(hdr["NumPart_Total"], dtype=np.uint64)
             high = np.asarray(hdr.get("NumPart_Total_HighWord", np.zeros(6)), dtype=np.uint64)
-            s.n = int(total[1] + (high[1] << np.uint64(32)))
+            s.n = int(sum(int(total[t] + (high[t] << np.uint64(32))) for t in range(6)))
         s.step = None
         if "Integrator" in f:
             ia = f["Integrator"].attrs
@@ -80,7 +97,7 @@ def read_snapshot(np, h5py, path):
             if s.time is None and "time" in ia:
                 s.time = nt.scalar(ia["time"])
     if not np.all(np.isfinite(s.pos)) or (s.mass is not None and not np.all(np.isfinite(s.mass))):
-        nt.fail("%s: /PartType1: non-finite coordinates or masses" % path)
+        nt.fail("%s: non-finite coordinates or masses" % path)
     if "length" in s.units:
         s.pos = s.pos * s.units["length"][1]
     if s.time is not None and "time" in s.units:
@@ -119,7 +136,7 @@ def title_of(s, args):
 
 def main():
     ap = nt.parser("Plot a 2D projection of an nbody snapshot (positions from "
-                   "/PartType1/Coordinates) to a PNG: points below %d particles, a log "
+                   "every /PartTypeN/Coordinates) to a PNG: points below %d particles, a log "
                    "surface-density image from there; or, with --movie, a movie of a run's "
                    "snapshots." % DENSITY_FROM,
                    "examples: %(prog)s outputs/quickstart/snapshot_0004.h5 -o snap.png "
@@ -192,6 +209,7 @@ def main():
             f["sigma"] = h.T / (2.0 * lim / args.bins) ** 2
         else:
             f["uv"] = np.column_stack([u, v])
+            f["type"] = s.type
         frames.append(f)
         del s.pos
 
@@ -228,8 +246,20 @@ def main():
         size = args.size if args.size is not None else min(10.0, max(0.3, 4000.0 / count))
         alpha = min(1.0, max(0.04, 50.0 / math.sqrt(count)))
         ax.set_facecolor("white")
-        pts = ax.scatter(frames[0]["uv"][:, 0], frames[0]["uv"][:, 1], s=size, c="k",
-                         alpha=alpha, linewidths=0, marker="o", rasterized=True)
+        # one colour per type when there are several (components told apart), else black
+        colours = ["tab:green", "k", "tab:blue", "tab:red", "tab:orange", "tab:purple"]
+        several = len(first.types) > 1
+
+        def colour_of(f):
+            return [colours[t] for t in f["type"]] if several else "k"
+        pts = ax.scatter(frames[0]["uv"][:, 0], frames[0]["uv"][:, 1], s=size,
+                         c=colour_of(frames[0]), alpha=alpha, linewidths=0, marker="o",
+                         rasterized=True)
+        if several:
+            from matplotlib.lines import Line2D
+            ax.legend(handles=[Line2D([], [], ls="", marker="o", color=colours[t],
+                                      label="PartType%d" % t) for t in first.types],
+                      loc="upper right", fontsize="small")
 
     def draw(k):
         f = frames[k]
@@ -237,6 +267,8 @@ def main():
             img.set_data(np.ma.masked_less_equal(f["sigma"], 0.0))
         else:
             pts.set_offsets(f["uv"])
+            if several:
+                pts.set_color(colour_of(f))
         ax.set_title(f["title"], fontsize="medium")
         note.set_text("%d outside the frame" % f["outside"] if f["outside"] else "")
         return []

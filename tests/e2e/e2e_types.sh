@@ -134,4 +134,12 @@ MassTable 0 0 200000 500000 0 0
 groups PartType1 PartType2 PartType3"
     done
 fi
+# the plotter reads every type (all 90 particles, coloured by type), not PartType1's 40
+if [ -n "$PYTHON" ] && "$PYTHON" -c 'import numpy, h5py, matplotlib' 2>/dev/null; then
+    "$PYTHON" "$SRCDIR/tools/plot_snapshot.py" "$ic" -o "$TMP/types.png" --print-labels \
+        >"$TMP/out" 2>"$TMP/err"
+    check "plot_snapshot.py draws all three types (N = 90, kpc)" \
+        sh -c "grep -q '^title: .*N = 90\$' '$TMP/out' && grep -qx 'xlabel: x \[kpc\]' '$TMP/out'"
+    check "plot_snapshot.py: the three-type picture is a PNG" is_png "$TMP/types.png"
+fi
 finish
