@@ -61,9 +61,10 @@ int nbody_snapshot_read(nbody_snapshot **out, const char *path, nbody_error *err
     if (nb_snapshot_is_nbody(path)) {
         rc = nb_snapshot_read(path, &s->parts.p, &s->meta, &e);
     } else {
-        /* another program's GADGET-style file: its particles, time and units */
+        /* another program's GADGET-style file: its particles (no gas, as initial conditions
+         * read it by default), time and units */
         nb_snapshot_ic_info info;
-        rc = nb_snapshot_read_ic(path, &s->parts.p, &info, &e);
+        rc = nb_snapshot_read_ic(path, 0, &s->parts.p, &info, &e);
         if (!rc && info.has_time)
             s->meta.time = info.time;
         if (!rc && info.has_units) {

@@ -126,3 +126,19 @@ def test_run_raises_with_the_program_message(tmp_path):
         assert "missing.h5" in str(e)
     else:
         raise AssertionError("a missing snapshot loaded")
+
+
+def test_particle_types_round_trip(tmp_path):
+    # three types in ascending order: a /PartTypeT group each, read back in the same order
+    rng = np.random.default_rng(9)
+    types = np.repeat(np.array([1, 2, 4], dtype=np.uint8), [5, 3, 4])
+    pos, m = rng.normal(size=(12, 3)), rng.uniform(1, 2, 12)
+    s = nbody.save(tmp_path / "types.h5", pos, m, types=types, ids=np.arange(100, 112))
+    assert np.array_equal(s.types, types) and np.array_equal(s.pos, pos)
+    assert np.array_equal(s.ids, np.arange(100, 112)) and np.array_equal(s.mass, m)
+    try:
+        nbody.save(tmp_path / "bad.h5", pos, m, types=types[::-1])
+    except nbody.NbodyInputError as e:
+        assert "ascending" in str(e)
+    else:
+        raise AssertionError("types out of order accepted")
