@@ -24,7 +24,8 @@ typedef struct nb_snapshot_meta {
     double e0;           /* total energy at step 0 of the original run */
     double G, softening;
     /* one unit of length, mass, velocity in cgs: GADGET's /Header UnitLength_in_cm,
-     * UnitMass_in_g, UnitVelocity_in_cm_per_s; 0 (N-body units): not written */
+     * UnitMass_in_g, UnitVelocity_in_cm_per_s; 0 (N-body units): not written (and what
+     * nb_snapshot_read finds there) */
     double unit_length_in_cm, unit_mass_in_g, unit_velocity_in_cm_per_s;
     char kernel[32];
     char version[32];    /* program version that wrote it */

@@ -424,6 +424,10 @@ static int probe(const char *path, mode_t *mode, long long *size)
 static int read_snapshot(const char *path, int gas, nb_particles *p, nb_snapshot_meta *meta,
                          nb_snapshot_ic_info *info, nb_error *err)
 {
+    /* one of our snapshots: its /Header units into meta too (the library's readers) */
+    nb_snapshot_ic_info header;
+    if (meta && !info)
+        info = &header;
     if (info)
         memset(info, 0, sizeof *info);
     memset(p, 0, sizeof *p);
@@ -460,6 +464,11 @@ static int read_snapshot(const char *path, int gas, nb_particles *p, nb_snapshot
     if (fapl >= 0)
         H5Pclose(fapl);
     nb_snapshot_quiet_end(&q);
+    if (!r.failed && meta && info->has_units) {
+        meta->unit_length_in_cm = info->unit_length_in_cm;
+        meta->unit_mass_in_g = info->unit_mass_in_g;
+        meta->unit_velocity_in_cm_per_s = info->unit_velocity_in_cm_per_s;
+    }
     if (!r.failed)
         return NB_OK;
     nb_particles_free(p);
