@@ -54,9 +54,9 @@ static const key_spec schema[] = {
     STR("initial_conditions", "file", ic_file, "", "the path of an HDF5 snapshot"),
     /* the keys every generated type takes (ics.h); their defaults are ics.c's */
     FLT("initial_conditions", "mass", ic.mass, 0, 0, HUGE_VAL, 0,
-        "a total mass > 0 in the run's mass unit (0: the type's own)"),
+        "a total mass > 0 in the run's mass unit, or 0 for the type's own"),
     FLT("initial_conditions", "scale_radius", ic.scale_radius, 0, 0, HUGE_VAL, 0,
-        "a length > 0 in the run's length unit (0: the type's own)"),
+        "a length > 0 in the run's length unit, or 0 for the type's own"),
     VEC("initial_conditions", "centre", ic.centre, "three numbers, e.g. [1.0, 0.0, 0.0]"),
     VEC("initial_conditions", "bulk_velocity", ic.bulk_velocity,
         "three numbers, e.g. [0.0, -0.5, 0.0]"),
