@@ -532,6 +532,39 @@ START_TEST(test_components)
 }
 END_TEST
 
+/* What the run generates from a list: the components' counts per particle type, the store
+ * in ascending type, each component's mass (each type's own 1). */
+START_TEST(test_components_generate)
+{
+    nb_config c;
+    nb_error err;
+    ck_assert_int_eq(load_text("initial_conditions = (\n"
+                               "  { type = \"plummer\"; n = 30; particle_type = 4; },\n"
+                               "  { type = \"uniform_sphere\"; n = 20; particle_type = 0; },\n"
+                               "  { type = \"plummer\"; n = 10; seed_offset = 2; }\n);",
+                               &c, &err), NB_OK);
+    nb_ics_params ip[NB_MAX_COMPONENTS];
+    size_t nc = nb_config_ics(&c, ip);
+    nb_particles p;
+    ck_assert_int_eq(nb_ics_generate_components(ip, nc, &p, &err), NB_OK);
+    ck_assert_int_eq((int)p.n, 60);
+    size_t count[NB_NTYPES] = {0};
+    long double mass[NB_NTYPES] = {0};
+    for (size_t i = 0; i < p.n; i++) {
+        count[p.type[i]]++;
+        mass[p.type[i]] += p.m[i];
+        if (i)
+            ck_assert_int_le(p.type[i - 1], p.type[i]);
+    }
+    ck_assert(count[0] == 20 && count[1] == 10 && count[4] == 30);
+    ck_assert(count[2] == 0 && count[3] == 0 && count[5] == 0);
+    for (int t = 0; t < NB_NTYPES; t++)
+        ck_assert_msg(count[t] == 0 || fabsl(mass[t] - 1.0L) < 1e-12L, "type %d: mass %Lg", t,
+                      mass[t]);
+    nb_particles_free(&p);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -557,6 +590,7 @@ int main(void)
     tcase_add_test(tc, test_units_pc_systems);
     tcase_add_test(tc, test_common_ic_keys);
     tcase_add_test(tc, test_components);
+    tcase_add_test(tc, test_components_generate);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
