@@ -91,12 +91,18 @@ static int check_group(nb_config *x, const group_lines *g, int in_list, nb_error
                        "particle count, an integer from 1 to 1000000000)", loc, g->prefix,
                        t->name);
     }
-    if (t->fixed_n) /* two_body: its masses are m1 and m2, its size semi_major_axis */
+    /* two_body: its masses are m1 and m2, its size semi_major_axis; the default values
+     * (which the effective configuration writes) are not "given" */
+    nb_ics_params def;
+    memset(&def, 0, sizeof def);
+    nb_ics_params_defaults(&def);
+    if (t->fixed_n)
         for (int j = 0; j < 3; j++) {
             static const char *const own[3] = {"mass", "scale_radius", "mass_function"};
-            double v = j == 0 ? x->ic.mass : j == 1 ? x->ic.scale_radius
-                                                    : strcmp(x->ic_mass_function, "equal");
-            if (given(g, own[j]) && v != 0) {
+            int differs = j == 0   ? x->ic.mass != def.mass
+                          : j == 1 ? x->ic.scale_radius != def.scale_radius
+                                   : strcmp(x->ic_mass_function, "equal") != 0;
+            if (given(g, own[j]) && differs) {
                 at(loc, g, own[j]);
                 return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: does not apply to %s (expected "
                                "it left out: %s takes m1, m2 and semi_major_axis)", loc,

@@ -441,6 +441,15 @@ START_TEST(test_common_ic_keys)
                  "initial_conditions.centre: expected three numbers");
     expect_error("initial_conditions: { type = \"two_body\"; mass = 2.0; };",
                  "initial_conditions.mass: does not apply to two_body");
+    /* the effective configuration of a two_body run writes mass and scale_radius at their
+     * defaults: those read back (a restart reads them from /Parameters) */
+    ck_assert_int_eq(load_text("initial_conditions: { type = \"two_body\"; };", &c, &err),
+                     NB_OK);
+    char *text = nb_config_format(&c);
+    nb_config back;
+    int rc = nb_config_load_string(&back, text, "formatted", NULL, 0, &err);
+    ck_assert_msg(rc == NB_OK, "%s\n%s", err.msg, text);
+    free(text);
 }
 END_TEST
 
