@@ -196,3 +196,14 @@ check_PROGRAMS += tests/e2e/strip_run_id
 tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
 tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
 tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)
+
+# mass spectra (physics/imf.c): Kroupa and Salpeter against their integrals, and their use
+# in generated initial conditions; the scales of every generated type
+check_PROGRAMS += tests/unit/check_imf tests/unit/check_ics_scales
+TESTS += tests/unit/check_imf tests/unit/check_ics_scales
+tests_unit_check_imf_SOURCES = tests/unit/check_imf.c
+tests_unit_check_imf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imf_LDADD = $(TEST_LIBS)
+tests_unit_check_ics_scales_SOURCES = tests/unit/check_ics_scales.c
+tests_unit_check_ics_scales_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_ics_scales_LDADD = $(TEST_LIBS)
