@@ -169,6 +169,14 @@ tests_unit_check_hernquist_SOURCES = tests/unit/check_hernquist.c
 tests_unit_check_hernquist_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_hernquist_LDADD = $(TEST_LIBS)
 
+# King (1966) models (physics/ics_king.c): concentration and profile against an independent
+# integration and a published table, sampled density and speeds, virial ratio, scaling
+check_PROGRAMS += tests/unit/check_king
+TESTS += tests/unit/check_king
+tests_unit_check_king_SOURCES = tests/unit/check_king.c
+tests_unit_check_king_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_king_LDADD = $(TEST_LIBS)
+
 # individual time steps (physics/timestep.c): the fixed leapfrog's bits in bin 0, the
 # active lists, Kepler e = 0.9 against a fixed step, restart bit for bit, max_bins
 check_PROGRAMS += tests/unit/check_timestep

@@ -2,6 +2,7 @@
  * same particles on every platform. */
 #include "physics/ics.h"
 #include "physics/ics_hernquist.h"
+#include "physics/ics_king.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -153,7 +154,7 @@ static const nb_ic_type file_type = {
 
 static const nb_ic_type *const registry[] = {
     &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type, &nb_ics_hernquist,
-    &file_type,
+    &nb_ics_king, &file_type,
 };
 
 #define REGISTRY_LEN NB_REGISTRY_LEN(registry)
