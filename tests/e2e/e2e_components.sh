@@ -36,7 +36,7 @@ check "check-config writes the one-element list back as a list" \
 cat >"$TMP/two.cfg" <<CFG
 run: { name = "two"; output_dir = "$TMP/two"; seed = 3; };
 initial_conditions = (
-  { type = "plummer"; n = 40; particle_type = 2; seed_offset = 1;
+  { type = "plummer"; n = 40; particle_type = 2; seed_offset = 1; mass = 0.5;
     centre = [3.0, 1.0, 0.0]; bulk_velocity = [-0.75, 0.0, 0.25]; },
   { type = "plummer"; n = 60; centre = [-3.0, 0.0, 0.5]; bulk_velocity = (0.5, 0, 0); }
 );
@@ -48,10 +48,10 @@ nb run "$TMP/two.cfg" --quiet
 check "two components: runs ($RC)" [ "$RC" -eq 0 ]
 nb info "$TMP/two/snapshot_0000.h5"
 check "two components: n = 100" grep -q '^n: *100$' "$TMP/out"
-check "two components: total mass 2 (each Plummer sphere its own 1)" \
-    awk '/^total_mass:/ { d = $2 - 2; exit !(d < 1e-12 && d > -1e-12) } END { if (NR == 0) exit 1 }' "$TMP/out"
-check "two components: momentum 1 x 0.5 - 1 x 0.75 = -0.25 along x, 1 x 0.25 along z" \
-    awk '/^momentum:/ { f = 1; exit !($2 + 0.25 < 1e-6 && $2 + 0.25 > -1e-6 && $4 - 0.25 < 1e-6 && $4 - 0.25 > -1e-6) } END { if (!f) exit 1 }' "$TMP/out"
+check "two components: total mass 1.5 (the given 0.5 and the Plummer sphere's own 1)" \
+    awk '/^total_mass:/ { d = $2 - 1.5; exit !(d < 1e-12 && d > -1e-12) } END { if (NR == 0) exit 1 }' "$TMP/out"
+check "two components: momentum 1 x 0.5 - 0.5 x 0.75 = 0.125 along x, 0.5 x 0.25 along z" \
+    awk '/^momentum:/ { f = 1; exit !($2 - 0.125 < 1e-6 && $2 - 0.125 > -1e-6 && $4 - 0.125 < 1e-6 && $4 - 0.125 > -1e-6) } END { if (!f) exit 1 }' "$TMP/out"
 
 # --- the snapshot's /Parameters rebuild the same particles; a restart continues them
 cat >"$TMP/rest.cfg" <<CFG
@@ -111,7 +111,7 @@ if len(groups) > 1:
 else:
     print("note: the snapshot has one particle group (%s): per-type groups are the snapshot "
           "writer's" % groups)
-check("component masses 1 and 1", abs(m[a].sum() - 1) < 1e-12 and abs(m[b].sum() - 1) < 1e-12)
+check("component masses 1 and 0.5", abs(m[a].sum() - 1) < 1e-12 and abs(m[b].sum() - 0.5) < 1e-12)
 ca, cb = com(x[a], m[a]), com(x[b], m[b])
 va, vb = com(v[a], m[a]), com(v[b], m[b])
 print("centres", ca, cb, "velocities", va, vb)
