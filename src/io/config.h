@@ -60,6 +60,7 @@ typedef struct nb_config {
     int ic_list;             /* 1: initial_conditions was a list (written back as one) */
     int ncomp;               /* components, 1 .. NB_MAX_COMPONENTS (1 for a group) */
     nb_config_component comp[NB_MAX_COMPONENTS];
+    char ic_gas[16];         /* a file's PartType0: "refuse" or "collisionless" */
     /* gravity */
     char kernel[32];
     double softening;
