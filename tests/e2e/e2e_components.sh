@@ -105,12 +105,7 @@ ids, x, v, m, typ, t0, params = load(sys.argv[1])
 check("ids 0 .. 99", (ids == np.arange(100)).all())
 # ids 0..59: the type-1 component (listed second), 60..99: the type-2 one (listed first)
 a, b = slice(0, 60), slice(60, 100)
-groups = sorted(set(typ.tolist()))
-if len(groups) > 1:
-    check("PartType1 holds 60, PartType2 40", (typ[a] == 1).all() and (typ[b] == 2).all())
-else:
-    print("note: the snapshot has one particle group (%s): per-type groups are the snapshot "
-          "writer's" % groups)
+check("PartType1 holds 60, PartType2 40", (typ[a] == 1).all() and (typ[b] == 2).all())
 check("component masses 1 and 0.5", abs(m[a].sum() - 1) < 1e-12 and abs(m[b].sum() - 0.5) < 1e-12)
 ca, cb = com(x[a], m[a]), com(x[b], m[b])
 va, vb = com(v[a], m[a]), com(v[b], m[b])
