@@ -143,6 +143,9 @@ TESTS += tests/e2e/e2e_hostile.sh
 dist_check_SCRIPTS += tests/e2e/e2e_units.sh
 TESTS += tests/e2e/e2e_units.sh
 
+dist_check_SCRIPTS += tests/e2e/e2e_components.sh
+TESTS += tests/e2e/e2e_components.sh
+
 # yt reading snapshots: units, the worked example's snippet (skipped without yt)
 dist_check_SCRIPTS += tests/e2e/e2e_yt.sh
 TESTS += tests/e2e/e2e_yt.sh

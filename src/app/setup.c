@@ -91,6 +91,8 @@ int nb_setup_particles(const nb_config *c, nb_particles *p, nb_error *err)
             note_ignored(c, &info);
         return rc;
     }
-    nb_ics_params ip = nb_config_ics_params(c);
-    return nb_ics_generate_components(&ip, 1, p, err);
+    /* one group is one component: the same bits as the generator alone */
+    nb_ics_params ip[NB_MAX_COMPONENTS];
+    size_t ncomp = nb_config_ics(c, ip);
+    return nb_ics_generate_components(ip, ncomp, p, err);
 }

@@ -21,11 +21,17 @@
 
 #define FIELD_SIZE(field) sizeof(((nb_config *)0)->field)
 #define STR(sec, key, field, def, what) \
-    {sec, key, KEY_STRING, offsetof(nb_config, field), FIELD_SIZE(field), 0, 0, 0, what, 0, def}
+    {sec, key, KEY_STRING, offsetof(nb_config, field), FIELD_SIZE(field), 0, 0, 0, what, 0, def, \
+     NULL}
 #define INT(sec, key, field, def, lo, hi, what) \
-    {sec, key, KEY_INT, offsetof(nb_config, field), FIELD_SIZE(field), lo, hi, 0, what, def, NULL}
+    {sec, key, KEY_INT, offsetof(nb_config, field), FIELD_SIZE(field), lo, hi, 0, what, def, \
+     NULL, NULL}
 #define FLT(sec, key, field, def, lo, hi, open, what) \
-    {sec, key, KEY_FLOAT, offsetof(nb_config, field), sizeof(double), lo, hi, open, what, def, NULL}
+    {sec, key, KEY_FLOAT, offsetof(nb_config, field), sizeof(double), lo, hi, open, what, def, \
+     NULL, NULL}
+#define VEC(sec, key, field, what) \
+    {sec, key, KEY_VEC3, offsetof(nb_config, field), FIELD_SIZE(field), -HUGE_VAL, HUGE_VAL, 0, \
+     what, 0, NULL, NULL}
 
 /* Every key but those the modules own (kernels, initial-condition types), with its
  * default: docs/DESIGN.md promises that every key has one. The unit scales' 0 means "not
@@ -48,6 +54,24 @@ static const key_spec schema[] = {
     INT("initial_conditions", "n", n, 4096, 1, NB_MAX_PARTICLES,
         "an integer from 1 to 1000000000"),
     STR("initial_conditions", "file", ic_file, "", "the path of an HDF5 snapshot"),
+    /* the keys every generated type takes (ics.h); their defaults are ics.c's */
+    FLT("initial_conditions", "mass", ic.mass, 0, 0, HUGE_VAL, 0,
+        "a total mass > 0 in the run's mass unit, or 0 for the type's own"),
+    FLT("initial_conditions", "scale_radius", ic.scale_radius, 0, 0, HUGE_VAL, 0,
+        "a length > 0 in the run's length unit, or 0 for the type's own"),
+    VEC("initial_conditions", "centre", ic.centre, "three numbers, e.g. [1.0, 0.0, 0.0]"),
+    VEC("initial_conditions", "bulk_velocity", ic.bulk_velocity,
+        "three numbers, e.g. [0.0, -0.5, 0.0]"),
+    INT("initial_conditions", "particle_type", ic.particle_type, 1, 0, NB_NTYPES - 1,
+        "an integer from 0 to 5, GADGET's PartType"),
+    INT("initial_conditions", "seed_offset", ic.seed_offset, 0, 0, 9.2e18,
+        "an integer from 0 to 9200000000000000000"),
+    STR("initial_conditions", "mass_function", ic_mass_function, "equal",
+        "equal, kroupa or salpeter"),
+    FLT("initial_conditions", "m_min", ic.m_min, 0.08, 0, HUGE_VAL, 1,
+        "a mass > 0 in the run's mass unit"),
+    FLT("initial_conditions", "m_max", ic.m_max, 150, 0, HUGE_VAL, 1,
+        "a mass > 0 in the run's mass unit"),
     STR("initial_conditions", "gas", ic_gas, "refuse", "refuse or collisionless"),
     STR("gravity", "kernel", kernel, "parallel", "a kernel name"),
     FLT("gravity", "softening", softening, 0.01, 0, HUGE_VAL, 0, "a length >= 0"),
@@ -64,7 +88,7 @@ static const key_spec schema[] = {
         "a time > 0 (0 = none)"),
     {"output", "snapshot_times", KEY_TIMES, offsetof(nb_config, snapshot_times),
      NB_MAX_SNAPSHOT_TIMES, 0, HUGE_VAL, 1, "an array of ascending times in (0, t_end]", 0,
-     NULL}, /* default: none */
+     NULL, NULL}, /* default: none */
     STR("output", "snapshot_base", snapshot_base, NB_SNAPSHOT_BASE_DEFAULT,
         NB_SNAPSHOT_BASE_EXPECT),
     INT("output", "diagnostics_every", diagnostics_every, 10, 1, 1e15, "steps >= 1"),
@@ -73,14 +97,18 @@ static const key_spec schema[] = {
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])
 
+/* A module's own keys; one the schema already has (hernquist's scale_radius, now common
+ * to every type) or another module added is the same key, listed once. */
 static void add_owned(schema_t *sch, const char *section, size_t base, const nb_param *keys,
-                      size_t nkeys)
+                      size_t nkeys, const char *owner)
 {
     for (size_t j = 0; j < nkeys && sch->n < NB_CONFIG_MAX_KEYS; j++)
-        sch->k[sch->n++] = (key_spec){
-            section, keys[j].name, keys[j].is_int ? KEY_INT : KEY_FLOAT,
-            base + keys[j].offset, keys[j].is_int ? sizeof(int) : sizeof(double),
-            keys[j].lo, keys[j].hi, keys[j].lo_open, keys[j].expect, keys[j].def, NULL};
+        if (nb_config_schema_find(sch, section, keys[j].name) < 0)
+            sch->k[sch->n++] = (key_spec){
+                section, keys[j].name, keys[j].is_int ? KEY_INT : KEY_FLOAT,
+                base + keys[j].offset, keys[j].is_int ? sizeof(int) : sizeof(double),
+                keys[j].lo, keys[j].hi, keys[j].lo_open, keys[j].expect, keys[j].def, NULL,
+                owner};
 }
 
 void nb_config_schema_build(schema_t *sch)
@@ -99,30 +127,15 @@ void nb_config_schema_build(schema_t *sch)
         if (!strcmp(sec, "initial_conditions")) {
             const nb_ic_type *const *ics = nb_ics_list(&n);
             for (size_t i = 0; i < n; i++)
-                add_owned(sch, sec, offsetof(nb_config, ic), ics[i]->keys, ics[i]->nkeys);
+                add_owned(sch, sec, offsetof(nb_config, ic), ics[i]->keys, ics[i]->nkeys,
+                          ics[i]->name);
         } else if (!strcmp(sec, "gravity")) {
             const nb_kernel *const *kernels = nb_kernel_list(&n);
             for (size_t i = 0; i < n; i++)
                 add_owned(sch, sec, offsetof(nb_config, kp) + nb_kernel_own_offset(kernels[i]),
-                          kernels[i]->keys, kernels[i]->nkeys);
+                          kernels[i]->keys, kernels[i]->nkeys, kernels[i]->name);
         }
     }
-}
-
-/* Stores number v (iv for an integer key) into key ks's field, an int, long or double as
- * the field is; -1 for a field of another size. */
-static int put_number(nb_config *c, const key_spec *ks, double v, long long iv)
-{
-    char *field = (char *)c + ks->offset;
-    if (ks->type == KEY_FLOAT)
-        *(double *)field = v;
-    else if (ks->size == sizeof(int))
-        *(int *)field = (int)iv;
-    else if (ks->size == sizeof(long))
-        *(long *)field = (long)iv;
-    else
-        return -1;
-    return 0;
 }
 
 void nb_config_defaults(nb_config *c)
@@ -132,16 +145,15 @@ void nb_config_defaults(nb_config *c)
         const key_spec *ks = &schema[k];
         if (ks->type == KEY_STRING)
             snprintf((char *)c + ks->offset, ks->size, "%s", ks->sdef);
-        else if (ks->type != KEY_TIMES)
-            (void)put_number(c, ks, ks->def, (long long)ks->def);
+        else if (ks->type == KEY_INT || ks->type == KEY_FLOAT)
+            (void)nb_config_put_number(c, ks, ks->def, (long long)ks->def);
     }
     /* the modules' own keys: each module's defaults */
     nb_ics_params_defaults(&c->ic);
     nb_kernel_params_defaults(&c->kp);
 }
 
-/* "FILE:LINE" for a setting from the file, "FILE (--set)" for an override. */
-static void where(char *buf, size_t size, const char *source, const config_setting_t *s)
+void nb_config_where(char *buf, size_t size, const char *source, const config_setting_t *s)
 {
     int line = (int)config_setting_source_line(s);
     if (line > 0)
@@ -192,102 +204,6 @@ static void key_where(char *buf, size_t size, const schema_t *sch, int k, const 
         snprintf(buf, size, "%s", source);
 }
 
-const char *nb_config_type_name(int t)
-{
-    switch (t) {
-    case CONFIG_TYPE_INT:
-    case CONFIG_TYPE_INT64: return "an integer";
-    case CONFIG_TYPE_FLOAT: return "a floating-point number";
-    case CONFIG_TYPE_STRING: return "a string";
-    case CONFIG_TYPE_BOOL: return "a boolean";
-    case CONFIG_TYPE_GROUP: return "a group";
-    case CONFIG_TYPE_ARRAY: return "an array";
-    case CONFIG_TYPE_LIST: return "a list";
-    default: return "an unknown type";
-    }
-}
-
-/* Stores one setting into c after checking its type and range. */
-static int store(nb_config *c, const key_spec *ks, const config_setting_t *s, const char *loc,
-                 nb_error *err)
-{
-    int t = config_setting_type(s);
-    char *field = (char *)c + ks->offset;
-    if (ks->type == KEY_STRING) {
-        if (t != CONFIG_TYPE_STRING)
-            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s in quotes, got %s", loc,
-                           ks->section, ks->name, ks->expect, nb_config_type_name(t));
-        const char *v = config_setting_get_string(s);
-        /* the name and directory end up in file names and in energy.csv's "#" header,
-         * where a newline would start a line that is not a comment */
-        if (!strcmp(ks->section, "run"))
-            for (const char *ch = v; *ch; ch++)
-                if ((unsigned char)*ch < 0x20 || *ch == 0x7f)
-                    return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: contains a control character "
-                                   "(byte 0x%02x at position %d), expected printable text", loc,
-                                   ks->section, ks->name, (unsigned char)*ch, (int)(ch - v));
-        if (strlen(v) >= ks->size)
-            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: too long (at most %zu characters)",
-                           loc, ks->section, ks->name, ks->size - 1);
-        strcpy(field, v);
-        return NB_OK;
-    }
-    if (ks->type == KEY_TIMES) {
-        if (t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST)
-            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s, e.g. [0.5, 1.0], got %s",
-                           loc, ks->section, ks->name, ks->expect, nb_config_type_name(t));
-        nb_times *times = (nb_times *)field;
-        int n = config_setting_length(s);
-        if (n > (int)ks->size)
-            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: %d times, expected at most %zu", loc,
-                           ks->section, ks->name, n, ks->size);
-        for (int k = 0; k < n; k++) {
-            const config_setting_t *e = config_setting_get_elem(s, (unsigned)k);
-            int et = config_setting_type(e);
-            double v;
-            if (et == CONFIG_TYPE_INT || et == CONFIG_TYPE_INT64)
-                v = (double)config_setting_get_int64(e);
-            else if (et == CONFIG_TYPE_FLOAT)
-                v = config_setting_get_float(e);
-            else
-                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %s, expected a "
-                               "number (%s)", loc, ks->section, ks->name, k + 1,
-                               nb_config_type_name(et), ks->expect);
-            if (!(v > 0) || !isfinite(v))
-                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d is %.17g, expected a "
-                               "time > 0 (%s)", loc, ks->section, ks->name, k + 1, v,
-                               ks->expect);
-            if (k > 0 && !(v > times->t[k - 1]))
-                return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: element %d (%.17g) is not after "
-                               "element %d (%.17g), expected %s", loc, ks->section, ks->name,
-                               k + 1, v, k, times->t[k - 1], ks->expect);
-            times->t[k] = v;
-        }
-        times->n = n;
-        return NB_OK;
-    }
-    double v;
-    long long iv = 0;
-    if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
-        iv = config_setting_get_int64(s);
-        v = (double)iv;
-    } else if (t == CONFIG_TYPE_FLOAT && ks->type == KEY_FLOAT) {
-        v = config_setting_get_float(s);
-    } else {
-        return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s, got %s", loc, ks->section,
-                       ks->name, ks->type == KEY_INT ? "an integer" : "a number",
-                       nb_config_type_name(t));
-    }
-    int below = ks->lo_open ? !(v > ks->lo) : !(v >= ks->lo);
-    if (below || !(v <= ks->hi) || !isfinite(v))
-        return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: %.17g is out of range (expected %s)", loc,
-                       ks->section, ks->name, v, ks->expect);
-    if (put_number(c, ks, v, iv))
-        return nb_fail(err, NB_ERR_RUNTIME, "internal: field size of %s.%s", ks->section,
-                       ks->name);
-    return NB_OK;
-}
-
 /* Walks the whole tree: every section and key must be in the schema. */
 static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *source,
                      nb_error *err)
@@ -297,18 +213,26 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
     for (int i = 0; i < config_setting_length(root); i++) {
         config_setting_t *sec = config_setting_get_elem(root, (unsigned)i);
         const char *sname = config_setting_name(sec);
-        where(loc, sizeof loc, source, sec);
+        nb_config_where(loc, sizeof loc, source, sec);
         if (!nb_config_section_known(sname))
             return nb_fail(err, NB_ERR_INPUT,
                            "%s: unknown section '%s' (expected run, units, initial_conditions, "
                            "gravity, integrator or output)", loc, sname);
+        if (!strcmp(sname, "initial_conditions") && config_setting_type(sec) == CONFIG_TYPE_LIST) {
+            int rc = nb_config_read_components(c, sch, sec, source, err);
+            if (rc)
+                return rc;
+            continue;
+        }
         if (config_setting_type(sec) != CONFIG_TYPE_GROUP)
-            return nb_fail(err, NB_ERR_INPUT, "%s: %s: expected a group { ... }, got %s", loc,
-                           sname, nb_config_type_name(config_setting_type(sec)));
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s: expected a group { ... }%s, got %s", loc,
+                           sname, strcmp(sname, "initial_conditions") ? ""
+                           : " or a list of groups ( { ... }, { ... } )",
+                           nb_config_type_name(config_setting_type(sec)));
         for (int j = 0; j < config_setting_length(sec); j++) {
             config_setting_t *s = config_setting_get_elem(sec, (unsigned)j);
             const char *kname = config_setting_name(s);
-            where(loc, sizeof loc, source, s);
+            nb_config_where(loc, sizeof loc, source, s);
             int ki = find_key(sch, sname, kname);
             if (ki < 0) {
                 char keys[512];
@@ -316,7 +240,7 @@ static int read_tree(nb_config *c, schema_t *sch, config_t *cfg, const char *sou
                 return nb_fail(err, NB_ERR_INPUT, "%s: unknown key '%s.%s' (expected one of: %s)",
                                loc, sname, kname, keys);
             }
-            int rc = store(c, &sch->k[ki], s, loc, err);
+            int rc = nb_config_store(c, &sch->k[ki], s, loc, NULL, err);
             if (rc)
                 return rc;
             /* line of the key for cross-key messages; -1: set by --set */
@@ -375,27 +299,13 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
     int rc = resolve_units(c, sch, source, err);
     if (rc)
         return rc;
-    int n_line = sch->line[find_key(sch, "initial_conditions", "n")];
+    if ((rc = nb_config_check_ics(c, sch, source, err)))
+        return rc;
     const nb_ic_type *ic = nb_ics_find(c->ic_type);
-    if (!ic)
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.type: unknown type '%s' (expected %s)", source,
-                       c->ic_type, sch->ic_types);
     const nb_kernel *kernel = nb_kernel_find(c->kernel);
     if (!kernel)
         return nb_fail(err, NB_ERR_INPUT, "%s: gravity.kernel: unknown kernel '%s' (expected one of: %s)",
                        source, c->kernel, nb_kernel_names());
-    if (ic && ic->fixed_n) {
-        if (n_line != 0 && c->n != (long)ic->fixed_n)
-            return nb_fail(err, NB_ERR_INPUT,
-                           "%s: initial_conditions.n: %s has exactly %zu particles, got %ld",
-                           source, ic->name, ic->fixed_n, c->n);
-        c->n = (long)ic->fixed_n;
-    }
-    if (ic->reads && !c->ic_file[0])
-        return nb_fail(err, NB_ERR_INPUT,
-                       "%s: initial_conditions.file: type \"%s\" needs the path of an HDF5 "
-                       "snapshot", source, ic->name);
     if (strcmp(c->ic_gas, "refuse") && strcmp(c->ic_gas, "collisionless")) {
         char loc[NB_PATH_MAX + 32];
         key_where(loc, sizeof loc, sch, find_key(sch, "initial_conditions", "gas"), source);
@@ -572,16 +482,6 @@ const nb_kernel *nb_config_potential_kernel(const nb_config *c, size_t n)
 {
     int known;
     return nb_kernel_energy_potential(c->potential, n, &known);
-}
-
-nb_ics_params nb_config_ics_params(const nb_config *c)
-{
-    nb_ics_params ip = c->ic;
-    ip.type = c->ic_type;
-    ip.n = (size_t)c->n;
-    ip.seed = c->seed;
-    ip.G = c->G;
-    return ip;
 }
 
 nb_kernel_params nb_config_kernel_params(const nb_config *c)

@@ -27,6 +27,16 @@ typedef struct nb_times {
     double t[NB_MAX_SNAPSHOT_TIMES]; /* ascending, in (0, t_end] */
 } nb_times;
 
+/* One component of initial_conditions: its type, count, mass function and the keys of
+ * nb_ics_params (the types' own and the common ones: mass, scale_radius, centre, ...). */
+#define NB_MASS_FUNCTION_MAX 16
+typedef struct nb_config_component {
+    char type[32];
+    long n;
+    char mass_function[NB_MASS_FUNCTION_MAX]; /* "equal", "kroupa" or "salpeter" */
+    nb_ics_params ic;        /* type, n, seed, G, mass_function: set by nb_config_ics */
+} nb_config_component;
+
 typedef struct nb_config {
     /* run */
     char name[NB_NAME_MAX];
@@ -36,15 +46,21 @@ typedef struct nb_config {
     double checkpoint_every_seconds; /* wall time between checkpoints; 0 = none */
     /* units (physics/units.h, resolved by nb_config_load; 0 = no physical scale) */
     double G;
-    char unit_system[NB_UNITS_SYSTEM_MAX]; /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */
+    char unit_system[NB_UNITS_SYSTEM_MAX]; /* one of NB_UNITS_SYSTEM_NAMES */
     double length_in_cm;         /* one length unit in cm; 0: N-body units, no scale */
     double mass_in_g;            /* one mass unit in g */
     double velocity_in_cm_per_s; /* one velocity unit in cm/s; time unit = length/velocity */
-    /* initial_conditions */
+    /* initial_conditions: one group (these keys) or a list of groups (docs/
+     * initial-conditions.md). With a list, ic_type is the first component's type, n the
+     * total count and ic the defaults; comp[] holds the components either way. */
     char ic_type[32];
     long n;
-    nb_ics_params ic;        /* the types' own keys (radius, ...); type, n, seed unused */
+    nb_ics_params ic;        /* the types' own and the common keys; type, n, seed unused */
+    char ic_mass_function[NB_MASS_FUNCTION_MAX];
     char ic_file[NB_PATH_MAX];
+    int ic_list;             /* 1: initial_conditions was a list (written back as one) */
+    int ncomp;               /* components, 1 .. NB_MAX_COMPONENTS (1 for a group) */
+    nb_config_component comp[NB_MAX_COMPONENTS];
     char ic_gas[16];         /* a file's PartType0: "refuse" or "collisionless" */
     /* gravity */
     char kernel[32];
@@ -100,8 +116,10 @@ int nb_config_check_kernel(const nb_config *c, size_t n, nb_error *err);
  * exact pairwise sum. */
 const nb_kernel *nb_config_potential_kernel(const nb_config *c, size_t n);
 
-/* What the initial-condition generator is given: type, n, seed, G and the types' keys. */
-nb_ics_params nb_config_ics_params(const nb_config *c);
+/* What the initial-condition generator is given, one entry per component (type, n, seed,
+ * G, mass function and the keys; the strings point into c): fills out[0 .. c->ncomp) and
+ * returns c->ncomp, for nb_ics_generate_components. */
+size_t nb_config_ics(const nb_config *c, nb_ics_params out[NB_MAX_COMPONENTS]);
 
 /* What the kernel is given: G, softening, threads and the kernel-owned keys. */
 nb_kernel_params nb_config_kernel_params(const nb_config *c);

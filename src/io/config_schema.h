@@ -4,11 +4,13 @@
 #ifndef NB_CONFIG_SCHEMA_H
 #define NB_CONFIG_SCHEMA_H
 
+#include <libconfig.h>
 #include <stddef.h>
 
 #include "io/config.h"
 
-typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES } key_type;
+/* KEY_VEC3: an array or list of three numbers (initial_conditions.centre, ...). */
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES, KEY_VEC3 } key_type;
 
 typedef struct key_spec {
     const char *section, *name;
@@ -20,6 +22,7 @@ typedef struct key_spec {
     const char *expect; /* what a valid value is, for messages */
     double def;         /* numbers: the default */
     const char *sdef;   /* strings: the default */
+    const char *owner;  /* the IC type or kernel whose own key it is; NULL: the schema's */
 } key_spec;
 
 #define NB_CONFIG_MAX_KEYS 96
@@ -44,6 +47,31 @@ int nb_config_section_known(const char *section);
 
 /* "name, n, file, ..." the keys of section, for messages. */
 void nb_config_keys_of(const schema_t *sch, const char *section, char *buf, size_t size);
+
+/* Stores number v (iv for an integer key) into ks's field (int, long or double); -1 for a
+ * field of another size. */
+int nb_config_put_number(nb_config *c, const key_spec *ks, double v, long long iv);
+
+/* Checks setting s against key ks (type, range) and stores it into c; loc ("FILE:LINE")
+ * and prefix ("initial_conditions", "initial_conditions.[1]"; NULL: ks's section) start
+ * the message. */
+int nb_config_store(nb_config *c, const key_spec *ks, const config_setting_t *s,
+                    const char *loc, const char *prefix, nb_error *err);
+
+/* "FILE:LINE" of a setting (line > 0), else "FILE (--set)". */
+void nb_config_where(char *buf, size_t size, const char *source, const config_setting_t *s);
+
+/* io/config_ics.c: initial_conditions. 1 when key ks is one a component holds (type, n,
+ * mass_function and nb_ics_params's fields: not file). */
+int nb_config_component_key(const key_spec *ks);
+/* Reads the list initial_conditions = ( { ... }, ... ) into c->comp (each group's keys
+ * checked, lines kept for messages), c->ncomp, ic_list = 1. */
+int nb_config_read_components(nb_config *c, const schema_t *sch, const config_setting_t *list,
+                              const char *source, nb_error *err);
+/* The checks of initial_conditions that need several keys (type, n, file, mass function),
+ * for a single group (which becomes comp[0]); a list was checked as it was read. Sets
+ * c->n to the total count. */
+int nb_config_check_ics(nb_config *c, const schema_t *sch, const char *source, nb_error *err);
 
 /* "an integer", "a string", ... for a libconfig setting type. */
 const char *nb_config_type_name(int type);

@@ -11,7 +11,7 @@
 /* Copies src's value into the new setting dst (of src's type): libconfig has no copy. */
 static void copy_value(config_setting_t *dst, const config_setting_t *src, int t)
 {
-    if (t == CONFIG_TYPE_ARRAY) {
+    if (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST) {
         for (int k = 0; k < config_setting_length(src); k++) {
             const config_setting_t *e = config_setting_get_elem(src, (unsigned)k);
             int et = config_setting_type(e);
@@ -78,11 +78,43 @@ static int parse_value(config_t *tmp, const key_spec *ks, const char *value, con
     }
     int t = config_setting_type(config_lookup(tmp, "v"));
     if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64 && t != CONFIG_TYPE_FLOAT &&
-        t != CONFIG_TYPE_STRING && !(ks->type == KEY_TIMES && t == CONFIG_TYPE_ARRAY)) {
+        t != CONFIG_TYPE_STRING && !(ks->type == KEY_TIMES && t == CONFIG_TYPE_ARRAY) &&
+        !(ks->type == KEY_VEC3 && (t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST))) {
         config_destroy(tmp);
         return nb_fail(err, NB_ERR_INPUT, "--set %s: expected %s, got %s", ov, ks->expect,
                        nb_config_type_name(t));
     }
+    return NB_OK;
+}
+
+/* For initial_conditions given as a list: *sec becomes the group of component comp (a
+ * key of a component), or the override is refused, naming the form to use; comp >= 0 for
+ * a file whose initial_conditions is not a list is refused too. */
+static int component_of(config_setting_t **sec, long comp, const key_spec *ks, const char *ov,
+                        const char *source, nb_error *err)
+{
+    int is_list = *sec && config_setting_type(*sec) == CONFIG_TYPE_LIST;
+    int count = is_list ? config_setting_length(*sec) : 0;
+    if (comp < 0) {
+        if (is_list)
+            return nb_fail(err, NB_ERR_INPUT, "--set %s: %s:%d: initial_conditions is a list of "
+                           "%d components (expected initial_conditions.[K].%s=VALUE with K "
+                           "from 0 to %d)", ov, source, config_setting_source_line(*sec), count,
+                           ks->name, count - 1);
+        return NB_OK;
+    }
+    if (!is_list)
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: %s: initial_conditions is not a list of "
+                       "components (expected initial_conditions.%s=VALUE)", ov, source,
+                       ks->name);
+    if (comp >= count)
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: %s:%d: initial_conditions has %d "
+                       "components (expected K from 0 to %d)", ov, source,
+                       config_setting_source_line(*sec), count, count - 1);
+    if (!nb_config_component_key(ks))
+        return nb_fail(err, NB_ERR_INPUT, "--set %s: initial_conditions.%s is not a key of a "
+                       "component", ov, ks->name);
+    *sec = config_setting_get_elem(*sec, (unsigned)comp);
     return NB_OK;
 }
 
@@ -102,6 +134,17 @@ int nb_config_set(const schema_t *sch, config_t *cfg, const char *ov, const char
     section[slen] = '\0';
     memcpy(name, dot + 1, nlen);
     name[nlen] = '\0';
+    /* SECTION.[K].KEY: key KEY of component K (from 0) of a list of components */
+    long comp = -1;
+    if (name[0] == '[') {
+        char *end;
+        comp = strtol(name + 1, &end, 10);
+        if (end == name + 1 || comp < 0 || comp >= NB_MAX_COMPONENTS || strncmp(end, "].", 2) ||
+            !end[2] || strcmp(section, "initial_conditions"))
+            return nb_fail(err, NB_ERR_INPUT, "--set %s: expected initial_conditions.[K].KEY="
+                           "VALUE (K the component's index from 0) or SECTION.KEY=VALUE", ov);
+        memmove(name, end + 2, strlen(end + 2) + 1);
+    }
     int ki = nb_config_schema_find(sch, section, name);
     if (ki < 0) {
         char keys[512];
@@ -130,6 +173,11 @@ int nb_config_set(const schema_t *sch, config_t *cfg, const char *ov, const char
 
     config_setting_t *root = config_root_setting(cfg);
     config_setting_t *sec = config_setting_get_member(root, section);
+    rc = component_of(&sec, comp, ks, ov, source, err);
+    if (rc) {
+        config_destroy(&tmp);
+        return rc;
+    }
     if (sec && config_setting_type(sec) != CONFIG_TYPE_GROUP) {
         config_destroy(&tmp);
         return nb_fail(err, NB_ERR_INPUT, "%s:%d: %s: expected a group { ... }", source,

@@ -11,8 +11,12 @@
 /* Named unit systems. The solar mass is the IAU 2015 nominal GM_sun / G, so that
  * G_cgs * Msun is the measured GM_sun; velocity 0: derived (au_msun_yr's "yr" is the
  * period of a circular orbit of 1 au around 1 Msun, 365.2569 days, which makes G = 4 pi^2
- * in these units). */
+ * in these units). The parsec is IAU 2015's 648000/pi au, the Myr 10^6 Julian years
+ * (3.15576e13 s), so pc_msun_myr's velocity unit is 1 pc/Myr = 0.97779 km/s; pc_msun_kms's
+ * time unit is 1 pc/(km/s) = 0.978 Myr. */
 #define KPC_CM 3.0856775814913673e21
+#define PC_CM 3.0856775814913673e18
+#define MYR_S 3.15576e13
 #define MSUN_G 1.988409870698051e33
 #define AU_CM 1.495978707e13
 #define TWO_PI 6.283185307179586
@@ -23,6 +27,8 @@ static const struct unit_system {
 } unit_systems[] = {
     {"nbody", 0, 0, 0, NULL, NULL, NULL, NULL},
     {"kpc_msun_kms", KPC_CM, MSUN_G, 1e5, "kpc", "Msun", "km/s", "0.978 Gyr"},
+    {"pc_msun_kms", PC_CM, MSUN_G, 1e5, "pc", "Msun", "km/s", "0.978 Myr"},
+    {"pc_msun_myr", PC_CM, MSUN_G, PC_CM / MYR_S, "pc", "Msun", "pc/Myr", "Myr"},
     {"au_msun_yr", AU_CM, MSUN_G, 0, "au", "Msun", "au/yr", "yr"},
     {"cgs", 1, 1, 1, "cm", "g", "cm/s", "s"},
 };

@@ -19,7 +19,7 @@
 #define NB_UNITS_SYSTEM_MAX 32
 
 typedef struct nb_units {
-    char system[NB_UNITS_SYSTEM_MAX]; /* "nbody", "kpc_msun_kms", "au_msun_yr", "cgs" */
+    char system[NB_UNITS_SYSTEM_MAX]; /* one of NB_UNITS_SYSTEM_NAMES */
     double G;
     double length_in_cm;         /* one length unit in cm; 0: N-body units, no scale */
     double mass_in_g;            /* one mass unit in g */
@@ -34,7 +34,7 @@ enum { NB_UNITS_SYSTEM, NB_UNITS_G, NB_UNITS_LENGTH, NB_UNITS_MASS, NB_UNITS_VEL
 const char *nb_units_key(int k);
 
 /* The named systems, for messages. */
-#define NB_UNITS_SYSTEM_NAMES "nbody, kpc_msun_kms, au_msun_yr, cgs"
+#define NB_UNITS_SYSTEM_NAMES "nbody, kpc_msun_kms, pc_msun_kms, pc_msun_myr, au_msun_yr, cgs"
 
 /* Resolves u in place. given[k] != 0 when key k was set explicitly; the scales not given
  * are the system's. With all three scales G = G_cgs M / (L V^2), and an explicit G that

@@ -1,6 +1,7 @@
 /* Parameter-file tests: defaults, every kind of bad value, --set overrides, and the
  * effective-configuration text reading back to the same settings. */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,6 +375,205 @@ START_TEST(test_units_G_contradiction)
 }
 END_TEST
 
+
+/* The star-cluster systems: G against the IAU 2015 nominal GM_sun = 1.3271244e26 cm^3/s^2
+ * (independent of the CODATA G and the solar mass the table multiplies) and the parsec of
+ * IAU 2015 (648000/pi au), the Myr of 10^6 Julian years; published: G = 4.3009e-3
+ * pc (km/s)^2 / Msun, 4.4985e-3 pc^3 / (Msun Myr^2). */
+START_TEST(test_units_pc_systems)
+{
+    const double gm_sun = 1.3271244e26, pc = 648000.0 / 3.14159265358979323846 * 1.495978707e13;
+    const double myr = 1e6 * 365.25 * 86400.0;
+    nb_config c;
+    nb_error err;
+    ck_assert_int_eq(load_text("units: { system = \"pc_msun_kms\"; };", &c, &err), NB_OK);
+    ck_assert_msg(fabs(c.G / (gm_sun / (pc * 1e10)) - 1) < 1e-12, "G = %.17g", c.G);
+    ck_assert(fabs(c.G - 4.3009e-3) < 1e-7);
+    ck_assert(fabs(c.length_in_cm / pc - 1) < 1e-15 && c.velocity_in_cm_per_s == 1e5);
+    char line[512];
+    nb_config_units_line(&c, line, sizeof line);
+    ck_assert_msg(strstr(line, "(pc)") && strstr(line, "(0.978 Myr)"), "%s", line);
+    ck_assert_int_eq(load_text("units: { system = \"pc_msun_myr\"; };", &c, &err), NB_OK);
+    ck_assert_msg(fabs(c.G / (gm_sun * myr * myr / (pc * pc * pc)) - 1) < 1e-12, "G = %.17g",
+                  c.G);
+    ck_assert(fabs(c.G - 4.4985e-3) < 1e-7);
+    ck_assert(fabs(c.velocity_in_cm_per_s / (pc / myr) - 1) < 1e-15);
+    nb_config_units_line(&c, line, sizeof line);
+    ck_assert_msg(strstr(line, "(pc/Myr)") && strstr(line, "time 3.15576e+13 s (Myr)"), "%s",
+                  line);
+}
+END_TEST
+
+/* The common keys reach nb_ics_params; their defaults are ics.c's. */
+START_TEST(test_common_ic_keys)
+{
+    nb_config c;
+    nb_error err;
+    nb_ics_params def;
+    memset(&def, 0, sizeof def);
+    nb_ics_params_defaults(&def);
+    ck_assert_int_eq(load_text("", &c, &err), NB_OK);
+    nb_ics_params ip[NB_MAX_COMPONENTS];
+    ck_assert_int_eq((int)nb_config_ics(&c, ip), 1);
+    ck_assert(ip[0].mass == def.mass && ip[0].scale_radius == def.scale_radius);
+    ck_assert(ip[0].m_min == def.m_min && ip[0].m_max == def.m_max);
+    ck_assert_int_eq(ip[0].particle_type, def.particle_type);
+    ck_assert_str_eq(ip[0].mass_function, def.mass_function);
+    ck_assert_int_eq(load_text("run: { seed = 7; };\ninitial_conditions: { n = 10; mass = 3.5; "
+                               "scale_radius = 2.0; centre = [1.0, -2.0, 3e3]; bulk_velocity = "
+                               "(0, 1, 2.5); particle_type = 0; seed_offset = 12; mass_function "
+                               "= \"kroupa\"; m_min = 0.1; m_max = 50.0; };", &c, &err), NB_OK);
+    ck_assert_int_eq((int)nb_config_ics(&c, ip), 1);
+    ck_assert(ip[0].mass == 3.5 && ip[0].scale_radius == 2.0);
+    ck_assert(ip[0].centre[0] == 1.0 && ip[0].centre[1] == -2.0 && ip[0].centre[2] == 3e3);
+    ck_assert(ip[0].bulk_velocity[0] == 0 && ip[0].bulk_velocity[2] == 2.5);
+    ck_assert_int_eq(ip[0].particle_type, 0);
+    ck_assert(ip[0].seed_offset == 12 && ip[0].seed == 7 && ip[0].n == 10);
+    ck_assert_str_eq(ip[0].mass_function, "kroupa");
+    ck_assert(ip[0].m_min == 0.1 && ip[0].m_max == 50.0);
+    expect_error("initial_conditions: { particle_type = 6; };", "t.cfg:1: initial_conditions."
+                 "particle_type: 6 is out of range");
+    expect_error("initial_conditions: {\n mass_function = \"kroupa\";\n m_min = 2.0;\n m_max "
+                 "= 1.0; };", "t.cfg:4: initial_conditions.m_min = 2 is not below");
+    expect_error("initial_conditions: { mass_function = \"chabrier\"; };",
+                 "initial_conditions.mass_function: unknown mass function 'chabrier'");
+    expect_error("initial_conditions: { centre = [1.0, 2.0]; };",
+                 "initial_conditions.centre: expected three numbers");
+    expect_error("initial_conditions: { type = \"two_body\"; mass = 2.0; };",
+                 "initial_conditions.mass: does not apply to two_body");
+    /* the effective configuration of a two_body run writes mass and scale_radius at their
+     * defaults: those read back (a restart reads them from /Parameters) */
+    ck_assert_int_eq(load_text("initial_conditions: { type = \"two_body\"; };", &c, &err),
+                     NB_OK);
+    char *text = nb_config_format(&c);
+    nb_config back;
+    int rc = nb_config_load_string(&back, text, "formatted", NULL, 0, &err);
+    ck_assert_msg(rc == NB_OK, "%s\n%s", err.msg, text);
+    free(text);
+}
+END_TEST
+
+static const char two_components[] =
+    "run: { seed = 5; };\n"
+    "initial_conditions = (\n"
+    "  { type = \"plummer\"; n = 100; mass = 2.0; centre = [-1.0, 0.0, 0.0];\n"
+    "    bulk_velocity = [0.5, 0.0, 0.0]; },\n"
+    "  { type = \"hernquist\"; n = 50; particle_type = 2; seed_offset = 3;\n"
+    "    central_mass = 0.5; scale_radius = 0.25; }\n"
+    ");\n";
+
+/* A list of components: each group's keys, the total n, the round trip through the
+ * effective configuration, --set of one component's key, and the refusals. */
+START_TEST(test_components)
+{
+    nb_config a, b;
+    nb_error err;
+    ck_assert_int_eq(load_text(two_components, &a, &err), NB_OK);
+    ck_assert_int_eq(a.ic_list, 1);
+    ck_assert_int_eq(a.ncomp, 2);
+    ck_assert_int_eq(a.n, 150);
+    nb_ics_params ip[NB_MAX_COMPONENTS];
+    ck_assert_int_eq((int)nb_config_ics(&a, ip), 2);
+    ck_assert_str_eq(ip[0].type, "plummer");
+    ck_assert_str_eq(ip[1].type, "hernquist");
+    ck_assert(ip[0].n == 100 && ip[1].n == 50 && ip[0].seed == 5 && ip[1].seed == 5);
+    ck_assert(ip[0].mass == 2.0 && ip[0].centre[0] == -1.0 && ip[0].bulk_velocity[0] == 0.5);
+    ck_assert(ip[1].particle_type == 2 && ip[1].seed_offset == 3);
+    ck_assert(ip[1].central_mass == 0.5 && ip[1].scale_radius == 0.25);
+    ck_assert_int_eq(ip[0].particle_type, 1);
+
+    char *text = nb_config_format(&a);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_msg(strstr(text, "initial_conditions:\n(\n  {\n    type = \"plummer\";\n"), "%s",
+                  text);
+    int rc = nb_config_load_string(&b, text, "formatted", NULL, 0, &err);
+    ck_assert_msg(rc == NB_OK, "%s\n%s", err.msg, text);
+    memcpy(b.source, a.source, sizeof a.source);
+    ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "round trip differs:\n%s", text);
+    free(text);
+
+    const char *path = write_cfg("c.cfg", two_components);
+    const char *ov[] = {"initial_conditions.[1].n=70", "initial_conditions.[0].centre=[0.0, "
+                        "2.0, 0.0]"};
+    ck_assert_int_eq(nb_config_load(&b, path, ov, 2, &err), NB_OK);
+    ck_assert(b.comp[1].n == 70 && b.n == 170 && b.comp[0].ic.centre[1] == 2.0);
+    const char *bad[] = {"initial_conditions.n=70", "initial_conditions.[2].n=1",
+                         "initial_conditions.[1].file=\"x.h5\"", "initial_conditions.[a].n=1"};
+    const char *frag[] = {"initial_conditions is a list of 2 components (expected "
+                          "initial_conditions.[K].n=VALUE with K from 0 to 1)",
+                          "has 2 components", "not a key of a component",
+                          "expected initial_conditions.[K].KEY=VALUE"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        nb_error_clear(&err);
+        ck_assert_int_eq(nb_config_load(&b, path, &bad[k], 1, &err), NB_ERR_INPUT);
+        ck_assert_msg(strstr(err.msg, frag[k]), "%s: %s", bad[k], err.msg);
+    }
+    const char *one = "initial_conditions: { n = 10; };";
+    path = write_cfg("g.cfg", one);
+    ck_assert_int_eq(nb_config_load(&b, path, NULL, 0, &err), NB_OK);
+    ck_assert(b.ic_list == 0 && b.ncomp == 1 && b.comp[0].n == 10);
+    const char *onelist[] = {"initial_conditions.[0].n=5"};
+    ck_assert_int_eq(nb_config_load(&b, path, onelist, 1, &err), NB_ERR_INPUT);
+    ck_assert_msg(strstr(err.msg, "initial_conditions is not a list"), "%s", err.msg);
+
+    expect_error("initial_conditions = (\n { type = \"plummer\"; n = 10; },\n"
+                 " { type = \"plummer\"; }\n);", "t.cfg:3: initial_conditions.[1].n: missing");
+    expect_error("initial_conditions = ( { n = 1; },\n { type = \"kingg\"; n = 5; } );",
+                 "t.cfg:2: initial_conditions.[1].type: unknown type 'kingg'");
+    expect_error("initial_conditions = ( { type = \"file\"; file = \"a.h5\"; } );",
+                 "initial_conditions.[0].file: not a key of a component");
+    expect_error("initial_conditions = ( { type = \"file\"; } );",
+                 "initial_conditions.[0].type: \"file\" cannot be a component");
+    expect_error("initial_conditions = ( { n = 1; particle_type = -1; } );",
+                 "initial_conditions.[0].particle_type: -1 is out of range");
+    expect_error("initial_conditions = ( { n = 1; mass_function = \"salpeter\"; m_min = 5.0; "
+                 "m_max = 5.0; } );", "initial_conditions.[0].m_min = 5 is not below");
+    expect_error("initial_conditions = ( { n = 1; } , 3 );",
+                 "initial_conditions.[1]: expected a group");
+    expect_error("initial_conditions = ( );", "a list of 0 components (expected 1 to 16");
+    char many[2048] = "initial_conditions = (";
+    for (int k = 0; k <= NB_MAX_COMPONENTS; k++)
+        strcat(many, k ? ", { n = 1; }" : "{ n = 1; }");
+    strcat(many, ");");
+    expect_error(many, "a list of 17 components (expected 1 to 16");
+    expect_error("initial_conditions = ( { n = 600000000; }, { n = 600000000; } );",
+                 "initial_conditions.[1].n: the components hold more than 1000000000");
+}
+END_TEST
+
+/* What the run generates from a list: the components' counts per particle type, the store
+ * in ascending type, each component's mass (each type's own 1). */
+START_TEST(test_components_generate)
+{
+    nb_config c;
+    nb_error err;
+    ck_assert_int_eq(load_text("initial_conditions = (\n"
+                               "  { type = \"plummer\"; n = 30; particle_type = 4; },\n"
+                               "  { type = \"uniform_sphere\"; n = 20; particle_type = 0; },\n"
+                               "  { type = \"plummer\"; n = 10; seed_offset = 2; }\n);",
+                               &c, &err), NB_OK);
+    nb_ics_params ip[NB_MAX_COMPONENTS];
+    size_t nc = nb_config_ics(&c, ip);
+    nb_particles p;
+    ck_assert_int_eq(nb_ics_generate_components(ip, nc, &p, &err), NB_OK);
+    ck_assert_int_eq((int)p.n, 60);
+    size_t count[NB_NTYPES] = {0};
+    long double mass[NB_NTYPES] = {0};
+    for (size_t i = 0; i < p.n; i++) {
+        count[p.type[i]]++;
+        mass[p.type[i]] += p.m[i];
+        if (i)
+            ck_assert_int_le(p.type[i - 1], p.type[i]);
+    }
+    ck_assert(count[0] == 20 && count[1] == 10 && count[4] == 30);
+    ck_assert(count[2] == 0 && count[3] == 0 && count[5] == 0);
+    for (int t = 0; t < NB_NTYPES; t++)
+        ck_assert_msg(count[t] == 0 || fabsl(mass[t] - 1.0L) < 1e-12L, "type %d: mass %Lg", t,
+                      mass[t]);
+    nb_particles_free(&p);
+}
+END_TEST
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -396,6 +596,10 @@ int main(void)
     tcase_add_test(tc, test_long_message_keeps_reason);
     tcase_add_test(tc, test_output_path_length);
     tcase_add_test(tc, test_units_G_contradiction);
+    tcase_add_test(tc, test_units_pc_systems);
+    tcase_add_test(tc, test_common_ic_keys);
+    tcase_add_test(tc, test_components);
+    tcase_add_test(tc, test_components_generate);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
