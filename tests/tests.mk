@@ -193,3 +193,10 @@ check_PROGRAMS += tests/e2e/strip_run_id
 tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
 tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
 tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)
+
+# every ```sh block of README.md and docs/*.md runs (the convention: doc_blocks.awk, DESIGN.md
+# "Documentation"), and every relative link in them resolves (doc_links.sh, also run on the
+# installed documents by installcheck)
+dist_check_SCRIPTS += tests/e2e/e2e_docs.sh
+EXTRA_DIST += tests/e2e/doc_blocks.awk tests/e2e/doc_links.sh
+TESTS += tests/e2e/e2e_docs.sh

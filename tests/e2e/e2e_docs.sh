@@ -6,8 +6,9 @@
 # configure found. A block fails on its first failing command (bash -e -o pipefail) and is
 # named FILE:LINE. Blocks marked `<!-- not run: REASON -->`, MPI blocks in a plain build and
 # blocks whose programs or Python modules are missing are skipped and listed. Large runs
-# are written `${N:-1000000}`: N=2000 here. The convention: tests/e2e/doc_blocks.awk and
-# docs/DESIGN.md, "Documentation".
+# are written `${N:-1000000}`: N=2000 here. Every relative link must resolve
+# (doc_links.sh). The convention: tests/e2e/doc_blocks.awk and docs/DESIGN.md,
+# "Documentation".
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 AWK_BLOCKS="$SRCDIR/tests/e2e/doc_blocks.awk"
 export N=2000 NBODY_DOCS_TEST=1
@@ -77,6 +78,11 @@ why_skip() {
     fi
 }
 
+# the links first: a document that names a missing file is broken whatever its commands do
+sh "$SRCDIR/tests/e2e/doc_links.sh" "$SRCDIR" >"$TMP/links"
+check "every relative link of README.md and docs/*.md resolves" [ $? -eq 0 ]
+sed 's/^/    /' "$TMP/links"
+
 SKIPS=""
 NSKIP=0
 NRUN=0
@@ -135,7 +141,7 @@ for doc in $docs; do
     [ -n "$runlist" ] || continue
     echo 'echo done >"'"$blocks"'/at"' >>"$driver"
     t0=$(date +%s)
-    timeout 120 bash "$driver" >"$blocks/log" 2>&1
+    timeout 300 bash "$driver" >"$blocks/log" 2>&1
     rc=$?
     at=$(cat "$blocks/at" 2>/dev/null || echo "?")
     if [ $rc -eq 0 ] && [ "$at" = done ]; then
@@ -143,7 +149,7 @@ for doc in $docs; do
         cat "$blocks/times"
     else
         what="exit $rc"
-        [ $rc -eq 124 ] && what="timed out (120 s for the file)"
+        [ $rc -eq 124 ] && what="timed out (300 s for the file)"
         fail "$rel:$at: the block starting at line $at failed ($what); its output ends:"
         tail -n 15 "$blocks/log" | sed 's/^/    /'
     fi
