@@ -12,6 +12,9 @@
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 AWK_BLOCKS="$SRCDIR/tests/e2e/doc_blocks.awk"
 export N=2000 NBODY_DOCS_TEST=1
+# one thread: the same bits as any other count, and no spinning second thread on a busy
+# machine (a block may still set OMP_NUM_THREADS for itself)
+export OMP_NUM_THREADS=1
 # mpirun as root (containers, CI) and with more ranks than cores, as e2e_mpi.sh runs it
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
