@@ -200,3 +200,4 @@ tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)
 dist_check_SCRIPTS += tests/e2e/e2e_docs.sh
 EXTRA_DIST += tests/e2e/doc_blocks.awk tests/e2e/doc_links.sh
 TESTS += tests/e2e/e2e_docs.sh
+AM_TESTS_ENVIRONMENT += DOCS_INSTALLED='$(nobase_dist_doc_DATA)'; export DOCS_INSTALLED;
