@@ -28,6 +28,13 @@ tests_e2e_snapdiff_SOURCES = tests/e2e/snapdiff.c
 tests_e2e_snapdiff_CFLAGS = $(TEST_CFLAGS)
 tests_e2e_snapdiff_LDADD = $(TEST_IO_LIBS)
 
+# energy.csv's potential: auto's choice, its error on W against a long-double sum, the header
+check_PROGRAMS += tests/unit/check_energy_potential
+TESTS += tests/unit/check_energy_potential
+tests_unit_check_energy_potential_SOURCES = tests/unit/check_energy_potential.c
+tests_unit_check_energy_potential_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_energy_potential_LDADD = $(TEST_IO_LIBS)
+
 dist_check_SCRIPTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
 EXTRA_DIST += tests/e2e/e2e_lib.sh
 TESTS += tests/e2e/e2e_run.sh tests/e2e/e2e_restart.sh
@@ -70,8 +77,12 @@ tests_unit_check_snapshot_damaged_SOURCES = tests/unit/check_snapshot_damaged.c 
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_damaged_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
 tests_unit_check_snapshot_damaged_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
-check_PROGRAMS += tests/unit/check_snapshot_tables
-TESTS += tests/unit/check_snapshot_tables
+check_PROGRAMS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+TESTS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
+tests_unit_check_snapshot_types_SOURCES = tests/unit/check_snapshot_types.c \
+	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
+tests_unit_check_snapshot_types_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
+tests_unit_check_snapshot_types_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
 tests_unit_check_snapshot_tables_SOURCES = tests/unit/check_snapshot_tables.c \
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_tables_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
@@ -99,6 +110,9 @@ dist_check_SCRIPTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.s
 	tests/e2e/e2e_fuzz.sh
 TESTS += tests/e2e/e2e_bad_configs.sh tests/e2e/e2e_bad_snapshots.sh tests/e2e/e2e_faults.sh \
 	tests/e2e/e2e_fuzz.sh
+# particle types: a three-type file, GADGET's NumPart/MassTable, restarts, gas
+dist_check_SCRIPTS += tests/e2e/e2e_types.sh
+TESTS += tests/e2e/e2e_types.sh
 EXTRA_DIST += tests/data/bad_configs tests/fuzz tests/data/lsan.supp
 # For --enable-sanitizers: leaks inside libgomp, HDF5 and libconfig are not nbody's; an
 # impossible allocation returns NULL as malloc does (HDF5 asks for one when a damaged
@@ -166,6 +180,14 @@ tests_unit_check_hernquist_SOURCES = tests/unit/check_hernquist.c
 tests_unit_check_hernquist_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_hernquist_LDADD = $(TEST_LIBS)
 
+# King (1966) models (physics/ics_king.c): concentration and profile against an independent
+# integration and a published table, sampled density and speeds, virial ratio, scaling
+check_PROGRAMS += tests/unit/check_king
+TESTS += tests/unit/check_king
+tests_unit_check_king_SOURCES = tests/unit/check_king.c
+tests_unit_check_king_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_king_LDADD = $(TEST_LIBS)
+
 # individual time steps (physics/timestep.c): the fixed leapfrog's bits in bin 0, the
 # active lists, Kepler e = 0.9 against a fixed step, restart bit for bit, max_bins
 check_PROGRAMS += tests/unit/check_timestep
@@ -193,6 +215,17 @@ check_PROGRAMS += tests/e2e/strip_run_id
 tests_e2e_strip_run_id_SOURCES = tests/e2e/strip_run_id.c
 tests_e2e_strip_run_id_CFLAGS = $(AM_CFLAGS) $(HDF5_CFLAGS)
 tests_e2e_strip_run_id_LDADD = $(HDF5_LIBS)
+
+# mass spectra (physics/imf.c): Kroupa and Salpeter against their integrals, and their use
+# in generated initial conditions; the scales of every generated type
+check_PROGRAMS += tests/unit/check_imf tests/unit/check_ics_scales
+TESTS += tests/unit/check_imf tests/unit/check_ics_scales
+tests_unit_check_imf_SOURCES = tests/unit/check_imf.c
+tests_unit_check_imf_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_imf_LDADD = $(TEST_LIBS)
+tests_unit_check_ics_scales_SOURCES = tests/unit/check_ics_scales.c
+tests_unit_check_ics_scales_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_ics_scales_LDADD = $(TEST_LIBS)
 
 # every ```sh block of README.md and docs/*.md runs (the convention: doc_blocks.awk, DESIGN.md
 # "Documentation"), and every relative link in them resolves (doc_links.sh, also run on the

@@ -4,40 +4,18 @@ a heat map (bin k steps by dt / 2^k; colour: particle count, log scale). Headles
 
   plot_timebins.py outputs/hernquist/timebins.csv -o timebins.png
 """
-import argparse
 import csv
 import os
 import sys
 
-PROG = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "plot_timebins.py"
-
-
-def usage_fail(msg):
-    sys.stderr.write("%s: %s\n" % (PROG, msg))
-    sys.exit(2)
+sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
+import nbody_tool as nt  # noqa: E402  (installed beside this script)
 
 
 def import_matplotlib():
-    """Imports matplotlib with the Agg backend. The first python3 on PATH may lack
-    Debian's modules, so on ImportError re-run once under $NBODY_PYTHON or /usr/bin/python3
-    (as plot_energy.py does)."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        from matplotlib.colors import LogNorm
-        return plt, LogNorm
-    except ImportError as e:
-        missing = str(e)
-    if not os.environ.get("NBODY_TOOLS_REEXEC"):
-        for cand in (os.environ.get("NBODY_PYTHON"), "/usr/bin/python3"):
-            if cand and os.access(cand, os.X_OK) and \
-                    os.path.realpath(cand) != os.path.realpath(sys.executable):
-                os.environ["NBODY_TOOLS_REEXEC"] = "1"
-                os.execv(cand, [cand] + sys.argv)
-    sys.stderr.write("%s: %s (install python3-matplotlib, or run this script with a Python "
-                     "that has matplotlib, e.g. /usr/bin/python3)\n" % (PROG, missing))
-    sys.exit(1)
+    plt = nt.pyplot()
+    from matplotlib.colors import LogNorm
+    return plt, LogNorm
 
 
 class BinLog:
@@ -45,6 +23,7 @@ class BinLog:
         self.path = path
         self.name = None
         self.dt = None      # from '# dt:', to label the bins with their steps
+        self.time_unit = None  # (name, factor) from '# units:' with physical units
         self.time = []
         self.counts = []    # one list of per-bin counts a row
 
@@ -55,7 +34,7 @@ def read_log(path):
     try:
         f = open(path, newline="")
     except OSError as e:
-        usage_fail("%s: cannot open: %s" % (path, e.strerror))
+        nt.fail("%s: cannot open: %s" % (path, e.strerror))
     columns = None
     with f:
         try:
@@ -67,6 +46,8 @@ def read_log(path):
                     body = s[1:].strip()
                     if body.startswith("name:") and log.name is None:
                         log.name = body[5:].strip()
+                    elif body.startswith("units:") and log.time_unit is None:
+                        log.time_unit = nt.time_from_units_line(body[6:])
                     elif body.startswith("dt:") and log.dt is None:
                         try:
                             log.dt = float(body[3:])
@@ -77,50 +58,48 @@ def read_log(path):
                 if columns is None:
                     want = ["step", "time"] + ["bin%d" % k for k in range(len(row) - 2)]
                     if len(row) < 3 or row != want:
-                        usage_fail("%s:%d: not a time-bin column row (expected "
+                        nt.fail("%s:%d: not a time-bin column row (expected "
                                    "'step,time,bin0,bin1,...', the timebins.csv of an "
                                    "adaptive run)" % (path, lineno))
                     columns = row
                     continue
                 if len(row) != len(columns):
-                    usage_fail("%s:%d: %d fields, expected %d like the column row"
+                    nt.fail("%s:%d: %d fields, expected %d like the column row"
                                % (path, lineno, len(row), len(columns)))
                 try:
                     t = float(row[1])
                     c = [int(x) for x in row[2:]]
                 except ValueError:
-                    usage_fail("%s:%d: time or a bin count is not a number" % (path, lineno))
+                    nt.fail("%s:%d: time or a bin count is not a number" % (path, lineno))
                 if min(c) < 0:
-                    usage_fail("%s:%d: a negative bin count" % (path, lineno))
+                    nt.fail("%s:%d: a negative bin count" % (path, lineno))
                 log.time.append(t)
                 log.counts.append(c)
         except (UnicodeDecodeError, csv.Error):
-            usage_fail("%s: not a text file (expected an nbody timebins.csv)" % path)
+            nt.fail("%s: not a text file (expected an nbody timebins.csv)" % path)
     if columns is None:
-        usage_fail("%s: no column row (expected an nbody timebins.csv with a "
+        nt.fail("%s: no column row (expected an nbody timebins.csv with a "
                    "'step,time,bin0,...' row)" % path)
     if not log.time:
-        usage_fail("%s: no data rows" % path)
+        nt.fail("%s: no data rows" % path)
     return log
 
 
 def main():
-    ap = argparse.ArgumentParser(
-        prog=PROG,
-        description="Plot the particles per time bin against time from an adaptive run's "
-                    "timebins.csv, as a heat map (colour: count, log scale).",
-        epilog="example: %(prog)s outputs/hernquist/timebins.csv -o timebins.png")
+    ap = nt.parser("Plot the particles per time bin against time from an adaptive run's "
+                   "timebins.csv, as a heat map (colour: count, log scale).",
+                   "example: %(prog)s outputs/hernquist/timebins.csv -o timebins.png",
+                   "timebins.png")
     ap.add_argument("file", metavar="TIMEBINS_CSV", help="timebins.csv to plot")
-    ap.add_argument("-o", "--output", default="timebins.png",
-                    help="PNG file to write (default: %(default)s)")
-    ap.add_argument("--title", default=None, help="plot title (default: the run name)")
-    ap.add_argument("--dpi", type=int, default=100, help="resolution (default: %(default)s)")
-    args = ap.parse_args()
-    if args.dpi < 10 or args.dpi > 1200:
-        usage_fail("--dpi: expected 10 .. 1200, got %d" % args.dpi)
+    args = nt.parse(ap)
 
     log = read_log(args.file)
-    plt, LogNorm = import_matplotlib()
+    plt, LogNorm = nt.need(import_matplotlib, "python3-matplotlib")
+    # physical time in a named unit (Gyr for kpc, km/s)
+    unit, scale = (log.time_unit[0], log.time_unit[1]) if log.time_unit else (None, 1.0)
+    log.time = [v * scale for v in log.time]
+    if log.dt:
+        log.dt *= scale
 
     # only the bins ever occupied, and one more for air; rows to columns
     deepest = max(max((k for k, n in enumerate(c) if n > 0), default=0) for c in log.counts)
@@ -145,7 +124,8 @@ def main():
     cb.set_label("particles in the bin")
     ax.set_title(args.title if args.title is not None else
                  "time bins: %s%s" % (log.name or os.path.basename(args.file),
-                                      " (dt = %g)" % log.dt if log.dt else ""))
+                                      " (dt = %g%s)" % (log.dt, " " + unit if unit else "")
+                                      if log.dt else ""))
 
     # force evaluations per dt that the bins ask for: sum of n_k 2^k, against N a dt fixed
     work = [sum(n << k for k, n in enumerate(c)) for c in log.counts]
@@ -156,14 +136,10 @@ def main():
              label="fixed at dt / 2^%d" % deepest)
     axn.set_yscale("log")
     axn.set_ylabel("evaluations / dt")
-    axn.set_xlabel("time")
+    axn.set_xlabel("time [%s]" % unit if unit else "time")
     axn.legend(loc="best", fontsize="x-small")
     axn.grid(True, which="major", alpha=0.3)
-    try:
-        fig.savefig(args.output, dpi=args.dpi, format="png")
-    except OSError as e:
-        sys.stderr.write("%s: %s: cannot write: %s\n" % (PROG, args.output, e.strerror))
-        sys.exit(1)
+    nt.save(fig, args.output, args.dpi, args)
     return 0
 
 

@@ -69,9 +69,8 @@ static void note_ignored(const nb_config *c, const nb_snapshot_ic_info *in)
                                                         in->unit_velocity_in_cm_per_s),
                                 nb_config_has_units(c) ? "the units section" : "N-body units");
     if (!in->has_velocities && len < sizeof line)
-        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no "
-                                "/PartType1/Velocities (the particles start at rest)",
-                                len ? "; " : "");
+        len += (size_t)snprintf(line + len, sizeof line - len, "%sit has no %s (the "
+                                "particles start at rest)", len ? "; " : "", in->no_velocities);
     if (len)
         fprintf(stderr, "nbody: note: %s: initial_conditions.file %s: %s\n", c->source,
                 c->ic_file, line);
@@ -81,7 +80,8 @@ int nb_setup_particles(const nb_config *c, nb_particles *p, nb_error *err)
 {
     if (nb_ics_find(c->ic_type)->reads) { /* the configuration check found the type */
         nb_snapshot_ic_info info;
-        int rc = nb_snapshot_read_ic(c->ic_file, p, &info, err);
+        int rc = nb_snapshot_read_ic(c->ic_file, !strcmp(c->ic_gas, "collisionless"), p, &info,
+                                     err);
         if (rc && err) { /* say which setting named the file */
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);

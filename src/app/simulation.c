@@ -129,6 +129,24 @@ static int write_snapshot(sim *s, nb_error *err)
     return rc;
 }
 
+/* energy.csv's potential kernel, if not the exact sum (output.potential), with the own
+ * parameters its energy_potential hook chooses (for "auto", a tree's small opening angle),
+ * and its scratch: a force of its own, never the run's. */
+static int potential_init(sim *s, nb_error *err)
+{
+    const nb_kernel *pk = nb_config_potential_kernel(&s->c, s->p.n);
+    if (!pk)
+        return NB_OK;
+    nb_kernel_params kp = nb_config_kernel_params(&s->c);
+    nb_kernel_energy_params(pk, s->c.potential, &kp, NULL, 0);
+    int rc = nb_force_init(&s->pot_force, pk->name, &kp, s->p.n, err);
+    for (int k = 0; k < 4 && !rc; k++)
+        if (!(s->scratch[k] = nb_alloc_doubles(s->p.n ? s->p.n : 1)))
+            rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the %s potential's "
+                         "scratch (%zu particles)", pk->name, s->p.n);
+    return rc;
+}
+
 /* The potential energy for energy.csv: the exact pair sum, or (output.potential) a kernel's
  * per-particle potentials, W = 1/2 sum m_i phi_i, added in index order. That kernel runs
  * on a view of the particles whose accelerations go to scratch, so the run's own
@@ -304,12 +322,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
     rc = nb_force_init(&s->force, c->kernel, &kp, s->p.n, err);
     if (!rc)
         rc = nb_stepper_init(&s->st, c, &s->force, s->p.n, err);
-    const nb_kernel *pk = nb_config_potential_kernel(c, s->p.n);
-    if (!rc && pk && !(rc = nb_force_init(&s->pot_force, pk->name, &kp, s->p.n, err)))
-        for (int k = 0; k < 4 && !rc; k++)
-            if (!(s->scratch[k] = nb_alloc_doubles(s->p.n ? s->p.n : 1)))
-                rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for the %s potential's "
-                             "scratch (%zu particles)", pk->name, s->p.n);
+    if (!rc)
+        rc = potential_init(s, err);
     if ((rc = nb_comm_agree(rc, err)))
         return rc;
     /* another run may have written there between the check and the lock: check again

@@ -63,11 +63,16 @@ int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t
         uint8_t *b = NULL;
         if (restart && bins) {
             for (size_t i = 0; i < p->n; i++)
-                if (bins[i] < 0 || bins[i] > st->ts.par.max_bins)
-                    return nb_fail(err, NB_ERR_INPUT, "%s: /PartType1/TimeBin row %zu is %d, "
+                if (bins[i] < 0 || bins[i] > st->ts.par.max_bins) {
+                    /* the row in its type's group (the store holds the groups in order) */
+                    size_t first = i;
+                    while (first > 0 && p->type[first - 1] == p->type[i])
+                        first--;
+                    return nb_fail(err, NB_ERR_INPUT, "%s: /PartType%d/TimeBin row %zu is %d, "
                                    "expected a bin from 0 to integrator.max_bins = %d (raise "
-                                   "max_bins to restart it)", what, i, (int)bins[i],
-                                   st->ts.par.max_bins);
+                                   "max_bins to restart it)", what, (int)p->type[i], i - first,
+                                   (int)bins[i], st->ts.par.max_bins);
+                }
             if (!(b = calloc(p->n ? p->n : 1, 1)))
                 return nb_fail(err, NB_ERR_RUNTIME, "out of memory for %zu time bins", p->n);
             for (size_t i = 0; i < p->n; i++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/registry.h"
+#include "gravity/potential.h"
 
 extern const nb_kernel nb_kernel_direct;
 extern const nb_kernel nb_kernel_parallel;
@@ -129,6 +130,15 @@ const nb_kernel *nb_kernel_energy_potential(const char *method, size_t n, int *k
         return k;
     *known = 0;
     return NULL;
+}
+
+void nb_kernel_energy_params(const nb_kernel *k, const char *method, nb_kernel_params *kp,
+                             char *desc, size_t size)
+{
+    if (k && k->energy_potential)
+        k->energy_potential(nb_kernel_own(kp, k), !strcmp(method, "auto"), desc, size);
+    else if (desc && size)
+        snprintf(desc, size, "%s", NB_POTENTIAL_EXACT_DESC);
 }
 
 const char *nb_kernel_energy_potential_names(void)

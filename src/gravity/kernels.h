@@ -47,10 +47,16 @@ typedef struct nb_kernel {
     double (*interactions)(const void *own, size_t n);
     /* 1 when the kernel uses OpenMP threads (the benchmark times it per thread count). */
     int threaded;
-    /* Not NULL: the kernel's potentials serve as energy.csv's potential when
-     * output.potential names the kernel, and this says what they are. */
-    const char *energy_potential;
-    /* output.potential = "auto" takes this kernel's potentials from N = this up (0: never). */
+    /* Not NULL: the kernel's potentials can serve as energy.csv's potential (when
+     * output.potential names the kernel, or "auto" picks it). Sets `own`, a copy of the
+     * run's own parameters, to those the energy rows use: for auto_pick (output.potential
+     * = "auto"), parameters whose error on W lies far below an integration's energy error
+     * (a tree's small opening angle), else the run's own; and writes into desc (size
+     * bytes, when not NULL) the method and its relative error on W, measured or
+     * estimated: energy.csv's "# potential:" line. Never touches the run's forces. */
+    void (*energy_potential)(void *own, int auto_pick, char *desc, size_t size);
+    /* output.potential = "auto" takes this kernel's potentials from N = this up (0: never);
+     * below it, the exact pair sum. */
     size_t energy_potential_auto_n;
     /* Makes the kernel's state for up to n particles: a copy of G, eps, threads and of its
      * own parameters `own`, and its buffers. */
@@ -108,6 +114,12 @@ double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, si
  * kernel whose potentials it takes. *known is 0 when method is neither "exact", "auto"
  * nor a kernel with energy_potential. */
 const nb_kernel *nb_kernel_energy_potential(const char *method, size_t n, int *known);
+/* The kernel parameters and description of energy.csv's potential once
+ * nb_kernel_energy_potential(method, ...) chose k (NULL: the exact pair sum): kp's own
+ * parameters of k set through k's energy_potential hook (auto_pick when method is
+ * "auto"), and desc (size bytes, when not NULL) the method and its relative error on W. */
+void nb_kernel_energy_params(const nb_kernel *k, const char *method, nb_kernel_params *kp,
+                             char *desc, size_t size);
 /* "exact, auto, tree": the values output.potential takes, for messages. */
 const char *nb_kernel_energy_potential_names(void);
 

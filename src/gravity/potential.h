@@ -7,6 +7,10 @@
 #include "core/particles.h"
 #include "gravity/pairwise.h"
 
+/* What the exact sum is, for energy.csv's "# potential:" line: its only error on W is
+ * rounding (check_potential: within 1e-13 of a long-double sum, ~1e-15 in practice). */
+#define NB_POTENTIAL_EXACT_DESC "exact softened pairwise sum (relative error of W ~1e-15: rounding only)"
+
 /* -G sum_{i<j} m_i m_j / sqrt(r_ij^2 + eps^2), zero-distance pairs skipped when eps = 0,
  * on `threads` OpenMP threads (0: the OpenMP default). The same bits for any thread count;
  * bits may differ between SIMD paths (as the force kernels' do). */

@@ -46,6 +46,7 @@ static const key_spec schema[] = {
     INT("initial_conditions", "n", n, 4096, 1, NB_MAX_PARTICLES,
         "an integer from 1 to 1000000000"),
     STR("initial_conditions", "file", ic_file, "", "the path of an HDF5 snapshot"),
+    STR("initial_conditions", "gas", ic_gas, "refuse", "refuse or collisionless"),
     STR("gravity", "kernel", kernel, "parallel", "a kernel name"),
     FLT("gravity", "softening", softening, 0.01, 0, HUGE_VAL, 0, "a length >= 0"),
     INT("gravity", "threads", threads, 0, 0, 4096, "an integer from 0 (all cores) to 4096"),
@@ -393,6 +394,13 @@ static int cross_check(nb_config *c, const schema_t *sch, const char *source, nb
         return nb_fail(err, NB_ERR_INPUT,
                        "%s: initial_conditions.file: type \"%s\" needs the path of an HDF5 "
                        "snapshot", source, ic->name);
+    if (strcmp(c->ic_gas, "refuse") && strcmp(c->ic_gas, "collisionless")) {
+        char loc[NB_PATH_MAX + 32];
+        key_where(loc, sizeof loc, sch, find_key(sch, "initial_conditions", "gas"), source);
+        return nb_fail(err, NB_ERR_INPUT, "%s: initial_conditions.gas: '%s', expected "
+                       "\"refuse\" (a file's PartType0 is refused: nbody has no "
+                       "hydrodynamics) or \"collisionless\"", loc, c->ic_gas);
+    }
     if (!c->name[0])
         return nb_fail(err, NB_ERR_INPUT, "%s: run.name: must not be empty", source);
     if (!c->output_dir[0])

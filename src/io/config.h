@@ -44,6 +44,7 @@ typedef struct nb_config {
     long n;
     nb_ics_params ic;        /* the types' own keys (radius, ...); type, n, seed unused */
     char ic_file[NB_PATH_MAX];
+    char ic_gas[16];         /* a file's PartType0: "refuse" or "collisionless" */
     /* gravity */
     char kernel[32];
     double softening;

@@ -111,9 +111,12 @@ static void header_values(const nb_config *c, size_t n, hdr_values v)
     nb_config_format_double(v[HDR_DT], sizeof v[0], c->dt);
     nb_config_format_double(v[HDR_G], sizeof v[0], c->G);
     nb_config_units_line(c, v[HDR_UNITS], sizeof v[0]);
-    const nb_kernel *pk = nb_config_potential_kernel(c, n);
-    snprintf(v[HDR_POTENTIAL], sizeof v[0], "%s, whatever the force kernel",
-             pk ? pk->energy_potential : "exact softened pairwise sum");
+    /* the method and its error on W (the floor under rel_energy_error), as the run uses it */
+    nb_kernel_params kp = nb_config_kernel_params(c);
+    char desc[sizeof v[0] - 32];
+    nb_kernel_energy_params(nb_config_potential_kernel(c, n), c->potential, &kp, desc,
+                            sizeof desc);
+    snprintf(v[HDR_POTENTIAL], sizeof v[0], "%s, whatever the force kernel", desc);
 }
 
 /* Creates a log (energy.csv, timebins.csv: what) with the header and column row. */

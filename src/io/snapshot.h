@@ -65,10 +65,11 @@ typedef enum nb_snapshot_range {
 /* The most rows of nb_snapshot_fields (the reader keeps a dataset per field). */
 #define NB_SNAPSHOT_MAX_FIELDS 16
 
-/* One per-particle dataset /GROUP/NAME: N rows of cols columns; column k is the
- * nb_particles array at byte offset member[k] (its accessor: nb_snapshot_field_column). */
+/* One per-particle dataset /PartTypeT/NAME in the group of every particle type T present:
+ * that type's N_T rows (the store's rows of type T, which are adjacent: the store is in
+ * ascending type order) of cols columns; column k is the nb_particles array at byte offset
+ * member[k] (its accessor: nb_snapshot_field_column). */
 typedef struct nb_snapshot_field {
-    const char *group;         /* "PartType1" */
     const char *name;          /* "Coordinates" */
     nb_snapshot_type type;     /* F64 (double arrays), U64 (uint64_t) or I32 (int32_t) */
     int cols;                  /* 1: shape (N,); 3: shape (N, 3) */
@@ -81,6 +82,19 @@ typedef struct nb_snapshot_field {
 
 extern const nb_snapshot_field nb_snapshot_fields[];
 extern const size_t nb_snapshot_n_fields;
+
+/* The group of particle type t (0 .. NB_NTYPES-1), "PartType<t>", in buf. Returns buf. */
+const char *nb_snapshot_group(int t, char *buf, size_t size);
+
+/* How many particles of each type p holds, into count; -1 when p is not in ascending type
+ * order (or holds a type outside 0 .. NB_NTYPES-1), else 0. The rows of type t are then
+ * [first, first + count[t]) with first the sum of the counts before t. */
+int nb_snapshot_type_counts(const nb_particles *p, size_t count[NB_NTYPES]);
+
+/* GADGET's /Header MassTable: for each type whose particles all have the same mass (the
+ * same bits), that mass; 0 for a type with several masses or none. count as above. */
+void nb_snapshot_mass_table(const nb_particles *p, const size_t count[NB_NTYPES],
+                            double mass_table[NB_NTYPES]);
 
 /* Column k (0 .. cols-1) of field f in p: a double *, uint64_t * or int32_t *, as
  * f->type says. */
@@ -115,16 +129,18 @@ const char *nb_snapshot_type_name(nb_snapshot_type t);
 size_t nb_snapshot_type_size(nb_snapshot_type t);
 
 /* Writes p and meta to path: to "path.tmp" first, renamed over path only once complete
- * and closed, so path is never a partial file. compression: 0 = none, 1-9 = gzip level
- * (with the shuffle filter); Fletcher32 checksums always. Accelerations are written as
- * /PartType1/Acceleration. Failures: NB_ERR_RUNTIME, path untouched, no .tmp left. */
+ * and closed, so path is never a partial file. Each particle type present gets its group
+ * /PartTypeT (p must be in ascending type order), with /Header NumPart_* and MassTable as
+ * GADGET-4 sets them. compression: 0 = none, 1-9 = gzip level (with the shuffle filter);
+ * Fletcher32 checksums always. Failures: NB_ERR_RUNTIME, path untouched, no .tmp left. */
 int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
                       int compression, nb_error *err);
 
 /* The distributed run's write (docs/mpi.md), called by every rank with the same arguments:
  * rank 0 writes every row with nb_snapshot_write (the default), or, with parallel HDF5 and
  * NBODY_COLLECTIVE_IO=1 in the environment, a collective write into one file, each rank its
- * own rows [r0, r1) of every dataset (the rows tile [0, n) in rank order), then rank 0
+ * own rows [r0, r1) of the store (the rows tile [0, n) in rank order; within each type's
+ * datasets, the part of [r0, r1) of that type), then rank 0
  * renames it into place. The same file as nb_snapshot_write's, the same atomicity; the
  * ranks agree on the status (one message, every rank's return value). */
 int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, size_t r1,
@@ -136,9 +152,12 @@ int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, s
 int nb_snapshot_read(const char *path, nb_particles *p, nb_snapshot_meta *meta,
                      nb_error *err);
 
-/* Reads particles from any GADGET-style HDF5 file (ours, or one written with h5py):
- * /PartType1/Coordinates, optional Velocities (else zero), Masses or Header MassTable[1],
- * optional ParticleIDs (else 0..N-1). Same validation and errors as nb_snapshot_read. */
+/* Reads particles from any GADGET-style HDF5 file (ours, or one written with h5py): for
+ * every collisionless type T (1..5) that /Header NumPart_ThisFile counts,
+ * /PartTypeT/Coordinates, optional Velocities (else zero), Masses or Header MassTable[T],
+ * optional ParticleIDs (else the row's index in the store, 0..N-1), in ascending type
+ * order. Gas (PartType0) is refused: nbody has no hydrodynamics. Same validation and
+ * errors as nb_snapshot_read. */
 int nb_snapshot_read_particles(const char *path, nb_particles *p, nb_error *err);
 
 /* What a file read as initial conditions says that the particles alone do not carry, so
@@ -148,11 +167,13 @@ typedef struct nb_snapshot_ic_info {
     double time;
     int has_units;       /* /Header UnitLength_in_cm, UnitMass_in_g, UnitVelocity_in_cm_per_s */
     double unit_length_in_cm, unit_mass_in_g, unit_velocity_in_cm_per_s;
-    int has_velocities;  /* /PartType1/Velocities (else the particles are at rest) */
+    int has_velocities;  /* every type's Velocities (else some particles are at rest) */
+    char no_velocities[160]; /* the missing ones: "/PartType2/Velocities, /PartType3/..." */
 } nb_snapshot_ic_info;
 
-/* nb_snapshot_read_particles that also fills *info. */
-int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *info,
+/* nb_snapshot_read_particles that also fills *info; with gas = 1 (initial_conditions.gas =
+ * "collisionless") PartType0 is read too, as collisionless particles of type 0. */
+int nb_snapshot_read_ic(const char *path, int gas, nb_particles *p, nb_snapshot_ic_info *info,
                         nb_error *err);
 
 void nb_snapshot_meta_free(nb_snapshot_meta *meta);

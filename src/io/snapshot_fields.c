@@ -1,30 +1,35 @@
-/* The snapshot layout's tables: /PartType1's per-particle datasets and /Integrator's
- * attributes. The writer, both readers, `nbody info` and docs/DESIGN.md follow these rows. */
+/* The snapshot layout's tables: the per-particle datasets of each /PartTypeT group and
+ * /Integrator's attributes, and the per-type counts and MassTable that /Header derives from
+ * the store. The writer, both readers, `nbody info` and docs/DESIGN.md follow these rows. */
 #include "io/snapshot.h"
 
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define P(m) offsetof(nb_particles, m)
 #define M(m) offsetof(nb_snapshot_meta, m), sizeof(((nb_snapshot_meta *)0)->m)
 
-/* In this order in the file. Velocities, Masses and ParticleIDs are optional in initial
- * conditions (at rest; /Header MassTable[1]; ids 0..N-1); Acceleration is not read there. */
+/* In this order in each /PartTypeT group. Velocities and ParticleIDs are optional in
+ * initial conditions (at rest; ids 0..N-1), Masses everywhere (/Header MassTable[T]);
+ * Acceleration is not read in initial conditions. */
 const nb_snapshot_field nb_snapshot_fields[] = {
-    {"PartType1", "Coordinates", NB_SNAP_F64, 3, {P(x), P(y), P(z)}, "length", NB_SNAP_FINITE,
+    {"Coordinates", NB_SNAP_F64, 3, {P(x), P(y), P(z)}, "length", NB_SNAP_FINITE,
      NB_SNAP_REQUIRED, NB_SNAP_REQUIRED},
-    {"PartType1", "Velocities", NB_SNAP_F64, 3, {P(vx), P(vy), P(vz)}, "velocity",
+    {"Velocities", NB_SNAP_F64, 3, {P(vx), P(vy), P(vz)}, "velocity",
      NB_SNAP_FINITE, NB_SNAP_REQUIRED, NB_SNAP_OPTIONAL},
-    {"PartType1", "Masses", NB_SNAP_F64, 1, {P(m)}, "mass", NB_SNAP_POSITIVE, NB_SNAP_REQUIRED,
+    /* optional in either: without it, MassTable[T] (GADGET-4 writes none for a type with a
+     * MassTable entry; nbody writes both, the same bits) */
+    {"Masses", NB_SNAP_F64, 1, {P(m)}, "mass", NB_SNAP_POSITIVE, NB_SNAP_OPTIONAL,
      NB_SNAP_OPTIONAL},
-    {"PartType1", "ParticleIDs", NB_SNAP_U64, 1, {P(id)}, "none", NB_SNAP_ANY, NB_SNAP_REQUIRED,
+    {"ParticleIDs", NB_SNAP_U64, 1, {P(id)}, "none", NB_SNAP_ANY, NB_SNAP_REQUIRED,
      NB_SNAP_OPTIONAL},
-    {"PartType1", "Acceleration", NB_SNAP_F64, 3, {P(ax), P(ay), P(az)}, "velocity^2/length",
+    {"Acceleration", NB_SNAP_F64, 3, {P(ax), P(ay), P(az)}, "velocity^2/length",
      NB_SNAP_FINITE, NB_SNAP_REQUIRED, NB_SNAP_IGNORED},
     /* the time-step bin (integrator.timestep = "adaptive"; all 0 in fixed mode): a restart
      * continues the hierarchy bit for bit from it; older snapshots lack it */
-    {"PartType1", "TimeBin", NB_SNAP_I32, 1, {P(bin)}, "none", NB_SNAP_NONNEG,
+    {"TimeBin", NB_SNAP_I32, 1, {P(bin)}, "none", NB_SNAP_NONNEG,
      NB_SNAP_OPTIONAL, NB_SNAP_IGNORED},
 };
 const size_t nb_snapshot_n_fields = sizeof nb_snapshot_fields / sizeof nb_snapshot_fields[0];
@@ -61,6 +66,40 @@ const size_t nb_snapshot_n_attrs = sizeof nb_snapshot_attrs / sizeof nb_snapshot
 
 /* A long holds an I64 attribute (steps up to 1e15). */
 _Static_assert(sizeof(long) >= 8, "I64 attributes are longs: a 64-bit long is needed");
+
+const char *nb_snapshot_group(int t, char *buf, size_t size)
+{
+    snprintf(buf, size, "PartType%d", t);
+    return buf;
+}
+
+int nb_snapshot_type_counts(const nb_particles *p, size_t count[NB_NTYPES])
+{
+    for (int t = 0; t < NB_NTYPES; t++)
+        count[t] = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        if (p->type[i] >= NB_NTYPES || (i > 0 && p->type[i] < p->type[i - 1]))
+            return -1;
+        count[p->type[i]]++;
+    }
+    return 0;
+}
+
+void nb_snapshot_mass_table(const nb_particles *p, const size_t count[NB_NTYPES],
+                            double mass_table[NB_NTYPES])
+{
+    size_t first = 0;
+    for (int t = 0; t < NB_NTYPES; t++) {
+        mass_table[t] = 0;
+        /* the same bits, so that MassTable reads back as every particle's mass exactly */
+        int same = count[t] > 0;
+        for (size_t i = first + 1; same && i < first + count[t]; i++)
+            same = !memcmp(&p->m[i], &p->m[first], sizeof(double));
+        if (same)
+            mass_table[t] = p->m[first];
+        first += count[t];
+    }
+}
 
 void *nb_snapshot_field_column(const nb_particles *p, const nb_snapshot_field *f, int k)
 {

@@ -48,9 +48,9 @@ hid_t nb_snapshot_h5_mtype(nb_snapshot_type t);
 
 /* ---- The reader (snapshot_read.c, and its checked access in snapshot_read_h5.c) ---- */
 
-/* the groups (Header, PartType1, Parameters, Integrator, a few spare) and one dataset
- * per field */
-#define NB_SNAPSHOT_MAX_OPEN (8 + NB_SNAPSHOT_MAX_FIELDS)
+/* the groups (Header, Parameters, Integrator, a few spare), and each type's group and one
+ * dataset per field */
+#define NB_SNAPSHOT_MAX_OPEN (8 + NB_NTYPES * (1 + NB_SNAPSHOT_MAX_FIELDS))
 #define NB_SNAPSHOT_DAMAGED ": the file is damaged"
 
 typedef struct nb_snapshot_reader {
@@ -86,9 +86,11 @@ int nb_snapshot_get_doubles(nb_snapshot_reader *r, hid_t loc, const char *obj,
 int nb_snapshot_get_string(nb_snapshot_reader *r, hid_t loc, const char *obj,
                            const char *name, char **out, int required);
 
-/* Field f's dataset in group g: n rows of f->cols columns of f's class, all stored in this
- * file. Its id, 0 if absent and optional, -1 on failure; *is_signed for integers. */
-hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, const nb_snapshot_field *f,
-                               size_t n, int required, int *is_signed);
+/* Field f's dataset in group g (/PartType<type>): n rows (NumPart_ThisFile[type]) of
+ * f->cols columns of f's class, all stored in this file. Its id, 0 if absent and optional,
+ * -1 on failure; *is_signed for integers. */
+hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, int type,
+                               const nb_snapshot_field *f, size_t n, int required,
+                               int *is_signed);
 
 #endif

@@ -1,5 +1,5 @@
-/* Reads snapshots (ours, or any single-file GADGET-style HDF5 file for initial conditions)
- * as the tables of snapshot_fields.c say, validating every group, attribute, shape, type,
+/* Reads snapshots (ours, or any single-file GADGET-style HDF5 file for initial conditions),
+ * every particle type's group in ascending type order, as the tables of snapshot_fields.c say, validating every group, attribute, shape, type,
  * checksum and value it uses (the checked HDF5 access is in snapshot_read_h5.c). */
 #include "io/snapshot.h"
 #include "io/snapshot_h5.h"
@@ -33,7 +33,7 @@ static int check_values(nb_snapshot_reader *r, const char *obj, const nb_snapsho
         double v = real ? ((const double *)vals)[j] : 0;
         if (real ? positive ? v > 0 && isfinite(v) : isfinite(v) : iv >= lo && iv <= hi)
             continue;
-        char at[48];
+        char at[64];
         if (cols > 1)
             snprintf(at, sizeof at, "row %zu column %zu", s + j / cols, j % cols);
         else
@@ -49,14 +49,15 @@ static int check_values(nb_snapshot_reader *r, const char *obj, const nb_snapsho
     return 0;
 }
 
-/* Reads field f's dataset d (n rows) into p's columns, a slab of whole chunks at a time,
- * checking every value. Integers are read as int64, so that a negative or too large one
- * is caught rather than clipped; only a U64 field stored unsigned is read as uint64. */
-static int read_field(nb_snapshot_reader *r, hid_t d, const nb_snapshot_field *f, size_t n,
-                      int is_signed, nb_particles *p)
+/* Reads field f's dataset d (n rows, of type t) into p's columns from row off on, a slab
+ * of whole chunks at a time, checking every value. Integers are read as int64, so that a
+ * negative or too large one is caught rather than clipped; only a U64 field stored
+ * unsigned is read as uint64. */
+static int read_field(nb_snapshot_reader *r, hid_t d, int t, const nb_snapshot_field *f,
+                      size_t off, size_t n, int is_signed, nb_particles *p)
 {
     char obj[128];
-    snprintf(obj, sizeof obj, "/%s/%s", f->group, f->name);
+    snprintf(obj, sizeof obj, "/PartType%d/%s", t, f->name);
     size_t rows = NB_SNAPSHOT_CHUNK_ROWS, cols = (size_t)f->cols;
     size_t es = nb_snapshot_type_size(f->type);
     hid_t dcpl = H5Dget_create_plist(d);
@@ -74,7 +75,7 @@ static int read_field(nb_snapshot_reader *r, hid_t d, const nb_snapshot_field *f
                                          : H5T_NATIVE_INT64;
     unsigned char *buf = malloc(rows * cols * 8), *col[3];
     for (size_t k = 0; k < cols; k++)
-        col[k] = nb_snapshot_field_column(p, f, (int)k);
+        col[k] = (unsigned char *)nb_snapshot_field_column(p, f, (int)k) + off * es;
     hid_t fspace = H5Dget_space(d);
     int rc = 0;
     if (!buf) {
@@ -138,26 +139,33 @@ static int peek_double(hid_t loc, const char *name, double *out)
     return ok;
 }
 
-/* N from the Header, cross-checked with its totals; *mass1 = MassTable[1] if present. */
-static int read_header(nb_snapshot_reader *r, hid_t file, int strict, size_t *n, double *mass1)
+/* The counts of each type (np) from the Header, cross-checked with its totals, and its
+ * MassTable (mt, zeros if absent). gas: PartType0 is read (a restart, or
+ * initial_conditions.gas = "collisionless"), else refused. */
+static int read_header(nb_snapshot_reader *r, hid_t file, int strict, int gas,
+                       long long np[NB_NTYPES], double mt[NB_NTYPES])
 {
-    const char *H = "/Header";
+    const char *H = "/Header", *NT = "/Header attribute NumPart_ThisFile";
     hid_t h = nb_snapshot_open_group(r, file, "Header", H, 1, "the GADGET header group");
-    long long np[6], total[6], high[6] = {0}, files;
-    double mt[6];
-    if (h < 0 || nb_snapshot_get_ints(r, h, H, "NumPart_ThisFile", 6, np, 1) < 0)
+    long long total[NB_NTYPES], high[NB_NTYPES] = {0}, files;
+    if (h < 0 || nb_snapshot_get_ints(r, h, H, "NumPart_ThisFile", NB_NTYPES, np, 1) < 0)
         return -1;
-    for (int k = 0; k < 6; k++)
-        if (np[k] < 0 || (k != 1 && np[k] != 0))
-            return nb_snapshot_rfail(r, "/Header attribute NumPart_ThisFile",
-                                     "entry %d is %lld, expected "
-                                     "particles of type 1 only (entries 0 and 2-5 zero)",
-                                     k, np[k]);
-    if (np[1] < 1 || (unsigned long long)np[1] > SIZE_MAX / 256)
-        return nb_snapshot_rfail(r, "/Header attribute NumPart_ThisFile",
-                                 "entry 1 is %lld, expected at "
-                                 "least one particle of type 1 (and not absurdly many)",
-                                 np[1]);
+    unsigned long long sum = 0;
+    for (int t = 0; t < NB_NTYPES; t++) {
+        if (np[t] < 0 || (unsigned long long)np[t] > SIZE_MAX / 256)
+            return nb_snapshot_rfail(r, NT, "entry %d is %lld, expected a particle count >= 0 "
+                                     "(and not absurdly many)", t, np[t]);
+        sum += (unsigned long long)np[t];
+    }
+    if (sum < 1 || sum > SIZE_MAX / 256)
+        return nb_snapshot_rfail(r, NT, "counts %llu particles in all, expected at least one "
+                                 "(and not absurdly many)", sum);
+    if (np[0] > 0 && !gas)
+        return nb_snapshot_rfail(r, "/PartType0",
+                                 "%lld gas particles (/Header NumPart_ThisFile[0]): nbody has "
+                                 "no hydrodynamics; set initial_conditions.gas = "
+                                 "\"collisionless\" to run them as collisionless particles of "
+                                 "type 0, or leave them out of the file", np[0]);
     int got = nb_snapshot_get_ints(r, h, H, "NumFilesPerSnapshot", 1, &files, strict);
     if (got < 0)
         return -1;
@@ -166,19 +174,22 @@ static int read_header(nb_snapshot_reader *r, hid_t file, int strict, size_t *n,
                                  "is %lld, expected 1 "
                                  "(snapshots split over several files are not supported)",
                                  files);
-    if ((got = nb_snapshot_get_ints(r, h, H, "NumPart_Total", 6, total, strict)) < 0 ||
-        nb_snapshot_get_ints(r, h, H, "NumPart_Total_HighWord", 6, high, strict) < 0)
+    if ((got = nb_snapshot_get_ints(r, h, H, "NumPart_Total", NB_NTYPES, total, strict)) < 0 ||
+        nb_snapshot_get_ints(r, h, H, "NumPart_Total_HighWord", NB_NTYPES, high, strict) < 0)
         return -1;
-    unsigned long long sum = (unsigned long long)total[1] + ((unsigned long long)high[1] << 32);
-    if (got && sum != (unsigned long long)np[1])
-        return nb_snapshot_rfail(r, "/Header attribute NumPart_Total",
-                                 "says %llu particles of type 1 (with "
-                                 "NumPart_Total_HighWord), expected NumPart_ThisFile[1] = %lld",
-                                 sum, np[1]);
-    if ((got = nb_snapshot_get_doubles(r, h, H, "MassTable", 6, mt, strict)) < 0)
+    for (int t = 0; got && t < NB_NTYPES; t++) {
+        unsigned long long all =
+            (unsigned long long)total[t] + ((unsigned long long)high[t] << 32);
+        if (all != (unsigned long long)np[t])
+            return nb_snapshot_rfail(r, "/Header attribute NumPart_Total",
+                                     "says %llu particles of type %d (with "
+                                     "NumPart_Total_HighWord), expected NumPart_ThisFile[%d] "
+                                     "= %lld", all, t, t, np[t]);
+    }
+    if ((got = nb_snapshot_get_doubles(r, h, H, "MassTable", NB_NTYPES, mt, strict)) < 0)
         return -1;
-    *mass1 = got ? mt[1] : 0.0;
-    *n = (size_t)np[1];
+    for (int t = 0; !got && t < NB_NTYPES; t++)
+        mt[t] = 0;
     if (r->info) {
         nb_snapshot_ic_info *in = r->info;
         in->has_time = peek_double(h, "Time", &in->time);
@@ -264,63 +275,106 @@ static int read_meta(nb_snapshot_reader *r, hid_t file, nb_snapshot_meta *meta)
     return 0;
 }
 
+/* The datasets of one type's group that a reader opens: ids (0 when absent), and which
+ * integers are stored signed. */
+typedef struct type_sets {
+    hid_t d[NB_SNAPSHOT_MAX_FIELDS];
+    int is_signed[NB_SNAPSHOT_MAX_FIELDS];
+    int masses, velocities; /* the indices of Masses and Velocities among the fields */
+} type_sets;
+
 /* Opens every dataset of nb_snapshot_fields that this reader reads (strict: a restart
- * snapshot), checking its shape, into d[k] (0 when absent and optional). */
-static int open_fields(nb_snapshot_reader *r, hid_t file, int strict, size_t n, hid_t *d,
-                       int *is_signed)
+ * snapshot) in type t's group, n rows each, checking its shape, into ts; a type without
+ * particles may have a group, but no particles in it. */
+static int open_type(nb_snapshot_reader *r, hid_t file, int strict, int t, size_t n,
+                     double mass_table, type_sets *ts)
 {
-    hid_t g = 0;
+    char group[16], obj[32], expected[160];
+    nb_snapshot_group(t, group, sizeof group);
+    snprintf(obj, sizeof obj, "/%s", group);
+    snprintf(expected, sizeof expected, "the group of the %zu particles of type %d that "
+             "/Header NumPart_ThisFile counts", n, t);
+    memset(ts, 0, sizeof *ts);
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
+        if (!strcmp(nb_snapshot_fields[k].name, "Masses"))
+            ts->masses = (int)k;
+        if (!strcmp(nb_snapshot_fields[k].name, "Velocities"))
+            ts->velocities = (int)k;
+    }
+    hid_t g = nb_snapshot_open_group(r, file, group, obj, n > 0, expected);
+    if (g <= 0)
+        return (int)g;
     for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
         const nb_snapshot_field *f = &nb_snapshot_fields[k];
         nb_snapshot_need need = strict ? f->restart : f->ic;
-        d[k] = 0;
-        if (k == 0 || strcmp(f->group, nb_snapshot_fields[k - 1].group)) {
-            /* a group is required when one of its datasets is */
-            int required = 0;
-            for (size_t j = k; j < nb_snapshot_n_fields; j++)
-                if (!strcmp(nb_snapshot_fields[j].group, f->group))
-                    required |= (strict ? nb_snapshot_fields[j].restart
-                                        : nb_snapshot_fields[j].ic) == NB_SNAP_REQUIRED;
-            char obj[64], expected[96];
-            snprintf(obj, sizeof obj, "/%s", f->group);
-            snprintf(expected, sizeof expected, "the group of the particles' datasets");
-            if ((g = nb_snapshot_open_group(r, file, f->group, obj, required, expected)) < 0)
-                return -1;
-        }
-        int required = need == NB_SNAP_REQUIRED;
-        if (g && need != NB_SNAP_IGNORED &&
-            (d[k] = nb_snapshot_open_dataset(r, g, f, n, required, &is_signed[k])) < 0)
+        /* no particles of the type: its Coordinates, if any, must have no rows */
+        if (n == 0 && k > 0)
+            break;
+        if (n == 0)
+            need = NB_SNAP_OPTIONAL;
+        if (need != NB_SNAP_IGNORED &&
+            (ts->d[k] = nb_snapshot_open_dataset(r, g, t, f, n, need == NB_SNAP_REQUIRED,
+                                                 &ts->is_signed[k])) < 0)
             return -1;
+        if (n == 0 && ts->d[k])
+            ts->d[k] = 0; /* nothing to read */
+    }
+    /* GADGET's rule: without Masses, every particle of the type has MassTable[t] */
+    if (n > 0 && !ts->d[ts->masses] && !(mass_table > 0 && isfinite(mass_table)))
+        return nb_snapshot_rfail(r, NULL,
+                                 "/PartType%d/Masses: missing, and /Header MassTable[%d] is %g; "
+                                 "expected per-particle Masses or a positive MassTable[%d]",
+                                 t, t, mass_table, t);
+    if (r->info && n > 0 && !ts->d[ts->velocities]) {
+        size_t len = strlen(r->info->no_velocities);
+        snprintf(r->info->no_velocities + len, sizeof r->info->no_velocities - len,
+                 "%s%s/Velocities", len ? ", " : "", obj);
+        r->info->has_velocities = 0;
+    }
+    return 0;
+}
+
+/* Type t's rows [off, off + n): its datasets, its masses from MassTable[t] when it has no
+ * Masses (and, when it has, the same masses as a nonzero MassTable[t]), and its type. */
+static int read_type(nb_snapshot_reader *r, int t, size_t off, size_t n, double mass_table,
+                     const type_sets *ts, nb_particles *p)
+{
+    for (size_t k = 0; k < nb_snapshot_n_fields; k++)
+        if (ts->d[k] &&
+            read_field(r, ts->d[k], t, &nb_snapshot_fields[k], off, n, ts->is_signed[k], p) < 0)
+            return -1;
+    for (size_t i = off; i < off + n; i++) {
+        p->type[i] = (uint8_t)t;
+        if (!ts->d[ts->masses])
+            p->m[i] = mass_table;
+        else if (mass_table != 0 && p->m[i] != mass_table)
+            return nb_snapshot_rfail(r, NULL,
+                                     "/PartType%d/Masses: row %zu is %.17g, but /Header "
+                                     "MassTable[%d] is %.17g; expected the same mass (a "
+                                     "nonzero MassTable entry is every particle's mass)",
+                                     t, i - off, p->m[i], t, mass_table);
     }
     return 0;
 }
 
 /* meta == NULL: any GADGET-style file (particles only); else one of our snapshots. */
-static int read_file(nb_snapshot_reader *r, hid_t file, nb_particles *p, nb_snapshot_meta *meta)
+static int read_file(nb_snapshot_reader *r, hid_t file, int gas, nb_particles *p,
+                     nb_snapshot_meta *meta)
 {
     int strict = meta != NULL;
+    long long np[NB_NTYPES];
+    double mt[NB_NTYPES];
+    if (read_header(r, file, strict, gas, np, mt) < 0)
+        return -1;
+    if (r->info)
+        r->info->has_velocities = 1;
+    type_sets ts[NB_NTYPES];
     size_t n = 0;
-    double mass1 = 0;
-    if (read_header(r, file, strict, &n, &mass1) < 0)
-        return -1;
-    hid_t d[NB_SNAPSHOT_MAX_FIELDS];
-    int is_signed[NB_SNAPSHOT_MAX_FIELDS] = {0};
-    if (open_fields(r, file, strict, n, d, is_signed) < 0)
-        return -1;
-    /* GADGET's two defaults that are not nb_particles_alloc's zeros and 0..N-1: masses
-     * from MassTable[1], and (reported) particles at rest */
-    int has_masses = 0;
-    for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
-        if (!strcmp(nb_snapshot_fields[k].name, "Masses"))
-            has_masses = d[k] != 0;
-        if (r->info && !strcmp(nb_snapshot_fields[k].name, "Velocities"))
-            r->info->has_velocities = d[k] != 0;
+    for (int t = 0; t < NB_NTYPES; t++) {
+        if (open_type(r, file, strict, t, (size_t)np[t], mt[t], &ts[t]) < 0)
+            return -1;
+        n += (size_t)np[t];
     }
-    if (!has_masses && !(mass1 > 0 && isfinite(mass1)))
-        return nb_snapshot_rfail(r, "/PartType1/Masses",
-                                 "missing, and /Header MassTable[1] is %g; expected "
-                                 "per-particle Masses or a positive MassTable[1]",
-                                 mass1);
     /* Superblock 0 and 1 (h5py's default) carry no metadata checksums, and HDF5 1.10
      * decodes damaged metadata unchecked, crashing in its own code (found by
      * tests/e2e_fuzz.sh). nbody writes version 2; initial conditions may be older. */
@@ -340,11 +394,11 @@ static int read_file(nb_snapshot_reader *r, hid_t file, nb_particles *p, nb_snap
         r->code = aerr.code;
         return -1;
     }
-    for (size_t k = 0; k < nb_snapshot_n_fields; k++)
-        if (d[k] && read_field(r, d[k], &nb_snapshot_fields[k], n, is_signed[k], p) < 0)
+    /* in ascending type order: the order the writer wrote them in */
+    size_t off = 0;
+    for (int t = 0; t < NB_NTYPES; off += (size_t)np[t], t++)
+        if (np[t] > 0 && read_type(r, t, off, (size_t)np[t], mt[t], &ts[t], p) < 0)
             return -1;
-    for (size_t i = 0; !has_masses && i < n; i++)
-        p->m[i] = mass1;
     return 0;
 }
 
@@ -367,7 +421,7 @@ static int probe(const char *path, mode_t *mode, long long *size)
     return 0;
 }
 
-static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *meta,
+static int read_snapshot(const char *path, int gas, nb_particles *p, nb_snapshot_meta *meta,
                          nb_snapshot_ic_info *info, nb_error *err)
 {
     if (info)
@@ -398,7 +452,7 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
         nb_snapshot_h5fail(&r, NULL, "cannot be opened as HDF5",
                            ": the file is truncated or damaged");
     if (file >= 0)
-        read_file(&r, file, p, meta);
+        read_file(&r, file, gas, p, meta);
     while (r.n_open > 0)
         H5Oclose(r.open[--r.n_open]);
     if (file >= 0)
@@ -418,18 +472,19 @@ static int read_snapshot(const char *path, nb_particles *p, nb_snapshot_meta *me
 
 int nb_snapshot_read(const char *path, nb_particles *p, nb_snapshot_meta *meta, nb_error *err)
 {
-    return read_snapshot(path, p, meta, NULL, err);
+    /* a snapshot holds gas only when its run was allowed it */
+    return read_snapshot(path, 1, p, meta, NULL, err);
 }
 
 int nb_snapshot_read_particles(const char *path, nb_particles *p, nb_error *err)
 {
-    return read_snapshot(path, p, NULL, NULL, err);
+    return read_snapshot(path, 0, p, NULL, NULL, err);
 }
 
-int nb_snapshot_read_ic(const char *path, nb_particles *p, nb_snapshot_ic_info *info,
+int nb_snapshot_read_ic(const char *path, int gas, nb_particles *p, nb_snapshot_ic_info *info,
                         nb_error *err)
 {
-    return read_snapshot(path, p, NULL, info, err);
+    return read_snapshot(path, gas, p, NULL, info, err);
 }
 
 int nb_snapshot_is_nbody(const char *path)

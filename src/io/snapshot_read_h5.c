@@ -260,16 +260,17 @@ static int check_stored(nb_snapshot_reader *r, hid_t d, const char *obj, hid_t f
     return rc;
 }
 
-/* Field f's dataset in group g: n rows of f->cols columns of f's class. Its id, 0 if absent
- * and optional, -1 on failure; *is_signed for integers. */
-hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, const nb_snapshot_field *f, size_t n,
-                               int required, int *is_signed)
+/* Field f's dataset in group g (/PartType<type>): n rows of f->cols columns of f's class.
+ * Its id, 0 if absent and optional, -1 on failure; *is_signed for integers. */
+hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, int type,
+                               const nb_snapshot_field *f, size_t n, int required,
+                               int *is_signed)
 {
     const char *name = f->name;
     H5T_class_t cls = f->type == NB_SNAP_F64 ? H5T_FLOAT : H5T_INTEGER;
     int cols = f->cols;
     char obj[128], expected[96];
-    snprintf(obj, sizeof obj, "/%s/%s", f->group, name);
+    snprintf(obj, sizeof obj, "/PartType%d/%s", type, name);
     if (cols > 1)
         snprintf(expected, sizeof expected, "shape (%zu, %d) of %ss", n, cols, class_name(cls));
     else
@@ -308,8 +309,8 @@ hid_t nb_snapshot_open_dataset(nb_snapshot_reader *r, hid_t g, const nb_snapshot
                      k ? ", " : "", (unsigned long long)dims[k]);
         strcat(shape, rank == 1 ? ",)" : rank > 4 ? ", ...)" : ")");
         rc = nb_snapshot_rfail(r, obj,
-                               "has shape %s, expected %s (N from /Header NumPart_ThisFile[1])",
-                               shape, expected);
+                               "has shape %s, expected %s (N from /Header NumPart_ThisFile[%d])",
+                               shape, expected, type);
     } else {
         rc = check_stored(r, d, obj, t, n, cols);
     }

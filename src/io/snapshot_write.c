@@ -112,17 +112,39 @@ static int close_group(writer *w, hid_t g, const char *name, int rc)
     return rc;
 }
 
-static int write_header(writer *w, hid_t file, size_t n, const nb_snapshot_meta *meta)
+/* GADGET-4's unit attributes (UnitLength_in_cm, UnitMass_in_g, UnitVelocity_in_cm_per_s)
+ * in loc, for a run with physical units; N-body units have no scale, and a made-up one
+ * (1 cm, 1 g) would be read as physical, so they are left out. */
+static int put_units(writer *w, hid_t loc, const nb_snapshot_meta *meta)
+{
+    if (!(meta->unit_length_in_cm > 0 && meta->unit_mass_in_g > 0 &&
+          meta->unit_velocity_in_cm_per_s > 0))
+        return 0;
+    int rc = put_double(w, loc, "UnitLength_in_cm", meta->unit_length_in_cm);
+    if (!rc)
+        rc = put_double(w, loc, "UnitMass_in_g", meta->unit_mass_in_g);
+    if (!rc)
+        rc = put_double(w, loc, "UnitVelocity_in_cm_per_s", meta->unit_velocity_in_cm_per_s);
+    return rc;
+}
+
+static int write_header(writer *w, hid_t file, const size_t count[NB_NTYPES],
+                        const double mass_table[NB_NTYPES], const nb_snapshot_meta *meta)
 {
     double time = meta->time;
     hid_t g = new_group(w, file, "Header");
     if (g < 0)
         return -1;
-    /* GADGET-2/AREPO/GIZMO types: int32 this-file counts, uint32 totals split in words. */
-    int32_t this_file[6] = {0, (int32_t)n, 0, 0, 0, 0};
-    uint32_t total[6] = {0, (uint32_t)n, 0, 0, 0, 0};
-    uint32_t high[6] = {0, (uint32_t)((uint64_t)n >> 32), 0, 0, 0, 0};
-    double mass_table[6] = {0, 0, 0, 0, 0, 0};
+    /* GADGET-2/AREPO/GIZMO types: int32 this-file counts, uint32 totals split in words;
+     * MassTable[t] is the mass every particle of type t has, 0 when they differ (the
+     * Masses datasets are written either way: nb_snapshot_mass_table) */
+    int32_t this_file[NB_NTYPES];
+    uint32_t total[NB_NTYPES], high[NB_NTYPES];
+    for (int t = 0; t < NB_NTYPES; t++) {
+        this_file[t] = (int32_t)count[t];
+        total[t] = (uint32_t)count[t];
+        high[t] = (uint32_t)((uint64_t)count[t] >> 32);
+    }
     const char *flags[] = {"Flag_Sfr", "Flag_Cooling", "Flag_StellarAge", "Flag_Metals",
                            "Flag_Feedback"};
     int rc = put_attr(w, g, "NumPart_ThisFile", H5T_STD_I32LE, H5T_NATIVE_INT32, 6, this_file);
@@ -150,16 +172,9 @@ static int write_header(writer *w, hid_t file, size_t n, const nb_snapshot_meta 
         rc = put_int(w, g, flags[k], 0);
     if (!rc)
         rc = put_int(w, g, "Flag_DoublePrecision", 1);
-    /* GADGET-4's unit attributes, for yt and other readers; N-body units have no scale,
-     * and a made-up one (1 cm, 1 g) would be read as physical, so they are left out */
-    if (!rc && meta->unit_length_in_cm > 0 && meta->unit_mass_in_g > 0 &&
-        meta->unit_velocity_in_cm_per_s > 0) {
-        rc = put_double(w, g, "UnitLength_in_cm", meta->unit_length_in_cm);
-        if (!rc)
-            rc = put_double(w, g, "UnitMass_in_g", meta->unit_mass_in_g);
-        if (!rc)
-            rc = put_double(w, g, "UnitVelocity_in_cm_per_s", meta->unit_velocity_in_cm_per_s);
-    }
+    /* AREPO's readers (and yt's AREPO frontend) look for the units here */
+    if (!rc)
+        rc = put_units(w, g, meta);
     return close_group(w, g, "Header", rc);
 }
 
@@ -186,19 +201,24 @@ static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size
     return d;
 }
 
-/* An N x cols dataset from cols SoA arrays, interleaved one chunk of rows at a time
- * (copied as bytes: the bits on disk are the arrays' bits). */
+/* The store's rows [off, off + n) (one type's) as an n x cols dataset from cols SoA arrays,
+ * interleaved one chunk of rows at a time (copied as bytes: the bits on disk are the
+ * arrays' bits). A collective write writes the part of its rows [r0, r1) that is there. */
 static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
-                      int compression)
+                      size_t off, size_t n, int compression)
 {
     const char *name = f->name;
-    size_t n = p->n, cols = (size_t)f->cols, es = nb_snapshot_type_size(f->type);
+    size_t cols = (size_t)f->cols, es = nb_snapshot_type_size(f->type);
+    /* this rank's rows of the dataset: [r0, r1) of the store, less off, within [0, n) */
+    size_t r0 = w->r0 > off ? w->r0 - off : 0, r1 = w->r1 > off ? w->r1 - off : 0;
+    r0 = r0 < n ? r0 : n;
+    r1 = r1 < n ? r1 : n;
     hid_t d = new_dataset(w, g, name, nb_snapshot_h5_ftype(f->type), n, f->cols, compression);
     if (d < 0)
         return -1;
     const unsigned char *col[3];
     for (int k = 0; k < f->cols; k++)
-        col[k] = nb_snapshot_field_column(p, f, k);
+        col[k] = (const unsigned char *)nb_snapshot_field_column(p, f, k) + off * es;
     size_t rows = n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS;
     unsigned char *buf = malloc(rows * cols * es);
     hid_t fspace = H5Dget_space(d);
@@ -212,7 +232,7 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
     int go = !wagree(w, rc);
     for (size_t s = 0; s < n && go && (!rc || w->collective); s += rows) {
         size_t cnt = n - s < rows ? n - s : rows;
-        size_t lo = s > w->r0 ? s : w->r0, hi = s + cnt < w->r1 ? s + cnt : w->r1;
+        size_t lo = s > r0 ? s : r0, hi = s + cnt < r1 ? s + cnt : r1;
         if (hi < lo)
             hi = lo;
         for (size_t i = 0; i < hi - lo; i++)
@@ -242,10 +262,15 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
     return rc;
 }
 
-static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t mtype,
-                        const void *data, size_t n, int compression)
+/* The store's rows [off, off + n) of a one-column field as a dataset of n rows. */
+static int write_column(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+                        size_t off, size_t n, int compression)
 {
-    hid_t d = new_dataset(w, g, name, ftype, n, 1, compression);
+    const char *name = f->name;
+    hid_t mtype = nb_snapshot_h5_mtype(f->type);
+    const char *data = (const char *)nb_snapshot_field_column(p, f, 0) +
+                       off * nb_snapshot_type_size(f->type);
+    hid_t d = new_dataset(w, g, name, nb_snapshot_h5_ftype(f->type), n, 1, compression);
     if (d < 0)
         return -1;
     int rc = 0;
@@ -253,15 +278,18 @@ static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t
         if (H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
             rc = wfail(w, name, NULL);
     } else {
-        /* this rank's rows [r0, r1) (maybe none) */
-        hsize_t start = w->r0, count = w->r1 - w->r0, one = 1;
+        /* this rank's rows [r0, r1) of the store that are in [off, off + n) (maybe none) */
+        size_t r0 = w->r0 > off ? w->r0 - off : 0, r1 = w->r1 > off ? w->r1 - off : 0;
+        r0 = r0 < n ? r0 : n;
+        r1 = r1 < n ? r1 : n;
+        hsize_t start = r0, count = r1 > r0 ? r1 - r0 : 0, one = 1;
         hid_t fspace = H5Dget_space(d), mspace = H5Screate_simple(1, count ? &count : &one, NULL);
         int sel = -1;
         if (fspace >= 0 && mspace >= 0 && count)
             sel = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, &start, NULL, &count, NULL);
         else if (fspace >= 0 && mspace >= 0)
             sel = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
-        const char *rows = (const char *)data + (size_t)w->r0 * H5Tget_size(mtype);
+        const char *rows = data + r0 * H5Tget_size(mtype);
         if (H5Dwrite(d, mtype, mspace, fspace, w->dxpl, rows) < 0 || sel < 0)
             rc = wfail(w, name, NULL);
         if (mspace >= 0)
@@ -275,27 +303,31 @@ static int write_column(writer *w, hid_t g, const char *name, hid_t ftype, hid_t
 }
 
 static int write_field(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
-                       int compression)
+                       size_t off, size_t n, int compression)
 {
     if (f->cols > 1)
-        return write_rows(w, g, f, p, compression);
-    return write_column(w, g, f->name, nb_snapshot_h5_ftype(f->type),
-                        nb_snapshot_h5_mtype(f->type), nb_snapshot_field_column(p, f, 0), p->n,
-                        compression);
+        return write_rows(w, g, f, p, off, n, compression);
+    return write_column(w, g, f, p, off, n, compression);
 }
 
-/* Every row of nb_snapshot_fields, in order, each in its group (a table's rows of one
- * group are adjacent). */
-static int write_particles(writer *w, hid_t file, const nb_particles *p, int compression)
+/* For each type present, in ascending order, its group with every row of
+ * nb_snapshot_fields, in order, holding that type's rows of the store. */
+static int write_particles(writer *w, hid_t file, const nb_particles *p,
+                           const size_t count[NB_NTYPES], int compression)
 {
     int rc = 0;
-    for (size_t k = 0; k < nb_snapshot_n_fields && !rc;) {
-        const char *group = nb_snapshot_fields[k].group;
+    size_t off = 0;
+    for (int t = 0; t < NB_NTYPES && !rc; off += count[t], t++) {
+        if (!count[t])
+            continue;
+        char group[16];
+        nb_snapshot_group(t, group, sizeof group);
         hid_t g = new_group(w, file, group);
         if (g < 0)
             return -1;
-        for (; k < nb_snapshot_n_fields && !strcmp(nb_snapshot_fields[k].group, group) && !rc; k++)
-            rc = wagree(w, write_field(w, g, &nb_snapshot_fields[k], p, compression));
+        for (size_t k = 0; k < nb_snapshot_n_fields && !rc; k++)
+            rc = wagree(w, write_field(w, g, &nb_snapshot_fields[k], p, off, count[t],
+                                       compression));
         rc = close_group(w, g, group, rc);
     }
     return rc;
@@ -307,6 +339,9 @@ static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
     if (g < 0)
         return -1;
     int rc = put_string(w, g, "ParameterFile", meta->parameters ? meta->parameters : "");
+    /* GADGET-4 keeps its unit attributes here (AREPO in /Header: both are written) */
+    if (!rc)
+        rc = put_units(w, g, meta);
     if ((rc = close_group(w, g, "Parameters", rc)))
         return rc;
     if ((g = new_group(w, file, "Integrator")) < 0)
@@ -359,9 +394,13 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
             H5Fclose(file);
         return -1;
     }
-    int rc = wagree(w, write_header(w, file, p->n, meta));
+    size_t count[NB_NTYPES];
+    double mass_table[NB_NTYPES];
+    nb_snapshot_type_counts(p, count); /* in order: check_writable */
+    nb_snapshot_mass_table(p, count, mass_table);
+    int rc = wagree(w, write_header(w, file, count, mass_table, meta));
     if (!rc)
-        rc = write_particles(w, file, p, compression);
+        rc = write_particles(w, file, p, count, compression);
     if (!rc)
         rc = wagree(w, write_meta(w, file, meta));
     /* Closing flushes the caches: a full disk often shows up only here. */
@@ -380,9 +419,18 @@ static int check_writable(const char *path, const nb_particles *p, const nb_snap
     if (compression > 0 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) <= 0)
         return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: this HDF5 library has "
                        "no gzip filter; set output.compression = 0", path);
-    if (p->n == 0 || p->n > INT32_MAX)
-        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %zu particles, expected "
-                       "1 to %d (GADGET's int32 NumPart_ThisFile)", path, p->n, INT32_MAX);
+    size_t count[NB_NTYPES];
+    if (p->n == 0)
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: no particles", path);
+    if (nb_snapshot_type_counts(p, count))
+        return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: the particles are not "
+                       "in ascending type order (0 to %d), as each type's group holds a "
+                       "range of them", path, NB_NTYPES - 1);
+    for (int t = 0; t < NB_NTYPES; t++)
+        if (count[t] > INT32_MAX)
+            return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %zu particles of "
+                           "type %d, expected at most %d (GADGET's int32 NumPart_ThisFile)",
+                           path, count[t], t, INT32_MAX);
     size_t bad = nb_particles_find_nonfinite(p);
     if (bad < p->n)
         return nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: particle %zu has a "

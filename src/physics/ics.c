@@ -2,12 +2,15 @@
  * same particles on every platform. */
 #include "physics/ics.h"
 #include "physics/ics_hernquist.h"
+#include "physics/ics_king.h"
 
 #include <math.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/registry.h"
+#include "physics/imf.h"
 
 /* Platform-independent bits need every multiply and add rounded on its own: GCC does not
  * fuse them in ISO C mode (-std=c11), clang does unless told not to. */
@@ -15,26 +18,41 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
+/* A common scale (mass, scale_radius) as given, or the type's own when it was not (0). */
+static double given_or(double v, double own)
+{
+    return v > 0.0 ? v : own;
+}
+
 static void gaussian(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
-    (void)ip;
     /* The tutorial's set-up: all masses first, then positions, as numpy draws them. */
-    for (size_t i = 0; i < p->n; i++)
-        p->m[i] = nb_rng_uniform(r);
+    double sum = 0.0;
     for (size_t i = 0; i < p->n; i++) {
-        p->x[i] = nb_rng_normal(r);
-        p->y[i] = nb_rng_normal(r);
-        p->z[i] = nb_rng_normal(r);
+        p->m[i] = nb_rng_uniform(r);
+        sum += p->m[i];
+    }
+    if (ip->mass > 0.0) { /* scaled only when given: the tutorial's masses stay as drawn */
+        double k = ip->mass / sum;
+        for (size_t i = 0; i < p->n; i++)
+            p->m[i] *= k;
+    }
+    const double sigma = given_or(ip->scale_radius, 1.0); /* x 1 keeps the bits */
+    for (size_t i = 0; i < p->n; i++) {
+        p->x[i] = sigma * nb_rng_normal(r);
+        p->y[i] = sigma * nb_rng_normal(r);
+        p->z[i] = sigma * nb_rng_normal(r);
     }
 }
 
-/* Aarseth, Henon & Wielen (1974) sampling, then scaled to Henon units (M = 1,
- * E = -1/4 for G = 1). */
+/* Aarseth, Henon & Wielen (1974) sampling in units G = M = a = 1, then scaled to the
+ * mass M and Plummer radius a; neither given: Henon units (M = 1, a = 3 pi / 16, E = -1/4
+ * for G = 1). */
 static void plummer(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
-    const double G = ip->G;
-    const double rscale = 3.0 * M_PI / 16.0;
-    const double vscale = sqrt(G / rscale);
+    const double G = ip->G, M = given_or(ip->mass, 1.0);
+    const double rscale = given_or(ip->scale_radius, 3.0 * M_PI / 16.0);
+    const double vscale = sqrt(G * M / rscale); /* G * 1 is G: Henon units keep their bits */
     for (size_t i = 0; i < p->n; i++) {
         double rad;
         do {
@@ -63,14 +81,14 @@ static void plummer(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
         p->vx[i] = v * ux;
         p->vy[i] = v * uy;
         p->vz[i] = v * uz;
-        p->m[i] = 1.0 / (double)p->n;
+        p->m[i] = M / (double)p->n;
     }
     nb_ics_to_com_frame(p);
 }
 
 static void uniform_sphere(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
-    const double radius = ip->radius;
+    const double radius = given_or(ip->scale_radius, ip->radius), M = given_or(ip->mass, 1.0);
     for (size_t i = 0; i < p->n; i++) {
         double x, y, z;
         do {
@@ -81,7 +99,7 @@ static void uniform_sphere(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
         p->x[i] = radius * x;
         p->y[i] = radius * y;
         p->z[i] = radius * z;
-        p->m[i] = 1.0 / (double)p->n;
+        p->m[i] = M / (double)p->n;
     }
     nb_ics_to_com_frame(p);
 }
@@ -118,13 +136,14 @@ static const nb_param two_body_keys[] = {
 #define KEYS(t) t, sizeof t / sizeof t[0]
 
 static const nb_ic_type gaussian_type = {
-    "gaussian", "the tutorial's blob: masses uniform on [0,1), positions standard normal, at rest",
-    NULL, 0, 0, gaussian, 0};
+    "gaussian", "the tutorial's blob: masses uniform on [0,1), positions normal (sigma "
+    "scale_radius, default 1), at rest", NULL, 0, 0, gaussian, 0};
 static const nb_ic_type plummer_type = {
-    "plummer", "Plummer sphere in Henon units, centre of mass at rest", NULL, 0, 0, plummer, 0};
+    "plummer", "Plummer sphere of scale radius a (default: Henon units), centre of mass at rest",
+    NULL, 0, 0, plummer, 0};
 static const nb_ic_type uniform_sphere_type = {
-    "uniform_sphere", "cold uniform sphere of the given radius", KEYS(uniform_sphere_keys), 0,
-    uniform_sphere, 0};
+    "uniform_sphere", "cold uniform sphere of the given radius (or scale_radius)",
+    KEYS(uniform_sphere_keys), 0, uniform_sphere, 0};
 static const nb_ic_type two_body_type = {
     "two_body", "two bodies at pericentre of a Kepler orbit", KEYS(two_body_keys), 2,
     two_body, 0};
@@ -135,7 +154,7 @@ static const nb_ic_type file_type = {
 
 static const nb_ic_type *const registry[] = {
     &gaussian_type, &plummer_type, &uniform_sphere_type, &two_body_type, &nb_ics_hernquist,
-    &file_type,
+    &nb_ics_king, &file_type,
 };
 
 #define REGISTRY_LEN NB_REGISTRY_LEN(registry)
@@ -160,7 +179,8 @@ const char *nb_ics_names(void)
 
 void nb_ics_params_defaults(nb_ics_params *ip)
 {
-    ip->mass = 1.0;
+    ip->mass = 0.0;         /* not given: each type's own (ics.h) */
+    ip->scale_radius = 0.0; /* likewise */
     ip->particle_type = 1;
     ip->mass_function = "equal";
     ip->m_min = 0.08;
@@ -183,6 +203,115 @@ static int check_range(const nb_ic_type *t, const nb_ics_params *ip, nb_error *e
     return NB_OK;
 }
 
+/* mass and scale_radius: 0 (not given) or a finite value > 0; two_body has its own. */
+static int check_common(const nb_ic_type *t, const nb_ics_params *ip, nb_error *err)
+{
+    const char *name[2] = {"mass", "scale_radius"};
+    double v[2] = {ip->mass, ip->scale_radius};
+    for (int k = 0; k < 2; k++) {
+        if (!(v[k] >= 0.0 && v[k] < HUGE_VAL))
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s = %.17g is out of range (expected a "
+                           "finite value > 0, or 0 for the type's own)", t->name, name[k], v[k]);
+        if (t->fixed_n && v[k] > 0.0)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s does not apply (its masses are m1 and "
+                           "m2, its size semi_major_axis)", t->name, name[k]);
+    }
+    return NB_OK;
+}
+
+/* The particles before this index are point masses the mass function leaves alone: the
+ * Hernquist sphere's central black hole (particle 0) is the only one. */
+static size_t first_star(const nb_ic_type *t, const nb_ics_params *ip)
+{
+    return t == &nb_ics_hernquist && ip->central_mass > 0.0 ? 1 : 0;
+}
+
+/* sum_{j > i} m_j / r_ij (zero distances skipped) in a fixed order: eight running sums
+ * over j mod 8 (lane k takes j = i + 1 + k, + 9 + k, ...), added pairwise at the end.
+ * Each lane is its own chain of IEEE operations, so the bits do not depend on how wide the
+ * compiler makes its vectors (gravity/'s omp simd reductions do, and differ by CPU). */
+#define LANES 8
+static double row_sum(const nb_particles *p, size_t i)
+{
+    const double *x = p->x, *y = p->y, *z = p->z, *m = p->m;
+    const double xi = x[i], yi = y[i], zi = z[i];
+    double s[LANES] = {0};
+    size_t j = i + 1, n = p->n;
+    for (; j + LANES <= n; j += LANES) {
+        double t[LANES];
+        for (int k = 0; k < LANES; k++) {
+            double dx = x[j + k] - xi, dy = y[j + k] - yi, dz = z[j + k] - zi;
+            double r2 = dx * dx + dy * dy + dz * dz, q = m[j + k] / sqrt(r2);
+            t[k] = r2 > 0.0 ? q : 0.0; /* q computed either way: a select, not a branch */
+        }
+        for (int k = 0; k < LANES; k++)
+            s[k] += t[k];
+    }
+    for (int k = 0; j < n; j++, k++) {
+        double dx = x[j] - xi, dy = y[j] - yi, dz = z[j] - zi;
+        double r2 = dx * dx + dy * dy + dz * dz;
+        s[k] += r2 > 0.0 ? m[j] / sqrt(r2) : 0.0;
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* The exact unsoftened potential energy -G sum_{i<j} m_i m_j / r_ij: rows on any number of
+ * threads, added in index order, so the same bits on every CPU and thread count. */
+static double exact_potential(const nb_particles *p, double G)
+{
+    double *row = malloc(p->n * sizeof *row), w = 0.0;
+    if (row) {
+#pragma omp parallel for schedule(dynamic, 16)
+        for (size_t i = 0; i < p->n; i++)
+            row[i] = row_sum(p, i);
+    }
+    for (size_t i = 0; i < p->n; i++)
+        w += p->m[i] * (row ? row[i] : row_sum(p, i));
+    free(row);
+    return -G * w;
+}
+
+/* Replaces the equal masses of particles [first, n) by draws from f (then scaled to the
+ * total ip->mass when given), keeping every position; the velocities lose the stars'
+ * mean momentum under the new masses and are scaled by one factor so that 2T + W = 0, W
+ * the exact unsoftened pair sum of the new masses. A cold set (T = 0) stays cold. */
+static void apply_mass_function(nb_particles *p, size_t first, const nb_imf *f, nb_rng *r,
+                                const nb_ics_params *ip)
+{
+    double sum = 0.0;
+    for (size_t i = first; i < p->n; i++) {
+        p->m[i] = nb_imf_draw(f, r);
+        sum += p->m[i];
+    }
+    if (ip->mass > 0.0) {
+        double k = ip->mass / sum;
+        for (size_t i = first; i < p->n; i++)
+            p->m[i] *= k;
+    }
+    double *v[3] = {p->vx, p->vy, p->vz}, T = 0.0, mt = 0.0;
+    for (size_t i = first; i < p->n; i++)
+        mt += p->m[i];
+    for (int d = 0; d < 3; d++) {
+        double mv = 0.0;
+        for (size_t i = first; i < p->n; i++)
+            mv += p->m[i] * v[d][i];
+        double mean = mv / mt;
+        for (size_t i = first; i < p->n; i++) {
+            v[d][i] -= mean;
+            T += 0.5 * p->m[i] * v[d][i] * v[d][i];
+        }
+    }
+    if (!(T > 0.0))
+        return;
+    double W = exact_potential(p, ip->G);
+    if (!(W < 0.0))
+        return;
+    double s = sqrt(-W / (2.0 * T));
+    for (int d = 0; d < 3; d++)
+        for (size_t i = first; i < p->n; i++)
+            v[d][i] *= s;
+}
+
 int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err)
 {
     const nb_ic_type *t = nb_ics_find(ip->type);
@@ -196,12 +325,23 @@ int nb_ics_generate(const nb_ics_params *ip, nb_particles *p, nb_error *err)
     size_t n = t->fixed_n ? t->fixed_n : ip->n;
     if (n < 1)
         return nb_fail(err, NB_ERR_INPUT, "initial conditions need at least one particle");
+    nb_imf f;
     int rc = check_range(t, ip, err);
-    if (rc || (rc = nb_particles_alloc(p, n, err)))
+    if (rc || (rc = check_common(t, ip, err)) ||
+        (rc = nb_imf_init(&f, ip->mass_function, ip->m_min, ip->m_max, err)))
+        return rc;
+    if (!f.equal && t->fixed_n)
+        return nb_fail(err, NB_ERR_INPUT, "%s: mass_function = \"%s\" does not apply (its "
+                       "masses are m1 and m2; expected \"equal\")", t->name, ip->mass_function);
+    if ((rc = nb_particles_alloc(p, n, err)))
         return rc;
     nb_rng r;
     nb_rng_seed(&r, ip->seed);
     t->generate(p, &r, ip);
+    /* the masses come after the generator, from the same stream: positions and velocity
+     * directions are those of equal masses */
+    if (!f.equal)
+        apply_mass_function(p, first_star(t, ip), &f, &r, ip);
     return NB_OK;
 }
 

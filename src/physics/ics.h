@@ -1,5 +1,6 @@
 /* Initial conditions generated from a seed: the tutorial's gaussian blob, a Plummer
- * sphere, a cold uniform sphere and a Kepler two-body orbit. No I/O. */
+ * sphere, a cold uniform sphere, a Kepler two-body orbit, a Hernquist sphere; scaled to a
+ * mass and a radius, with an optional mass spectrum (physics/imf.h). No I/O. */
 #ifndef NB_ICS_H
 #define NB_ICS_H
 
@@ -16,22 +17,36 @@ typedef struct nb_ics_params {
     size_t n;               /* particle count (two_body: 2) */
     uint64_t seed;
     double G;               /* velocities are scaled so the set-up is in equilibrium for G */
-    double radius;          /* uniform_sphere: radius */
+    double radius;          /* uniform_sphere: radius (scale_radius, when given, wins) */
     double semi_major_axis; /* two_body */
     double eccentricity;    /* two_body, in [0, 1) */
     double m1, m2;          /* two_body masses */
-    double scale_radius;    /* hernquist: a */
-    double central_mass;    /* hernquist: black hole mass (stars weigh 1); 0: none */
+    /* The scale of every generated type but two_body (which refuses it); 0 = not given,
+     * the type's own: plummer's Plummer radius a (not given: 3 pi / 16, Henon units),
+     * uniform_sphere's radius (not given: `radius`), hernquist's a (1), gaussian's
+     * standard deviation per axis (1), king's core radius r0 (1). */
+    double scale_radius;
+    double central_mass;    /* hernquist: black hole mass in the run's unit; 0: none */
     /* Issue 22: one component of a (possibly multi-component) set-up. The generator's own
      * fields above describe its shape; these place and weigh it. */
-    double mass;             /* total mass in the run's unit */
+    /* Total mass in the run's unit, velocities scaled for it and G; 0 = not given, the
+     * type's own: 1 for plummer, uniform_sphere, king and hernquist (its stars, without
+     * central_mass); gaussian's masses as drawn (given: scaled to this total); two_body
+     * refuses it (m1, m2). With a mass function, the masses as drawn, or scaled to this
+     * total when given. nb_ics_params_defaults sets 0; a zeroed struct means the same. */
+    double mass;
     double centre[3];        /* added to positions after generation */
     double bulk_velocity[3]; /* added to velocities after generation */
     int particle_type;       /* GADGET type 0..5 the component's particles carry */
     uint64_t seed_offset;    /* the component draws from seed + seed_offset */
     double w0;               /* king: dimensionless central potential W0 */
-    const char *mass_function; /* "equal" | "kroupa" | "salpeter" */
-    double m_min, m_max;     /* mass-function limits in the run's mass unit */
+    /* "equal" (or NULL) | "kroupa" | "salpeter" (physics/imf.h), drawn between m_min and
+     * m_max (the run's mass unit, read as Msun) after the generator from the same stream:
+     * positions and velocity directions are the equal-mass ones; the velocities are then
+     * scaled by one factor to 2T + W = 0 for the drawn masses (a cold set stays cold).
+     * Not for two_body. Hernquist's central black hole keeps central_mass. */
+    const char *mass_function;
+    double m_min, m_max;
 } nb_ics_params;
 
 /* Most components one initial_conditions list may hold. */

@@ -160,18 +160,20 @@ static double sample_speed(const nb_hernquist_df *df, double psi, nb_rng *r)
 }
 
 /* Particle 0 is the black hole when central_mass > 0 (initial_conditions.n counts it);
- * the others are stars of equal mass, 1 in all. */
+ * the others are stars of equal mass, `mass` in all (default 1); a is scale_radius
+ * (default 1). */
 static void hernquist(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 {
-    const double a = ip->scale_radius, mbh = ip->central_mass;
+    const double a = ip->scale_radius > 0.0 ? ip->scale_radius : 1.0;
+    const double M = ip->mass > 0.0 ? ip->mass : 1.0, mbh = ip->central_mass;
     size_t s0 = mbh > 0.0 ? 1 : 0;
     if (s0)
         p->m[0] = mbh; /* at rest at the origin: p is zeroed */
     if (p->n <= s0)
         return;
     nb_hernquist_df df;
-    nb_hernquist_df_init(&df, ip->G, 1.0 / NB_HERNQUIST_KEPT, a, mbh);
-    const double ms = 1.0 / (double)(p->n - s0);
+    nb_hernquist_df_init(&df, ip->G, M / NB_HERNQUIST_KEPT, a, mbh);
+    const double ms = M / (double)(p->n - s0);
     for (size_t i = s0; i < p->n; i++) {
         double u;
         do
@@ -212,15 +214,18 @@ static void hernquist(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
     }
 }
 
+/* scale_radius is a key every generated type reads (ics.h); its row stays here until the
+ * parameter file reads the common keys itself. 0, its default, means "not given" (a = 1
+ * here): a value the written-back parameter file (io/config_format.c) must read again. */
 static const nb_param hernquist_keys[] = {
-    {"scale_radius", 0, offsetof(nb_ics_params, scale_radius), 1.0, 0, HUGE_VAL, 1,
-     "a length > 0"},
+    {"scale_radius", 0, offsetof(nb_ics_params, scale_radius), 0.0, 0, HUGE_VAL, 0,
+     "a length > 0 (0: each type's own scale)"},
     {"central_mass", 0, offsetof(nb_ics_params, central_mass), 0.0, 0, HUGE_VAL, 0,
-     "a mass >= 0, in units of the stars' total mass 1"},
+     "a mass >= 0, in the run's mass unit (the stars weigh `mass`, default 1)"},
 };
 
 const nb_ic_type nb_ics_hernquist = {
     "hernquist",
-    "Hernquist sphere (mass 1, cut at 1998.5 scale radii), isotropic, optional central "
-    "black hole",
+    "Hernquist sphere (stars' mass `mass`, default 1, cut at 1998.5 scale radii), isotropic, "
+    "optional central black hole",
     hernquist_keys, sizeof hernquist_keys / sizeof hernquist_keys[0], 0, hernquist, 0};

@@ -3,10 +3,17 @@
  * runaway.h5 (valid, but its state overflows after a few steps, for tests/e2e_faults.sh).
  * Uses HDF5 directly, as a user's script would, not the program's writer.
  *
+ * Also, for tests/e2e/e2e_types.sh, two valid initial-conditions files of several particle
+ * types (types_ic.h5, gas_ic.h5), and a way to look at a file's Header and groups.
+ *
  * usage: make_bad_snapshots DIR
  * prints one line per bad file: NAME TAB MODES TAB FRAGMENT, where MODES is "all" (every
  * reader must refuse it) or "snap" (a valid initial-conditions file, but not a restart
- * snapshot), and FRAGMENT is text the one-line error must contain. */
+ * snapshot), and FRAGMENT is text the one-line error must contain.
+ * usage: make_bad_snapshots --header FILE
+ * prints "NumPart_ThisFile A B C D E F", the same for NumPart_Total (with
+ * NumPart_Total_HighWord added) and MassTable (%.17g), and "groups G1 G2 ..." (the file's
+ * PartType groups). */
 #define _POSIX_C_SOURCE 200809L /* pread, pwrite */
 
 #include <fcntl.h>
@@ -51,6 +58,12 @@ typedef struct layout {
     const char *parttype1_link;      /* /PartType1 an external link into this file */
     double time, time_origin;        /* /Integrator's */
     unsigned long long chunk_rows;   /* Coordinates gzip-chunked this many rows a chunk */
+    /* a second particle type, 2: its Header count, its group's rows (0: no group), and
+     * its MassTable entry; its datasets are type 1's first rows2 rows */
+    long long np2;
+    size_t rows2;
+    double mass_table2;
+    int t2_no_coords, t2_no_mass;
 } layout;
 
 static layout good(void)
@@ -128,10 +141,10 @@ static void write_header(hid_t f, const layout *l)
         return;
     }
     hid_t g = H5Gcreate2(f, "Header", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    long long this_file[6] = {l->np_other, l->np_this, 0, 0, 0, 0};
-    long long total[6] = {l->np_other, l->np_total, 0, 0, 0, 0};
+    long long this_file[6] = {l->np_other, l->np_this, l->np2, 0, 0, 0};
+    long long total[6] = {l->np_other, l->np_total, l->np2, 0, 0, 0};
     long long high[6] = {0, l->np_high, 0, 0, 0, 0};
-    double mt[6] = {0, l->mass_table1, 0, 0, 0, 0}, this_d[6];
+    double mt[6] = {0, l->mass_table1, l->mass_table2, 0, 0, 0}, this_d[6];
     for (int k = 0; k < 6; k++)
         this_d[k] = (double)this_file[k];
     if (l->header_float)
@@ -291,6 +304,17 @@ static void write_file(const char *dir, const char *name, const layout *l)
             dataset(g, "Acceleration", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, l->rows, 3, a);
         H5Gclose(g);
     }
+    if (l->rows2) {
+        hid_t g = H5Gcreate2(f, "PartType2", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (!l->t2_no_coords)
+            dataset(g, "Coordinates", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, l->rows2, 3, x);
+        dataset(g, "Velocities", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, l->rows2, 3, v);
+        if (!l->t2_no_mass)
+            dataset(g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, l->rows2, 1, m);
+        dataset(g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_LLONG, 1, l->rows2, 1, id);
+        dataset(g, "Acceleration", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, l->rows2, 3, a);
+        H5Gclose(g);
+    }
     if (!l->no_params) {
         hid_t g = H5Gcreate2(f, "Parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         attr_str(g, "ParameterFile", l->params, l->vl_strings);
@@ -417,6 +441,115 @@ static void raw_file(const char *dir, const char *name, const char *text, size_t
 
 static const char *dir;
 
+/* Initial conditions as a galaxy generator writes them, in kpc, Msun and km/s: a halo
+ * (type 1, 40 particles, per-particle Masses), a disk (type 2, 30 particles, no Masses:
+ * MassTable[2] = 2e5) and a bulge (type 3, 20 particles, 5e5 each), ids from 1001 (gas:
+ * a type 0 of 10 particles in front, ids 1..10); h5py's defaults: superblock 0, no
+ * chunks, no /Parameters or /Integrator. */
+static void types_ic(const char *d, const char *name, int gas)
+{
+    enum { NT = 4 };
+    const long long n[NT] = {gas ? 10 : 0, 40, 30, 20};
+    const double mt[6] = {0, 0, 2e5, 0, 0, 0};
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", d, name);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        die("create", path);
+    hid_t g = H5Gcreate2(f, "Header", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    long long np[6] = {n[0], n[1], n[2], n[3], 0, 0}, zero[6] = {0};
+    attr(g, "NumPart_ThisFile", H5T_STD_I32LE, H5T_NATIVE_LLONG, 6, np);
+    attr(g, "NumPart_Total", H5T_STD_U32LE, H5T_NATIVE_LLONG, 6, np);
+    attr(g, "NumPart_Total_HighWord", H5T_STD_U32LE, H5T_NATIVE_LLONG, 6, zero);
+    attr(g, "MassTable", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 6, mt);
+    attr_d(g, "Time", 0.0);
+    attr_l(g, "NumFilesPerSnapshot", 1);
+    attr_d(g, "UnitLength_in_cm", 3.0856775814913673e21);
+    attr_d(g, "UnitMass_in_g", 1.988409870698051e33);
+    attr_d(g, "UnitVelocity_in_cm_per_s", 1e5);
+    H5Gclose(g);
+    long long next_id = 1001;
+    for (int t = 0; t < NT; t++) {
+        if (!n[t])
+            continue;
+        size_t k = (size_t)n[t];
+        double *x = calloc(3 * k, sizeof *x), *v = calloc(3 * k, sizeof *v),
+               *m = calloc(k, sizeof *m);
+        long long *id = calloc(k, sizeof *id);
+        if (!x || !v || !m || !id)
+            die("calloc", name);
+        for (size_t i = 0; i < k; i++) {
+            /* spread over a few kpc (type t on a shell of radius t + 1), a few km/s */
+            double r = (double)(t + 1) * (1.0 + 0.01 * (double)i), a = 2.39996 * (double)i;
+            double c = 1.0 - 2.0 * ((double)i + 0.5) / (double)k, s = sqrt(1.0 - c * c);
+            x[3 * i] = r * s * cos(a);
+            x[3 * i + 1] = r * s * sin(a);
+            x[3 * i + 2] = r * c;
+            v[3 * i] = -3.0 * s * sin(a);
+            v[3 * i + 1] = 3.0 * s * cos(a);
+            v[3 * i + 2] = 0.5 * c;
+            m[i] = t == 1 ? 1e6 * (1.0 + (double)i / 40.0) : t == 3 ? 5e5 : 1e4;
+            id[i] = t == 0 ? (long long)i + 1 : next_id++;
+        }
+        char gname[16];
+        snprintf(gname, sizeof gname, "PartType%d", t);
+        g = H5Gcreate2(f, gname, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        dataset(g, "Coordinates", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, k, 3, x);
+        dataset(g, "Velocities", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, k, 3, v);
+        if (t != 2)
+            dataset(g, "Masses", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, k, 1, m);
+        dataset(g, "ParticleIDs", H5T_STD_U64LE, H5T_NATIVE_LLONG, 1, k, 1, id);
+        H5Gclose(g);
+        free(x);
+        free(v);
+        free(m);
+        free(id);
+    }
+    if (H5Fclose(f) < 0)
+        die("close", path);
+}
+
+static herr_t print_group(hid_t loc, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)loc; (void)info; (void)data;
+    if (!strncmp(name, "PartType", 8))
+        printf(" %s", name);
+    return 0;
+}
+
+/* --header FILE: what a GADGET reader takes from the Header, and the type groups. */
+static int show_header(const char *path)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        die("open", path);
+    long long np[6], tot[6], high[6];
+    double mt[6];
+    const char *names[] = {"NumPart_ThisFile", "NumPart_Total", "NumPart_Total_HighWord",
+                           "MassTable"};
+    void *to[] = {np, tot, high, mt};
+    for (int k = 0; k < 4; k++) {
+        hid_t a = H5Aopen_by_name(f, "Header", names[k], H5P_DEFAULT, H5P_DEFAULT);
+        if (a < 0 || H5Aread(a, k == 3 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_LLONG, to[k]) < 0)
+            die("read", names[k]);
+        H5Aclose(a);
+    }
+    printf("NumPart_ThisFile");
+    for (int t = 0; t < 6; t++)
+        printf(" %lld", np[t]);
+    printf("\nNumPart_Total");
+    for (int t = 0; t < 6; t++)
+        printf(" %lld", tot[t] + (high[t] << 32));
+    printf("\nMassTable");
+    for (int t = 0; t < 6; t++)
+        printf(" %.17g", mt[t]);
+    printf("\ngroups");
+    H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, NULL, print_group, NULL);
+    printf("\n");
+    H5Fclose(f);
+    return 0;
+}
+
 /* Writes l as name and prints its manifest line. */
 static void bad(const char *name, const layout *l, const char *modes, const char *fragment)
 {
@@ -426,14 +559,18 @@ static void bad(const char *name, const layout *l, const char *modes, const char
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--header"))
+        return show_header(argv[2]);
     if (argc != 2) {
-        fprintf(stderr, "usage: make_bad_snapshots DIR\n");
+        fprintf(stderr, "usage: make_bad_snapshots DIR | --header FILE\n");
         return 2;
     }
     dir = argv[1];
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     layout l = good();
     write_file(dir, "good.h5", &l);
+    types_ic(dir, "types_ic.h5", 0);
+    types_ic(dir, "gas_ic.h5", 1);
 
     /* valid, but the particles fly off at 2e307 per unit time from x = 1e308: the
      * positions overflow to inf in the drift of step 4 with dt = 1 */
@@ -560,7 +697,7 @@ int main(int argc, char **argv)
     l = good(); l.external = "good.h5";
     bad("external_other_file.h5", &l, "all", "/PartType1/Coordinates: keeps its data outside this file (external storage)");
     l = good(); l.np_this = l.np_total = 0;
-    bad("header_n_zero.h5", &l, "all", "/Header attribute NumPart_ThisFile: entry 1 is 0");
+    bad("header_n_zero.h5", &l, "all", "/Header attribute NumPart_ThisFile: counts 0 particles in all");
     l = good(); l.np_this = l.np_total = -8;
     bad("header_n_negative.h5", &l, "all", "/Header attribute NumPart_ThisFile: entry 1 is -8");
     l = good(); l.np_total = N + 2;
@@ -568,7 +705,22 @@ int main(int argc, char **argv)
     l = good(); l.np_high = 1;
     bad("header_highword.h5", &l, "all", "/Header attribute NumPart_Total: says 4294967304");
     l = good(); l.np_other = 4;
-    bad("header_gas_particles.h5", &l, "all", "/Header attribute NumPart_ThisFile: entry 0 is 4");
+    /* without the group: gas refused (initial conditions), the group missing (restart) */
+    bad("header_gas_particles.h5", &l, "all", "/PartType0: ");
+
+    /* a second type whose group disagrees with the Header */
+    l = good(); l.np2 = l.rows2 = 4; l.t2_no_coords = 1;
+    bad("type2_no_coordinates.h5", &l, "all", "/PartType2/Coordinates: missing");
+    l = good(); l.np2 = 5; l.rows2 = 4;
+    bad("type2_count_larger.h5", &l, "all", "/PartType2/Coordinates: has shape (4, 3), expected shape (5, 3)");
+    l = good(); l.rows2 = 4;
+    bad("type2_not_counted.h5", &l, "all", "/PartType2/Coordinates: has shape (4, 3), expected shape (0, 3)");
+    l = good(); l.np2 = 4;
+    bad("type2_group_missing.h5", &l, "all", "/PartType2: missing, expected the group of the 4 particles of type 2");
+    l = good(); l.np2 = l.rows2 = 4; l.t2_no_mass = 1;
+    bad("type2_no_masses_masstable_zero.h5", &l, "all", "/PartType2/Masses: missing, and /Header MassTable[2] is 0");
+    l = good(); l.np2 = l.rows2 = 4; l.mass_table2 = 0.5;
+    bad("type2_masstable_disagrees.h5", &l, "all", "/PartType2/Masses: row 0 is 0.125, but /Header MassTable[2] is 0.5");
     l = good(); l.numfiles = 2;
     bad("header_two_files.h5", &l, "all", "/Header attribute NumFilesPerSnapshot: is 2");
 

@@ -29,15 +29,8 @@ START_TEST(test_rows_sound)
         ck_assert_msg(f->type == NB_SNAP_F64 || f->type == NB_SNAP_U64 || f->type == NB_SNAP_I32,
                       "%s: not a per-particle type", f->name);
         ck_assert(f->unit && f->unit[0]);
-        /* a group's rows are adjacent: the writer opens each group once */
-        if (k > 0 && strcmp(nb_snapshot_fields[k - 1].group, f->group))
-            for (size_t j = 0; j + 1 < k; j++)
-                ck_assert_msg(strcmp(nb_snapshot_fields[j].group, f->group),
-                              "group %s's rows are not adjacent", f->group);
         for (size_t j = 0; j < k; j++)
-            ck_assert_msg(strcmp(nb_snapshot_fields[j].name, f->name) ||
-                              strcmp(nb_snapshot_fields[j].group, f->group),
-                          "%s twice", f->name);
+            ck_assert_msg(strcmp(nb_snapshot_fields[j].name, f->name), "%s twice", f->name);
         for (int c = 0; c < f->cols; c++) {
             ck_assert(f->member[c] + sizeof(void *) <= sizeof(nb_particles));
             const void *a = nb_snapshot_field_column(&p, f, c);
@@ -101,7 +94,7 @@ START_TEST(test_file_is_the_tables)
     for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
         const nb_snapshot_field *row = &nb_snapshot_fields[k];
         char name[96];
-        snprintf(name, sizeof name, "/%s/%s", row->group, row->name);
+        snprintf(name, sizeof name, "/PartType1/%s", row->name);
         hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
         ck_assert_msg(d >= 0, "%s missing", name);
         hid_t t = H5Dget_type(d), s = H5Dget_space(d);
@@ -128,11 +121,8 @@ START_TEST(test_file_is_the_tables)
         H5Tclose(t); H5Sclose(s); H5Dclose(d);
         /* and nothing else in the group */
         H5G_info_t gi;
-        ck_assert(H5Gget_info_by_name(f, row->group, &gi, H5P_DEFAULT) >= 0);
-        size_t rows = 0;
-        for (size_t j = 0; j < nb_snapshot_n_fields; j++)
-            rows += !strcmp(nb_snapshot_fields[j].group, row->group);
-        ck_assert_uint_eq(gi.nlinks, rows);
+        ck_assert(H5Gget_info_by_name(f, "PartType1", &gi, H5P_DEFAULT) >= 0);
+        ck_assert_uint_eq(gi.nlinks, nb_snapshot_n_fields);
     }
     hid_t g = H5Gopen2(f, "Integrator", H5P_DEFAULT);
     size_t n_attrs = 0;
@@ -190,7 +180,7 @@ START_TEST(test_info_prints_rows)
     for (size_t k = 0; k < nb_snapshot_n_fields; k++) {
         const nb_snapshot_field *f = &nb_snapshot_fields[k];
         char name[96];
-        snprintf(name, sizeof name, "\n  /%s/%s ", f->group, f->name);
+        snprintf(name, sizeof name, "\n  /PartType1/%s ", f->name);
         const char *at = strstr(text, name);
         ck_assert_msg(at, "info lacks %s", name + 1);
         const char *eol = strchr(at + 1, '\n');
@@ -310,7 +300,7 @@ START_TEST(test_design_lists_tables)
         char shape[32] = "(N,)";
         if (r->cols > 1)
             snprintf(shape, sizeof shape, "(N, %d)", r->cols);
-        snprintf(row, sizeof row, "\n| `/%s/%s` | %s | %s | %s | %s | %s | %s |\n", r->group,
+        snprintf(row, sizeof row, "\n| `/PartTypeT/%s` | %s | %s | %s | %s | %s | %s |\n",
                  r->name, nb_snapshot_type_name(r->type), shape, r->unit, values,
                  need_text(r->restart), need_text(r->ic));
         ck_assert_msg(strstr(text, row), "DESIGN.md lacks the row %s", row + 1);

@@ -128,6 +128,7 @@ void assert_same_particles(const nb_particles *a, const nb_particles *b, int wit
     SAME(a->vx, b->vx, bytes, "vx"); SAME(a->vy, b->vy, bytes, "vy");
     SAME(a->vz, b->vz, bytes, "vz"); SAME(a->m, b->m, bytes, "m");
     SAME(a->id, b->id, a->n * sizeof(uint64_t), "id");
+    SAME(a->type, b->type, a->n, "type");
     if (with_acc) { /* a restart's read: also what initial conditions do not read */
         SAME(a->ax, b->ax, bytes, "ax"); SAME(a->ay, b->ay, bytes, "ay");
         SAME(a->az, b->az, bytes, "az");
