@@ -239,3 +239,11 @@ tests_unit_check_imf_LDADD = $(TEST_LIBS)
 tests_unit_check_ics_scales_SOURCES = tests/unit/check_ics_scales.c
 tests_unit_check_ics_scales_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_ics_scales_LDADD = $(TEST_LIBS)
+
+# every ```sh block of README.md and docs/*.md runs (the convention: doc_blocks.awk, DESIGN.md
+# "Documentation"), and every relative link in them resolves (doc_links.sh, also run on the
+# installed documents by installcheck)
+dist_check_SCRIPTS += tests/e2e/e2e_docs.sh
+EXTRA_DIST += tests/e2e/doc_blocks.awk tests/e2e/doc_links.sh
+TESTS += tests/e2e/e2e_docs.sh
+AM_TESTS_ENVIRONMENT += DOCS_INSTALLED='$(nobase_dist_doc_DATA)'; export DOCS_INSTALLED;
