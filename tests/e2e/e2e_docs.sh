@@ -127,6 +127,7 @@ for doc in $docs; do
     chmod -R u+w "$work"
     ln -s "$SRCDIR/tools" "$work/tools"
     ln -s "$SRCDIR/doc" "$work/doc"
+    ln -s "$SRCDIR/python" "$work/python"
     ln -s "$NBODY" "$work/nbody"
     driver="$blocks/driver.sh"
     {
