@@ -68,6 +68,10 @@ why_skip() {
     grep -Eq 'python3|tools/[a-z_]*\.py' "$b" && usespy=1
     [ -n "${mods// /}" ] && usespy=1
     if [ $mpi -eq 1 ] && [ -z "${MPIRUN:-}" ]; then echo "needs an MPI build"; return; fi
+    # a sanitized libnbody cannot be loaded into a Python not started with its runtime
+    if [ -n "${SAN_CFLAGS:-}" ] && grep -Eq 'NBODY_LIBRARY|import nbody' "$b"; then
+        echo "loads libnbody into Python (not in a sanitized build)"; return
+    fi
     for p in $progs; do
         if [ "$p" = gnuplot ] && [ -n "${GNUPLOT:-}" ]; then continue; fi
         command -v "$p" >/dev/null 2>&1 || { echo "needs $p"; return; }
