@@ -2,6 +2,7 @@
  * its centre: radii from the mass profile, speeds from the stars' isotropic distribution
  * function in the total potential, found by Eddington's inversion and tabulated once. */
 #include "physics/ics_hernquist.h"
+#include "physics/ics_df.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -14,8 +15,6 @@
 
 #define LOG_R_MIN (-6.0 * 2.302585092994045684) /* ln 1e-6 */
 #define NODES_PER_LN (200.0 / 2.302585092994045684)
-/* Cells of the rejection envelope of a star's speed (uniform in v). */
-#define SPEED_CELLS 32
 /* Panels of 8-point Gauss-Legendre in Eddington's integral (s below): 16 give f to 2e-9
  * (against Hernquist's closed form), and to 2e-8 of 64 panels with a black hole. */
 #define PANELS 16
@@ -33,14 +32,6 @@ double nb_hernquist_radius_of(const nb_hernquist_df *df, double E)
     double b = E * a - (gm + gb);
     double sq = sqrt(b * b + 4.0 * E * gb * a);
     return b <= 0.0 ? (sq - b) / (2.0 * E) : 2.0 * gb * a / (b + sq);
-}
-
-/* e^x - 1 without the cancellation of nb_exp(x) - 1 for small x */
-static double expm1_small(double x)
-{
-    if (x > 1e-3)
-        return nb_exp(x) - 1.0;
-    return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x / 120.0))));
 }
 
 /* Eddington (Binney & Tremaine eq. 4.46b): f(E) = 1/(sqrt 8 pi^2) int_0^E d2rho/dPsi2
@@ -64,7 +55,7 @@ static double eddington(const nb_hernquist_df *df, double rE)
         double mid = (k + 0.5) * w, psum = 0.0;
         for (int j = 0; j < 8; j++) {
             double s = mid + (j < 4 ? -gx[j] : gx[j - 4]) * 0.5 * w;
-            double em1 = expm1_small(s * s), r = rE * (1.0 + em1), ra = r + a;
+            double em1 = nb_ics_expm1_small(s * s), r = rE * (1.0 + em1), ra = r + a;
             double dr = rE * em1; /* r - rE */
             double dpsi = gm * dr / ((rE + a) * ra) + gb * dr / (r * rE); /* E - Psi(r) */
             double rho = C / (r * ra * ra * ra);
@@ -132,31 +123,16 @@ double nb_hernquist_df_node(const nb_hernquist_df *df, size_t k, double *E)
     return nb_exp(df->logf[k]);
 }
 
-/* A speed at binding potential psi: density v^2 f(psi - v^2/2) on [0, sqrt(2 psi)], by
- * rejection from a piecewise-constant envelope: on the cell [v_j, v_j+1] the density is
- * at most v_j+1^2 fmax(psi - v_j^2/2), fmax being f's running maximum (non-decreasing in
- * E). It is f itself for the Hernquist sphere; around a black hole f falls again as
- * E^-1/2 deep in the cusp, where fmax stays at f's peak. */
-static double sample_speed(const nb_hernquist_df *df, double psi, nb_rng *r)
+/* f and its upper bound (the envelope) at relative energy e, for nb_ics_sample_speed */
+static double df_f(double e, const void *ctx)
 {
-    double vmax = sqrt(2.0 * psi), env[SPEED_CELLS], total = 0.0;
-    for (int j = 0; j < SPEED_CELLS; j++) {
-        double v0 = vmax * j / SPEED_CELLS, v1 = vmax * (j + 1) / SPEED_CELLS;
-        env[j] = v1 * v1 * interp(df, df->logfmax, psi - 0.5 * v0 * v0);
-        total += env[j];
-    }
-    for (;;) {
-        double pick = nb_rng_uniform(r) * total;
-        int j = 0;
-        while (j < SPEED_CELLS - 1 && pick >= env[j]) {
-            pick -= env[j];
-            j++;
-        }
-        double v = vmax * (j + nb_rng_uniform(r)) / SPEED_CELLS;
-        double dens = v * v * nb_hernquist_df_eval(df, psi - 0.5 * v * v);
-        if (nb_rng_uniform(r) * env[j] < dens)
-            return v;
-    }
+    return nb_hernquist_df_eval(ctx, e);
+}
+
+static double df_max(double e, const void *ctx)
+{
+    const nb_hernquist_df *df = ctx;
+    return interp(df, df->logfmax, e);
 }
 
 /* Particle 0 is the black hole when central_mass > 0 (initial_conditions.n counts it);
@@ -187,7 +163,7 @@ static void hernquist(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
         p->x[i] = rad * ux;
         p->y[i] = rad * uy;
         p->z[i] = rad * uz;
-        double v = sample_speed(&df, nb_hernquist_psi(&df, rad), r);
+        double v = nb_ics_sample_speed(nb_hernquist_psi(&df, rad), df_f, df_max, &df, r);
         nb_rng_direction(r, &ux, &uy, &uz);
         p->vx[i] = v * ux;
         p->vy[i] = v * uy;

@@ -2,6 +2,7 @@
  * its profile from Poisson's equation integrated to the tidal radius, radii drawn from the
  * mass profile and speeds from f at each radius by rejection. */
 #include "physics/ics_king.h"
+#include "physics/ics_df.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -12,8 +13,6 @@
 #pragma STDC FP_CONTRACT OFF
 #endif
 
-/* Cells of the rejection envelope of a star's speed (uniform in v). */
-#define SPEED_CELLS 32
 
 double nb_king_rho(double w)
 {
@@ -159,41 +158,11 @@ static double radius_of(const nb_king_model *km, double u)
     return km->r[lo] + (km->r[hi] - km->r[lo]) * ((q - m0) / (m1 - m0));
 }
 
-/* e^x - 1 without the cancellation of nb_exp(x) - 1 for small x */
-static double expm1_small(double x)
+/* f(E) ~ e^W - 1 in units of sigma^2: its own envelope bound (it decreases with v) */
+static double king_f(double w, const void *ctx)
 {
-    if (x > 1e-3 || x < -1e-3)
-        return nb_exp(x) - 1.0;
-    return x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x / 120.0))));
-}
-
-/* A speed in units of sigma at potential W: density u^2 (e^(W - u^2/2) - 1) on
- * [0, sqrt(2W)], by rejection from a piecewise-constant envelope: on the cell [u_j, u_j+1]
- * the density is at most u_j+1^2 (e^(W - u_j^2/2) - 1). */
-static double sample_speed(double w, nb_rng *r)
-{
-    if (!(w > 0.0))
-        return 0.0;
-    double umax = sqrt(2.0 * w), env[SPEED_CELLS], total = 0.0;
-    for (int j = 0; j < SPEED_CELLS; j++) {
-        double u0 = umax * j / SPEED_CELLS, u1 = umax * (j + 1) / SPEED_CELLS;
-        env[j] = u1 * u1 * expm1_small(w - 0.5 * u0 * u0);
-        total += env[j];
-    }
-    if (!(total > 0.0)) /* W so small that the density underflows: at rest */
-        return 0.0;
-    for (;;) {
-        double pick = nb_rng_uniform(r) * total;
-        int j = 0;
-        while (j < SPEED_CELLS - 1 && pick >= env[j]) {
-            pick -= env[j];
-            j++;
-        }
-        double u = umax * (j + nb_rng_uniform(r)) / SPEED_CELLS;
-        double dens = u * u * expm1_small(w - 0.5 * u * u);
-        if (nb_rng_uniform(r) * env[j] < dens)
-            return u;
-    }
+    (void)ctx;
+    return nb_ics_expm1_small(w);
 }
 
 /* Equal masses mass / n; radii scaled by scale_radius = r0, speeds by sigma, where
@@ -216,7 +185,8 @@ static void king(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
         p->x[i] = r0 * rad * ux;
         p->y[i] = r0 * rad * uy;
         p->z[i] = r0 * rad * uz;
-        double v = sigma * sample_speed(nb_king_w_at(&km, rad), r);
+        double w = nb_king_w_at(&km, rad);
+        double v = sigma * nb_ics_sample_speed(w, king_f, king_f, NULL, r);
         nb_rng_direction(r, &ux, &uy, &uz);
         p->vx[i] = v * ux;
         p->vy[i] = v * uy;
