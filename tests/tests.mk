@@ -77,6 +77,12 @@ tests_unit_check_snapshot_damaged_SOURCES = tests/unit/check_snapshot_damaged.c 
 	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
 tests_unit_check_snapshot_damaged_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
 tests_unit_check_snapshot_damaged_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
+check_PROGRAMS += tests/unit/check_snapshot_chunks
+TESTS += tests/unit/check_snapshot_chunks
+tests_unit_check_snapshot_chunks_SOURCES = tests/unit/check_snapshot_chunks.c \
+	tests/unit/snapshot_testutil.c tests/unit/snapshot_testutil.h
+tests_unit_check_snapshot_chunks_CFLAGS = $(TEST_CFLAGS) $(HDF5_CFLAGS)
+tests_unit_check_snapshot_chunks_LDADD = $(TEST_IO_LIBS) $(HDF5_LIBS)
 check_PROGRAMS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
 TESTS += tests/unit/check_snapshot_tables tests/unit/check_snapshot_types
 tests_unit_check_snapshot_types_SOURCES = tests/unit/check_snapshot_types.c \

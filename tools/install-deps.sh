@@ -13,7 +13,7 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
-    libconfig-dev libhdf5-dev check hdf5-tools \
+    libconfig-dev libhdf5-dev zlib1g-dev check hdf5-tools \
     python3 python3-numpy python3-h5py python3-matplotlib python3-yt gnuplot-nox \
     python3-scipy python3-numba python3-pytest python3-pandas \
     clang libclang-rt-14-dev $MPI_PKGS >/dev/null

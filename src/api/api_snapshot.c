@@ -242,7 +242,7 @@ int nbody_snapshot_write(const nbody_snapshot *s, const char *path, int compress
                            "after step %ld", path, m->step_origin, m->step);
     nb_error e;
     nb_error_clear(&e);
-    if (nb_snapshot_write(path, &s->parts.p, m, compression, &e))
+    if (nb_snapshot_write(path, &s->parts.p, m, compression, 0, &e))
         return nb_api_error(err, &e);
     return NBODY_OK;
 }

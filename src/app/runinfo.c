@@ -96,6 +96,17 @@ int nb_runinfo_check_energy(const nb_config *c, double rel_error, FILE *out)
     return 1;
 }
 
+void nb_runinfo_snapshots(int count, double bytes, double seconds, double wall, FILE *out)
+{
+    if (count <= 0)
+        return;
+    char size[32];
+    bytes_text(size, sizeof size, bytes);
+    fprintf(out, "nbody: %d snapshot%s, %s written in %.2f s (%.1f%% of the wall time), "
+            "%.0f MB/s\n", count, count == 1 ? "" : "s", size, seconds,
+            wall > 0 ? 100 * seconds / wall : 0.0, seconds > 0 ? bytes / seconds / 1e6 : 0.0);
+}
+
 /* s as one shell word: as it is when it is made of safe characters, else in single quotes
  * (a quote inside as '\''). */
 static size_t shell_word(char *buf, size_t size, const char *s)

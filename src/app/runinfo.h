@@ -1,6 +1,7 @@
 /* What a run tells its user on stderr besides the progress line: a start-up summary, a
  * warning when the step is far too large for the initial state (and at the end when the
- * energy error shows it), and the command that continues a stopped run. */
+ * energy error shows it), the time spent writing snapshots, and the command that
+ * continues a stopped run. */
 #ifndef NB_RUNINFO_H
 #define NB_RUNINFO_H
 
@@ -35,6 +36,11 @@ int nb_runinfo_check_step(const nb_config *c, const nb_particles *p, FILE *out);
 /* One warning line on out when |rel_error| > NB_RUNINFO_ENERGY_WARN (NaN: nothing),
  * naming the fix. Returns 1 when it warned. */
 int nb_runinfo_check_energy(const nb_config *c, double rel_error, FILE *out);
+
+/* The end-of-run line on the snapshots this process wrote: how many, their size, the
+ * seconds spent writing them (share of the run's wall time) and the rate; nothing when
+ * there were none. */
+void nb_runinfo_snapshots(int count, double bytes, double seconds, double wall, FILE *out);
 
 /* The command that continues the run in dir: "nbody restart DIR", the directory quoted
  * for the shell when it needs it, under nbody-mpirun with the same ranks in an MPI run. */

@@ -54,6 +54,8 @@ typedef struct sim {
     char snap[NB_PATH_MAX + 64];     /* and the snapshot */
     char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
     int own;                /* a restart into its run's own directory (check_dir_contents) */
+    int snaps;              /* snapshots this process wrote, their bytes and wall seconds */
+    double snap_bytes, snap_seconds; /* (rank 0: the end-of-run line) */
 } sim;
 
 /* t has reached the requested time T: t >= T, to within a millionth of a step, so that
@@ -121,11 +123,20 @@ static int write_snapshot(sim *s, nb_error *err)
                              : nb_fail(err, NB_ERR_RUNTIME, "out of memory formatting the parameters");
     size_t r0, r1;
     nb_comm_block(s->p.n, &r0, &r1);
+    double t0 = nb_wall_seconds();
     if (!nb_comm_active())
-        rc = rc ? rc : nb_snapshot_write(path, &s->p, &meta, s->c.compression, err);
+        rc = rc ? rc : nb_snapshot_write(path, &s->p, &meta, s->c.compression, s->c.threads,
+                                         err);
     else if (!(rc = nb_comm_agree(rc, err))) /* every rank its rows, one file */
-        rc = nb_snapshot_write_rows(path, &s->p, r0, r1, &meta, s->c.compression, err);
+        rc = nb_snapshot_write_rows(path, &s->p, r0, r1, &meta, s->c.compression,
+                                    s->c.threads, err);
     free(meta.parameters);
+    struct stat st;
+    if (rc == NB_OK && nb_comm_root() && stat(path, &st) == 0) {
+        s->snaps++;
+        s->snap_bytes += (double)st.st_size;
+        s->snap_seconds += nb_wall_seconds() - t0;
+    }
     if (rc == NB_OK)
         s->next_output++;
     return rc;
@@ -267,6 +278,9 @@ static int loop(sim *s, nb_error *err)
     nb_progress_done(&s->progress);
     if (nb_comm_root()) {
         nb_stepper_report(&s->st, &s->p, stderr);
+        if (s->progress.enabled)
+            nb_runinfo_snapshots(s->snaps, s->snap_bytes, s->snap_seconds,
+                                 nb_wall_seconds() - s->wall0, stderr);
         if (rc == NB_OK || rc == NB_STOPPED)
             nb_runinfo_check_energy(c, s->last_rel_error, stderr);
     }

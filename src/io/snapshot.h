@@ -133,9 +133,10 @@ size_t nb_snapshot_type_size(nb_snapshot_type t);
  * and closed, so path is never a partial file. Each particle type present gets its group
  * /PartTypeT (p must be in ascending type order), with /Header NumPart_* and MassTable as
  * GADGET-4 sets them. compression: 0 = none, 1-9 = gzip level (with the shuffle filter);
- * Fletcher32 checksums always. Failures: NB_ERR_RUNTIME, path untouched, no .tmp left. */
+ * Fletcher32 checksums always. The chunks are encoded on `threads` threads (0: the OpenMP
+ * default); the file's data are the same bits for any count. Failures: NB_ERR_RUNTIME, path untouched, no .tmp left. */
 int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
-                      int compression, nb_error *err);
+                      int compression, int threads, nb_error *err);
 
 /* The distributed run's write (docs/mpi.md), called by every rank with the same arguments:
  * rank 0 writes every row with nb_snapshot_write (the default), or, with parallel HDF5 and
@@ -145,7 +146,8 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
  * renames it into place. The same file as nb_snapshot_write's, the same atomicity; the
  * ranks agree on the status (one message, every rank's return value). */
 int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, size_t r1,
-                           const nb_snapshot_meta *meta, int compression, nb_error *err);
+                           const nb_snapshot_meta *meta, int compression, int threads,
+                           nb_error *err);
 
 /* Reads one of our snapshots: particles (allocated here) and meta. Validates groups,
  * datasets, shapes, types, Header/dataset N agreement, checksums and finiteness; each

@@ -1,5 +1,6 @@
-/* Private to the snapshot module (snapshot_h5.c, snapshot_write.c, snapshot_read.c), the
- * only files that include <hdf5.h>: the HDF5 helpers both the writer and the reader need. */
+/* Private to the snapshot module (snapshot_h5.c, snapshot_write*.c, snapshot_chunks.c,
+ * snapshot_read*.c), the only files that include <hdf5.h>: the HDF5 helpers of the writer
+ * and the reader. */
 #ifndef NB_SNAPSHOT_H5_H
 #define NB_SNAPSHOT_H5_H
 
@@ -10,6 +11,7 @@
 #include <hdf5.h>
 
 #include "io/snapshot.h"
+#include "io/snapshot_chunks.h"
 
 /* Rows per chunk: 32768 x 3 doubles is 768 KiB, inside HDF5's default 1 MiB chunk cache. */
 #define NB_SNAPSHOT_CHUNK_ROWS 32768
@@ -45,6 +47,44 @@ hid_t nb_snapshot_fapl(int for_write);
 /* The stored (little-endian) and in-memory (native) HDF5 types of t; not for strings. */
 hid_t nb_snapshot_h5_ftype(nb_snapshot_type t);
 hid_t nb_snapshot_h5_mtype(nb_snapshot_type t);
+
+/* ---- The writer (snapshot_write.c; attributes in snapshot_write_header.c; the chunk
+ * pipeline in snapshot_chunks.c) ---- */
+
+typedef struct nb_snapshot_writer {
+    char what[128];    /* the object being written when it failed */
+    char detail[512];  /* why */
+    int failed;
+    /* A collective write (MPI build, docs/mpi.md): every rank makes the same HDF5 calls in
+     * the same order, with its own rows [r0, r1) of every dataset; dxpl asks for
+     * collective transfers. Plain writes: rows [0, n), dxpl H5P_DEFAULT. */
+    int collective;
+    size_t r0, r1;
+    hid_t dxpl;
+    /* Direct: the chunks are encoded on `threads` threads and written with H5Dwrite_chunk
+     * (snapshot_chunks.c); else (collective writes, and the tests' reference) H5Dwrite
+     * with HDF5's own filters on one thread. The data read back are the same bits. */
+    int direct;
+    nb_snapshot_chunks chunks; /* threads and level set; freed by write_file */
+} nb_snapshot_writer;
+
+/* Records the first failure (with HDF5's reason when detail is NULL); returns -1. */
+int nb_snapshot_wfail(nb_snapshot_writer *w, const char *what, const char *detail);
+/* A collective write's ranks go on together or stop together (rc of a plain write). */
+int nb_snapshot_wagree(nb_snapshot_writer *w, int rc);
+/* Group name of file, or -1 (recorded); closing it keeps the first failure. */
+hid_t nb_snapshot_wgroup(nb_snapshot_writer *w, hid_t file, const char *name);
+int nb_snapshot_wgroup_close(nb_snapshot_writer *w, hid_t g, const char *name, int rc);
+/* /Header for the per-type counts and masses (nb_snapshot_type_counts, _mass_table);
+ * /Parameters and /Integrator from meta. 0 or -1 (recorded). */
+int nb_snapshot_write_header(nb_snapshot_writer *w, hid_t file, const size_t count[NB_NTYPES],
+                             const double mass_table[NB_NTYPES], const nb_snapshot_meta *meta);
+int nb_snapshot_write_meta(nb_snapshot_writer *w, hid_t file, const nb_snapshot_meta *meta);
+
+/* nb_snapshot_write with the chunk path chosen: direct = 0 writes through H5Dwrite, the
+ * reference the tests compare the direct write with (the same data bits). */
+int nb_snapshot_write_with(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
+                           int compression, int threads, int direct, nb_error *err);
 
 /* ---- The reader (snapshot_read.c, and its checked access in snapshot_read_h5.c) ---- */
 

@@ -14,21 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct writer {
-    char what[128];    /* the object being written when it failed */
-    char detail[512];  /* why */
-    int failed;
-    /* A collective write (MPI build, docs/mpi.md): every rank makes the same HDF5 calls in
-     * the same order, with its own rows [r0, r1) of every dataset; dxpl asks for
-     * collective transfers. Plain writes: rows [0, n), dxpl H5P_DEFAULT. */
-    int collective;
-    size_t r0, r1;
-    hid_t dxpl;
-} writer;
-
-
 /* Records the first failure (with HDF5's reason when detail is NULL); returns -1. */
-static int wfail(writer *w, const char *what, const char *detail)
+int nb_snapshot_wfail(nb_snapshot_writer *w, const char *what, const char *detail)
 {
     if (!w->failed) {
         w->failed = 1;
@@ -44,143 +31,20 @@ static int wfail(writer *w, const char *what, const char *detail)
 /* A collective write's ranks go on together or stop together: the first failure on any
  * rank stops all of them before the next collective call (the failing rank's message is
  * the one the caller reports). */
-static int wagree(writer *w, int rc)
+int nb_snapshot_wagree(nb_snapshot_writer *w, int rc)
 {
     if (!w->collective)
         return rc;
     if (nb_comm_any(rc != 0)) {
-        wfail(w, "another rank's part", "failed");
+        nb_snapshot_wfail(w, "another rank's part", "failed");
         return -1;
     }
     return 0;
 }
 
-/* Attribute name of loc: a scalar when n == 0, else n values. */
-static int put_attr(writer *w, hid_t loc, const char *name, hid_t ftype, hid_t mtype,
-                    hsize_t n, const void *buf)
-{
-    int rc = 0;
-    hid_t space = n ? H5Screate_simple(1, &n, NULL) : H5Screate(H5S_SCALAR);
-    hid_t a = -1;
-    if (space < 0 || (a = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0 ||
-        H5Awrite(a, mtype, buf) < 0)
-        rc = wfail(w, name, NULL);
-    if (a >= 0 && H5Aclose(a) < 0 && !rc)
-        rc = wfail(w, name, NULL);
-    if (space >= 0)
-        H5Sclose(space);
-    return rc;
-}
-
-static int put_double(writer *w, hid_t loc, const char *name, double v)
-{
-    return put_attr(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 0, &v);
-}
-
-static int put_int(writer *w, hid_t loc, const char *name, int32_t v)
-{
-    return put_attr(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, 0, &v);
-}
-
-/* Fixed-length, so the text sits in the checksummed object header; variable-length
- * strings would go to the global heap, which has no checksum. */
-static int put_string(writer *w, hid_t loc, const char *name, const char *s)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    int rc;
-    if (t < 0 || H5Tset_size(t, strlen(s) + 1) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0)
-        rc = wfail(w, name, NULL);
-    else
-        rc = put_attr(w, loc, name, t, t, 0, s);
-    if (t >= 0)
-        H5Tclose(t);
-    return rc;
-}
-
-static hid_t new_group(writer *w, hid_t file, const char *name)
-{
-    hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    if (g < 0)
-        wfail(w, name, NULL);
-    return g;
-}
-
-static int close_group(writer *w, hid_t g, const char *name, int rc)
-{
-    if (H5Gclose(g) < 0 && !rc)
-        rc = wfail(w, name, NULL);
-    return rc;
-}
-
-/* GADGET-4's unit attributes (UnitLength_in_cm, UnitMass_in_g, UnitVelocity_in_cm_per_s)
- * in loc, for a run with physical units; N-body units have no scale, and a made-up one
- * (1 cm, 1 g) would be read as physical, so they are left out. */
-static int put_units(writer *w, hid_t loc, const nb_snapshot_meta *meta)
-{
-    if (!(meta->unit_length_in_cm > 0 && meta->unit_mass_in_g > 0 &&
-          meta->unit_velocity_in_cm_per_s > 0))
-        return 0;
-    int rc = put_double(w, loc, "UnitLength_in_cm", meta->unit_length_in_cm);
-    if (!rc)
-        rc = put_double(w, loc, "UnitMass_in_g", meta->unit_mass_in_g);
-    if (!rc)
-        rc = put_double(w, loc, "UnitVelocity_in_cm_per_s", meta->unit_velocity_in_cm_per_s);
-    return rc;
-}
-
-static int write_header(writer *w, hid_t file, const size_t count[NB_NTYPES],
-                        const double mass_table[NB_NTYPES], const nb_snapshot_meta *meta)
-{
-    double time = meta->time;
-    hid_t g = new_group(w, file, "Header");
-    if (g < 0)
-        return -1;
-    /* GADGET-2/AREPO/GIZMO types: int32 this-file counts, uint32 totals split in words;
-     * MassTable[t] is the mass every particle of type t has, 0 when they differ (the
-     * Masses datasets are written either way: nb_snapshot_mass_table) */
-    int32_t this_file[NB_NTYPES];
-    uint32_t total[NB_NTYPES], high[NB_NTYPES];
-    for (int t = 0; t < NB_NTYPES; t++) {
-        this_file[t] = (int32_t)count[t];
-        total[t] = (uint32_t)count[t];
-        high[t] = (uint32_t)((uint64_t)count[t] >> 32);
-    }
-    const char *flags[] = {"Flag_Sfr", "Flag_Cooling", "Flag_StellarAge", "Flag_Metals",
-                           "Flag_Feedback"};
-    int rc = put_attr(w, g, "NumPart_ThisFile", H5T_STD_I32LE, H5T_NATIVE_INT32, 6, this_file);
-    if (!rc)
-        rc = put_attr(w, g, "NumPart_Total", H5T_STD_U32LE, H5T_NATIVE_UINT32, 6, total);
-    if (!rc)
-        rc = put_attr(w, g, "NumPart_Total_HighWord", H5T_STD_U32LE, H5T_NATIVE_UINT32, 6, high);
-    if (!rc)
-        rc = put_attr(w, g, "MassTable", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 6, mass_table);
-    if (!rc)
-        rc = put_double(w, g, "Time", time);
-    if (!rc)
-        rc = put_double(w, g, "Redshift", 0.0);
-    if (!rc)
-        rc = put_double(w, g, "BoxSize", 0.0);
-    if (!rc)
-        rc = put_int(w, g, "NumFilesPerSnapshot", 1);
-    if (!rc)
-        rc = put_double(w, g, "Omega0", 0.0);
-    if (!rc)
-        rc = put_double(w, g, "OmegaLambda", 0.0);
-    if (!rc)
-        rc = put_double(w, g, "HubbleParam", 1.0);
-    for (size_t k = 0; k < sizeof flags / sizeof flags[0] && !rc; k++)
-        rc = put_int(w, g, flags[k], 0);
-    if (!rc)
-        rc = put_int(w, g, "Flag_DoublePrecision", 1);
-    /* AREPO's readers (and yt's AREPO frontend) look for the units here */
-    if (!rc)
-        rc = put_units(w, g, meta);
-    return close_group(w, g, "Header", rc);
-}
-
 /* A chunked dataset of n rows and cols columns with optional shuffle + gzip, and a
  * Fletcher32 checksum per chunk, computed last so it covers the bytes on disk. */
-static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size_t n, int cols,
+static hid_t new_dataset(nb_snapshot_writer *w, hid_t g, const char *name, hid_t ftype, size_t n, int cols,
                          int compression)
 {
     int rank = cols > 1 ? 2 : 1;
@@ -193,7 +57,7 @@ static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size
         (compression > 0 && (H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, compression) < 0)) ||
         H5Pset_fletcher32(dcpl) < 0 ||
         (d = H5Dcreate2(g, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT)) < 0)
-        wfail(w, name, NULL);
+        nb_snapshot_wfail(w, name, NULL);
     if (dcpl >= 0)
         H5Pclose(dcpl);
     if (space >= 0)
@@ -204,7 +68,7 @@ static hid_t new_dataset(writer *w, hid_t g, const char *name, hid_t ftype, size
 /* The store's rows [off, off + n) (one type's) as an n x cols dataset from cols SoA arrays,
  * interleaved one chunk of rows at a time (copied as bytes: the bits on disk are the
  * arrays' bits). A collective write writes the part of its rows [r0, r1) that is there. */
-static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+static int write_rows(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
                       size_t off, size_t n, int compression)
 {
     const char *name = f->name;
@@ -224,12 +88,12 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
     hid_t fspace = H5Dget_space(d);
     int rc = 0;
     if (!buf)
-        rc = wfail(w, name, "out of memory");
+        rc = nb_snapshot_wfail(w, name, "out of memory");
     else if (fspace < 0)
-        rc = wfail(w, name, NULL);
+        rc = nb_snapshot_wfail(w, name, NULL);
     /* a collective write makes every piece's H5Dwrite on every rank, with an empty
      * selection where the piece holds none of its rows, even after a local failure */
-    int go = !wagree(w, rc);
+    int go = !nb_snapshot_wagree(w, rc);
     for (size_t s = 0; s < n && go && (!rc || w->collective); s += rows) {
         size_t cnt = n - s < rows ? n - s : rows;
         size_t lo = s > r0 ? s : r0, hi = s + cnt < r1 ? s + cnt : r1;
@@ -250,7 +114,7 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
             sel = mspace < 0 || H5Sselect_none(mspace) < 0 ? -1 : H5Sselect_none(fspace);
         if ((H5Dwrite(d, nb_snapshot_h5_mtype(f->type), mspace, fspace, w->dxpl, buf) < 0 ||
              mspace < 0 || sel < 0) && !rc)
-            rc = wfail(w, name, NULL);
+            rc = nb_snapshot_wfail(w, name, NULL);
         if (mspace >= 0)
             H5Sclose(mspace);
     }
@@ -258,12 +122,12 @@ static int write_rows(writer *w, hid_t g, const nb_snapshot_field *f, const nb_p
     if (fspace >= 0)
         H5Sclose(fspace);
     if (H5Dclose(d) < 0 && !rc)
-        rc = wfail(w, name, NULL);
+        rc = nb_snapshot_wfail(w, name, NULL);
     return rc;
 }
 
 /* The store's rows [off, off + n) of a one-column field as a dataset of n rows. */
-static int write_column(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+static int write_column(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
                         size_t off, size_t n, int compression)
 {
     const char *name = f->name;
@@ -276,7 +140,7 @@ static int write_column(writer *w, hid_t g, const nb_snapshot_field *f, const nb
     int rc = 0;
     if (!w->collective) {
         if (H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
-            rc = wfail(w, name, NULL);
+            rc = nb_snapshot_wfail(w, name, NULL);
     } else {
         /* this rank's rows [r0, r1) of the store that are in [off, off + n) (maybe none) */
         size_t r0 = w->r0 > off ? w->r0 - off : 0, r1 = w->r1 > off ? w->r1 - off : 0;
@@ -291,20 +155,46 @@ static int write_column(writer *w, hid_t g, const nb_snapshot_field *f, const nb
             sel = H5Sselect_none(fspace) < 0 || H5Sselect_none(mspace) < 0 ? -1 : 0;
         const char *rows = data + r0 * H5Tget_size(mtype);
         if (H5Dwrite(d, mtype, mspace, fspace, w->dxpl, rows) < 0 || sel < 0)
-            rc = wfail(w, name, NULL);
+            rc = nb_snapshot_wfail(w, name, NULL);
         if (mspace >= 0)
             H5Sclose(mspace);
         if (fspace >= 0)
             H5Sclose(fspace);
     }
     if (H5Dclose(d) < 0 && !rc)
-        rc = wfail(w, name, NULL);
+        rc = nb_snapshot_wfail(w, name, NULL);
     return rc;
 }
 
-static int write_field(writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
+/* The store's rows [off, off + n) of field f through the chunk pipeline: every chunk
+ * encoded on the writer's threads, then written as it is (snapshot_chunks.c). */
+static int write_direct(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field *f,
+                        const nb_particles *p, size_t off, size_t n, int compression)
+{
+    size_t es = nb_snapshot_type_size(f->type);
+    hid_t d = new_dataset(w, g, f->name, nb_snapshot_h5_ftype(f->type), n, f->cols, compression);
+    if (d < 0)
+        return -1;
+    const unsigned char *col[3];
+    for (int k = 0; k < f->cols; k++)
+        col[k] = (const unsigned char *)nb_snapshot_field_column(p, f, k) + off * es;
+    char why[512];
+    size_t rows = n < NB_SNAPSHOT_CHUNK_ROWS ? n : NB_SNAPSHOT_CHUNK_ROWS;
+    int rc = nb_snapshot_chunks_write(&w->chunks, d, col, f->cols, es, n, rows, why, sizeof why);
+    if (rc)
+        nb_snapshot_wfail(w, f->name, why);
+    if (H5Dclose(d) < 0 && !rc)
+        rc = nb_snapshot_wfail(w, f->name, NULL);
+    return rc;
+}
+
+static int write_field(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field *f, const nb_particles *p,
                        size_t off, size_t n, int compression)
 {
+    /* the chunks hold the file's bytes: the memory's must be the same (little-endian) */
+    if (w->direct && !w->collective &&
+        H5Tequal(nb_snapshot_h5_mtype(f->type), nb_snapshot_h5_ftype(f->type)) > 0)
+        return write_direct(w, g, f, p, off, n, compression);
     if (f->cols > 1)
         return write_rows(w, g, f, p, off, n, compression);
     return write_column(w, g, f, p, off, n, compression);
@@ -312,7 +202,7 @@ static int write_field(writer *w, hid_t g, const nb_snapshot_field *f, const nb_
 
 /* For each type present, in ascending order, its group with every row of
  * nb_snapshot_fields, in order, holding that type's rows of the store. */
-static int write_particles(writer *w, hid_t file, const nb_particles *p,
+static int write_particles(nb_snapshot_writer *w, hid_t file, const nb_particles *p,
                            const size_t count[NB_NTYPES], int compression)
 {
     int rc = 0;
@@ -322,50 +212,18 @@ static int write_particles(writer *w, hid_t file, const nb_particles *p,
             continue;
         char group[16];
         nb_snapshot_group(t, group, sizeof group);
-        hid_t g = new_group(w, file, group);
+        hid_t g = nb_snapshot_wgroup(w, file, group);
         if (g < 0)
             return -1;
         for (size_t k = 0; k < nb_snapshot_n_fields && !rc; k++)
-            rc = wagree(w, write_field(w, g, &nb_snapshot_fields[k], p, off, count[t],
+            rc = nb_snapshot_wagree(w, write_field(w, g, &nb_snapshot_fields[k], p, off, count[t],
                                        compression));
-        rc = close_group(w, g, group, rc);
+        rc = nb_snapshot_wgroup_close(w, g, group, rc);
     }
     return rc;
 }
 
-static int write_meta(writer *w, hid_t file, const nb_snapshot_meta *meta)
-{
-    hid_t g = new_group(w, file, "Parameters");
-    if (g < 0)
-        return -1;
-    int rc = put_string(w, g, "ParameterFile", meta->parameters ? meta->parameters : "");
-    /* GADGET-4 keeps its unit attributes here (AREPO in /Header: both are written) */
-    if (!rc)
-        rc = put_units(w, g, meta);
-    if ((rc = close_group(w, g, "Parameters", rc)))
-        return rc;
-    if ((g = new_group(w, file, "Integrator")) < 0)
-        return -1;
-    for (size_t k = 0; k < nb_snapshot_n_attrs && !rc; k++) {
-        const nb_snapshot_attr *a = &nb_snapshot_attrs[k];
-        const void *v = nb_snapshot_attr_value(meta, a);
-        if (a->type == NB_SNAP_STRING && a->restart == NB_SNAP_OPTIONAL && !*(const char *)v)
-            continue; /* an optional string left empty is not written */
-        if (a->type == NB_SNAP_STRING) {
-            /* the member need not be terminated when full */
-            char *s = malloc(a->size + 1);
-            rc = s ? put_string(w, g, a->name, nb_snapshot_attr_format(meta, a, s, a->size + 1))
-                   : wfail(w, a->name, "out of memory");
-            free(s);
-        } else {
-            rc = put_attr(w, g, a->name, nb_snapshot_h5_ftype(a->type),
-                          nb_snapshot_h5_mtype(a->type), 0, v);
-        }
-    }
-    return close_group(w, g, "Integrator", rc);
-}
-
-static int write_file(writer *w, const char *tmp, const nb_particles *p,
+static int write_file(nb_snapshot_writer *w, const char *tmp, const nb_particles *p,
                       const nb_snapshot_meta *meta, int compression)
 {
     hid_t fapl = nb_snapshot_fapl(1);
@@ -379,17 +237,17 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
         fapl = -1;
     }
 #endif
-    if (wagree(w, fapl < 0 ? -1 : 0)) {
+    if (nb_snapshot_wagree(w, fapl < 0 ? -1 : 0)) {
         if (fapl >= 0)
             H5Pclose(fapl);
-        return wfail(w, "file access properties", NULL);
+        return nb_snapshot_wfail(w, "file access properties", NULL);
     }
     /* EXCL: never through a link or onto a file someone put there since we unlinked it */
     hid_t file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, fapl);
     if (file < 0)
-        wfail(w, "creating the file", NULL);
+        nb_snapshot_wfail(w, "creating the file", NULL);
     H5Pclose(fapl);
-    if (wagree(w, file < 0 ? -1 : 0)) {
+    if (nb_snapshot_wagree(w, file < 0 ? -1 : 0)) {
         if (file >= 0)
             H5Fclose(file);
         return -1;
@@ -398,14 +256,15 @@ static int write_file(writer *w, const char *tmp, const nb_particles *p,
     double mass_table[NB_NTYPES];
     nb_snapshot_type_counts(p, count); /* in order: check_writable */
     nb_snapshot_mass_table(p, count, mass_table);
-    int rc = wagree(w, write_header(w, file, count, mass_table, meta));
+    int rc = nb_snapshot_wagree(w, nb_snapshot_write_header(w, file, count, mass_table, meta));
     if (!rc)
         rc = write_particles(w, file, p, count, compression);
     if (!rc)
-        rc = wagree(w, write_meta(w, file, meta));
+        rc = nb_snapshot_wagree(w, nb_snapshot_write_meta(w, file, meta));
     /* Closing flushes the caches: a full disk often shows up only here. */
     if (H5Fclose(file) < 0 && !rc)
-        rc = wfail(w, "closing the file", NULL);
+        rc = nb_snapshot_wfail(w, "closing the file", NULL);
+    nb_snapshot_chunks_free(&w->chunks);
     return rc;
 }
 
@@ -476,7 +335,13 @@ static int sync_and_rename(const char *tmp, const char *path, nb_error *err)
 }
 
 int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
-                      int compression, nb_error *err)
+                      int compression, int threads, nb_error *err)
+{
+    return nb_snapshot_write_with(path, p, meta, compression, threads, 1, err);
+}
+
+int nb_snapshot_write_with(const char *path, const nb_particles *p, const nb_snapshot_meta *meta,
+                           int compression, int threads, int direct, nb_error *err)
 {
     nb_snapshot_quiet q;
     nb_snapshot_quiet_begin(&q);
@@ -513,10 +378,13 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
         nb_snapshot_quiet_end(&q);
         return rc;
     }
-    writer w;
+    nb_snapshot_writer w;
     memset(&w, 0, sizeof w);
     w.r1 = p->n;
     w.dxpl = H5P_DEFAULT;
+    w.direct = direct;
+    w.chunks.threads = threads;
+    w.chunks.level = compression;
     if (write_file(&w, tmp, p, meta, compression))
         rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s: %s", path, w.what,
                      w.detail);
@@ -530,7 +398,8 @@ int nb_snapshot_write(const char *path, const nb_particles *p, const nb_snapshot
 }
 
 int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, size_t r1,
-                           const nb_snapshot_meta *meta, int compression, nb_error *err)
+                           const nb_snapshot_meta *meta, int compression, int threads,
+                           nb_error *err)
 {
     /* By default rank 0 writes every row (every rank holds them all) with the serial
      * writer: every failure is then rank 0's alone, and agreed on afterwards. The
@@ -539,12 +408,12 @@ int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, s
      * full disk under one process): docs/mpi.md. */
     const char *coll = getenv("NBODY_COLLECTIVE_IO");
     if (!coll || strcmp(coll, "1") != 0)
-        return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, err)
+        return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, threads, err)
                                             : NB_OK, err);
 #ifndef H5_HAVE_PARALLEL
     (void)r0;
     (void)r1;
-    return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, err)
+    return nb_comm_agree(nb_comm_root() ? nb_snapshot_write(path, p, meta, compression, threads, err)
                                         : NB_OK, err);
 #else
     nb_snapshot_quiet q;
@@ -575,14 +444,14 @@ int nb_snapshot_write_rows(const char *path, const nb_particles *p, size_t r0, s
         nb_snapshot_quiet_end(&q);
         return rc;
     }
-    writer w;
+    nb_snapshot_writer w;
     memset(&w, 0, sizeof w);
     w.collective = 1;
     w.r0 = r0;
     w.r1 = r1;
     w.dxpl = H5Pcreate(H5P_DATASET_XFER);
     if (w.dxpl < 0 || H5Pset_dxpl_mpio(w.dxpl, H5FD_MPIO_COLLECTIVE) < 0)
-        wfail(&w, "transfer properties", NULL);
+        nb_snapshot_wfail(&w, "transfer properties", NULL);
     if (write_file(&w, tmp, p, meta, compression) || w.failed)
         rc = nb_fail(err, NB_ERR_RUNTIME, "cannot write snapshot %s: %s: %s", path, w.what,
                      w.detail);

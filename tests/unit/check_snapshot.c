@@ -269,7 +269,7 @@ static int write_status(const char *path, const nb_particles *p, int compression
     nb_snapshot_meta m = make_meta(1);
     nb_error err;
     nb_error_clear(&err);
-    int rc = nb_snapshot_write(path, p, &m, compression, &err);
+    int rc = nb_snapshot_write(path, p, &m, compression, 0, &err);
     snprintf(msg, 1024, "%s", err.msg);
     return rc;
 }

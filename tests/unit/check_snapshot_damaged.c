@@ -336,7 +336,7 @@ START_TEST(test_quiet)
     nb_particles q;
     fill(&q, 10, 1);
     m = make_meta(1);
-    int r4 = nb_snapshot_write(in_root(2, "none/x.h5"), &q, &m, 0, &err);
+    int r4 = nb_snapshot_write(in_root(2, "none/x.h5"), &q, &m, 0, 0, &err);
     nb_particles_free(&q);
     fflush(stderr);
     dup2(saved, 2);

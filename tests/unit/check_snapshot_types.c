@@ -37,7 +37,7 @@ static void write_types(const char *path, int gas, uint64_t seed)
     fill_types(&p, gas, seed);
     nb_snapshot_meta m = make_meta(7);
     nb_error err;
-    int rc = nb_snapshot_write(path, &p, &m, 0, &err);
+    int rc = nb_snapshot_write(path, &p, &m, 0, 0, &err);
     ck_assert_msg(rc == NB_OK, "write: %s", err.msg);
     nb_particles_free(&p);
 }
@@ -228,7 +228,7 @@ START_TEST(test_types_refused)
     p.type[0] = 3;
     nb_snapshot_meta m = make_meta(1);
     nb_error err;
-    ck_assert_int_eq(nb_snapshot_write(in_root(2, "unordered.h5"), &p, &m, 0, &err),
+    ck_assert_int_eq(nb_snapshot_write(in_root(2, "unordered.h5"), &p, &m, 0, 0, &err),
                      NB_ERR_RUNTIME);
     ck_assert_msg(strstr(err.msg, "not in ascending type order"), "%s", err.msg);
     ck_assert(!exists(in_root(2, "unordered.h5")));

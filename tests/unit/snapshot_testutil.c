@@ -115,7 +115,7 @@ void write_ok(const char *path, size_t n, uint64_t seed, long step, int compress
     nb_snapshot_meta m = make_meta(step);
     nb_error err;
     nb_error_clear(&err);
-    int rc = nb_snapshot_write(path, &p, &m, compression, &err);
+    int rc = nb_snapshot_write(path, &p, &m, compression, 0, &err);
     ck_assert_msg(rc == NB_OK, "write %s: %s", path, err.msg);
     nb_particles_free(&p);
 }
