@@ -92,7 +92,7 @@ static const key_spec schema[] = {
     STR("output", "snapshot_base", snapshot_base, NB_SNAPSHOT_BASE_DEFAULT,
         NB_SNAPSHOT_BASE_EXPECT),
     INT("output", "diagnostics_every", diagnostics_every, 10, 1, 1e15, "steps >= 1"),
-    INT("output", "compression", compression, 4, 0, 9, "a gzip level from 0 to 9"),
+    INT("output", "compression", compression, 0, 0, 9, "a gzip level from 0 to 9"),
     STR("output", "potential", potential, "auto", "exact, auto or a kernel with a potential"),
 };
 #define N_KEYS (sizeof schema / sizeof schema[0])

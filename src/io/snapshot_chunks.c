@@ -59,11 +59,35 @@ typedef struct job {
     int level;
 } job;
 
+/* r[t]'s byte j to r[j]'s byte t: eight 8-byte values into their eight byte planes (the
+ * shuffle of eight doubles), by swapping 4-, 2- then 1-byte blocks. */
+static void transpose8(uint64_t r[8])
+{
+    for (int t = 0; t < 4; t++) {
+        uint64_t a = r[t], b = r[t + 4];
+        r[t] = (a & 0x00000000ffffffffULL) | (b << 32);
+        r[t + 4] = (a >> 32) | (b & 0xffffffff00000000ULL);
+    }
+    static const int pairs2[4] = {0, 1, 4, 5};
+    for (int q = 0; q < 4; q++) {
+        int t = pairs2[q];
+        uint64_t a = r[t], b = r[t + 2], m = 0x0000ffff0000ffffULL;
+        r[t] = (a & m) | ((b & m) << 16);
+        r[t + 2] = ((a >> 16) & m) | (b & ~m);
+    }
+    for (int t = 0; t < 8; t += 2) {
+        uint64_t a = r[t], b = r[t + 1], m = 0x00ff00ff00ff00ffULL;
+        r[t] = (a & m) | ((b & m) << 8);
+        r[t + 1] = ((a >> 8) & m) | (b & ~m);
+    }
+}
+
 /* Rows [r0, r0 + cnt) as HDF5 lays out one chunk: row-major, then (shuffle) byte j of
- * every value together in plane j. Values past cnt (an edge chunk) are zero. */
+ * every value together in plane j. Values past cnt (an edge chunk) are zero. The byte
+ * order of a value is the file's (the writer checks that memory's is the same). */
 static void pack(const job *jb, size_t r0, size_t cnt, unsigned char *dst, int shuffle)
 {
-    size_t cols = jb->cols, es = jb->es, nval = jb->chunk_rows * cols;
+    size_t cols = jb->cols, es = jb->es, nval = jb->chunk_rows * cols, used = cnt * cols;
     if (!shuffle) {
         for (size_t i = 0; i < cnt; i++)
             for (size_t k = 0; k < cols; k++)
@@ -71,31 +95,48 @@ static void pack(const job *jb, size_t r0, size_t cnt, unsigned char *dst, int s
                     memcpy(dst + (i * cols + k) * 8, jb->col[k] + (r0 + i) * 8, 8);
                 else
                     memcpy(dst + (i * cols + k) * es, jb->col[k] + (r0 + i) * es, es);
-        memset(dst + cnt * cols * es, 0, (nval - cnt * cols) * es);
+        memset(dst + used * es, 0, (nval - used) * es);
         return;
     }
-    for (size_t k = 0; k < cols; k++) {
-        const unsigned char *src = jb->col[k] + r0 * es;
-        for (size_t j = 0; j < es; j++) {
-            unsigned char *plane = dst + j * nval + k;
-            for (size_t i = 0; i < cnt; i++)
-                plane[i * cols] = src[i * es + j];
+    size_t e = 0, i = r0, k = 0; /* value e is row i, column k */
+    if (es == 8) /* eight values at a time through a byte transpose */
+        for (; e + 8 <= used; e += 8) {
+            uint64_t r[8];
+            for (int t = 0; t < 8; t++) {
+                memcpy(&r[t], jb->col[k] + i * 8, 8);
+                if (++k == cols) {
+                    k = 0;
+                    i++;
+                }
+            }
+            transpose8(r);
+            for (size_t j = 0; j < 8; j++)
+                memcpy(dst + j * nval + e, &r[j], 8);
+        }
+    for (; e < used; e++) {
+        for (size_t j = 0; j < es; j++)
+            dst[j * nval + e] = jb->col[k][i * es + j];
+        if (++k == cols) {
+            k = 0;
+            i++;
         }
     }
     for (size_t j = 0; j < es; j++)
-        memset(dst + j * nval + cnt * cols, 0, nval - cnt * cols);
+        memset(dst + j * nval + used, 0, nval - used);
 }
 
-/* Bits per byte of the byte values of b[0 .. n) (diff: of the differences b[i] - b[i-1]). */
+/* Bits per byte of the byte values of b[0 .. n) (diff: of the differences b[i] - b[i-1]),
+ * estimated from at most ~16384 of them evenly spaced: enough to tell random bytes (8)
+ * from skewed ones, at a small fraction of the cost of deflating the plane. */
 static double entropy(const unsigned char *b, size_t n, int diff)
 {
-    size_t h[256] = {0};
-    for (size_t i = diff; i < n; i++)
+    size_t h[256] = {0}, stride = n / 16384 + 1, total = 0;
+    for (size_t i = (size_t)diff; i < n; i += stride, total++)
         h[(unsigned char)(b[i] - (diff ? b[i - 1] : 0))]++;
-    double e = 0, total = (double)(n - (size_t)diff);
+    double e = 0;
     for (int k = 0; k < 256; k++)
         if (h[k])
-            e -= (double)h[k] / total * log2((double)h[k] / total);
+            e -= (double)h[k] / (double)total * log2((double)h[k] / (double)total);
     return e;
 }
 
@@ -240,9 +281,11 @@ int nb_snapshot_chunks_write(nb_snapshot_chunks *pc, hid_t d, const unsigned cha
     int nt = jb.level ? nb_threads(pc->threads) : 1;
     /* Two batches of slots: the calling thread writes one batch while the team (and then
      * it too) encodes the next, so the write overlaps the encoding; HDF5 is only ever
-     * called from this thread. A batch is four chunks per thread (about 6 MB per thread
-     * for both): fewer joins of the team per MB. */
-    size_t batch = (size_t)nt * 4;
+     * called from this thread. A batch is at least four chunks per thread, and up to
+     * 16 MB: each join of the team can cost a time slice on a busy machine, so the fewer
+     * the better (docs/performance.md, "Snapshots"). */
+    size_t batch = ((size_t)16 << 20) / jb.bound;
+    batch = batch > (size_t)nt * 4 ? batch : (size_t)nt * 4;
     batch = batch < chunks ? batch : chunks;
     if (reserve(pc, 2 * batch, jb.bound, jb.raw)) {
         nb_snapshot_chunks_free(pc);

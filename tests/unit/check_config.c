@@ -55,7 +55,7 @@ START_TEST(test_defaults_and_empty_file)
     ck_assert(c.dt == 1e-3 && c.t_end == 1.0);
     ck_assert_int_eq(c.snapshot_every, 100);
     ck_assert_int_eq(c.diagnostics_every, 10);
-    ck_assert_int_eq(c.compression, 4);
+    ck_assert_int_eq(c.compression, 0);
     ck_assert_str_eq(c.snapshot_base, "snapshot");
     ck_assert_int_eq(nb_config_steps(&c), 1000);
 }
