@@ -286,6 +286,9 @@ int nb_snapshot_chunks_write(nb_snapshot_chunks *pc, hid_t d, const unsigned cha
      * the better (docs/performance.md, "Snapshots"). */
     size_t batch = ((size_t)16 << 20) / jb.bound;
     batch = batch > (size_t)nt * 4 ? batch : (size_t)nt * 4;
+    if (nt == 1) /* nothing to overlap: one chunk at a time, in the cache from packing to
+                  * writing */
+        batch = 1;
     batch = batch < chunks ? batch : chunks;
     if (reserve(pc, 2 * batch, jb.bound, jb.raw)) {
         nb_snapshot_chunks_free(pc);
