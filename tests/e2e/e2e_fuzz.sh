@@ -26,8 +26,8 @@ if ! "$CLANG" $SAN "$TMP/probe.c" -o "$TMP/probe" >"$TMP/probe.log" 2>&1; then
     head -3 "$TMP/probe.log"
     exit 77
 fi
-PKGS="libconfig hdf5-serial" # not hdf5: with parallel HDF5 installed it is the MPI one
-pkg-config --exists hdf5-serial 2>/dev/null || PKGS="libconfig hdf5"
+PKGS="libconfig hdf5-serial zlib" # not hdf5: with parallel HDF5 installed it is the MPI one
+pkg-config --exists hdf5-serial 2>/dev/null || PKGS="libconfig hdf5 zlib"
 if ! DEPS_CFLAGS=$(pkg-config --cflags $PKGS) || ! DEPS_LIBS=$(pkg-config --libs $PKGS); then
     echo "pkg-config knows no $PKGS"
     exit 1
