@@ -41,15 +41,19 @@ uint32_t nb_snapshot_fletcher32(const void *data, size_t len)
     return sum2 << 16 | sum1;
 }
 
-/* One chunk's encoded bytes (the Fletcher32 checksum last) and the buffers that make it. */
+/* One chunk's encoded bytes (the Fletcher32 checksum last). */
 typedef struct nb_snapshot_chunk_slot {
-    unsigned char *out;     /* encoded chunk: bound bytes */
-    unsigned char *planes;  /* shuffled chunk (compressed writes only): raw bytes */
+    unsigned char *out;     /* bound bytes */
     size_t size;            /* encoded bytes, checksum included */
     int failed;
-    z_stream z;             /* its deflate state, reset for each chunk */
-    int z_ready;
 } slot;
+
+/* A thread's scratch for compressing (only while it encodes a chunk). */
+typedef struct nb_snapshot_chunk_worker {
+    unsigned char *planes;  /* the shuffled chunk: raw bytes */
+    z_stream z;             /* deflate state, reset for each chunk */
+    int z_ready;
+} worker;
 
 typedef struct job {
     const unsigned char *const *col;
@@ -162,25 +166,25 @@ static int plane_params(const unsigned char *pl, size_t n, int level, int *strat
     return 0;
 }
 
-/* The shuffled chunk s->planes (es planes of nval bytes) as one zlib stream in s->out,
+/* The shuffled chunk wk->planes (es planes of nval bytes) as one zlib stream in s->out,
  * each plane with its own parameters; HDF5's deflate filter inflates any zlib stream.
  * Its length, or 0 on failure. */
-static size_t deflate_planes(const job *jb, slot *s)
+static size_t deflate_planes(const job *jb, slot *s, worker *wk)
 {
     size_t nval = jb->chunk_rows * jb->cols;
-    z_stream *z = &s->z;
-    if (!s->z_ready) {
+    z_stream *z = &wk->z;
+    if (!wk->z_ready) {
         memset(z, 0, sizeof *z);
         if (deflateInit(z, jb->level) != Z_OK)
             return 0;
-        s->z_ready = 1;
+        wk->z_ready = 1;
     } else if (deflateReset(z) != Z_OK) {
         return 0;
     }
     z->next_out = s->out;
     z->avail_out = (uInt)(jb->bound - 4);
     for (size_t j = 0; j < jb->es; j++) {
-        unsigned char *pl = s->planes + j * nval;
+        unsigned char *pl = wk->planes + j * nval;
         int strategy, level = plane_params(pl, nval, jb->level, &strategy);
         if (deflateParams(z, level, strategy) != Z_OK)
             return 0;
@@ -195,7 +199,7 @@ static size_t deflate_planes(const job *jb, slot *s)
 }
 
 /* Chunk c into s: the filters' output, in the order HDF5 applies them. */
-static void encode(const job *jb, size_t c, slot *s)
+static void encode(const job *jb, size_t c, slot *s, worker *wk)
 {
     size_t r0 = c * jb->chunk_rows;
     size_t cnt = jb->n - r0 < jb->chunk_rows ? jb->n - r0 : jb->chunk_rows;
@@ -203,8 +207,8 @@ static void encode(const job *jb, size_t c, slot *s)
         pack(jb, r0, cnt, s->out, 0);
         s->size = jb->raw;
     } else {
-        pack(jb, r0, cnt, s->planes, 1);
-        if (!(s->size = deflate_planes(jb, s))) {
+        pack(jb, r0, cnt, wk->planes, 1);
+        if (!(s->size = deflate_planes(jb, s, wk))) {
             s->failed = 1;
             return;
         }
@@ -235,33 +239,44 @@ static int put(hid_t d, const job *jb, const slot *slots, size_t c0, size_t m, c
 
 void nb_snapshot_chunks_free(nb_snapshot_chunks *pc)
 {
-    for (size_t i = 0; pc->slots && i < pc->nslots; i++) {
-        if (pc->slots[i].z_ready)
-            deflateEnd(&pc->slots[i].z);
+    for (size_t i = 0; pc->slots && i < pc->nslots; i++)
         free(pc->slots[i].out);
-        free(pc->slots[i].planes);
+    for (size_t i = 0; pc->workers && i < pc->nworkers; i++) {
+        if (pc->workers[i].z_ready)
+            deflateEnd(&pc->workers[i].z);
+        free(pc->workers[i].planes);
     }
     free(pc->slots);
+    free(pc->workers);
     pc->slots = NULL;
-    pc->nslots = pc->cap = 0;
+    pc->workers = NULL;
+    pc->nslots = pc->nworkers = pc->cap = pc->raw_cap = 0;
 }
 
-/* nslots slots of bound (and raw) bytes, kept from the last dataset when large enough. */
-static int reserve(nb_snapshot_chunks *pc, size_t nslots, size_t bound, size_t raw)
+/* nslots slots of bound bytes and (compressing) nt workers' raw bytes, kept from the last
+ * dataset when large enough. */
+static int reserve(nb_snapshot_chunks *pc, size_t nslots, size_t bound, size_t nt, size_t raw)
 {
-    if (pc->slots && pc->nslots >= nslots && pc->cap >= bound)
+    if (pc->slots && pc->nslots >= nslots && pc->cap >= bound &&
+        (!pc->level || (pc->nworkers >= nt && pc->raw_cap >= raw)))
         return 0;
     nb_snapshot_chunks_free(pc);
     if (!(pc->slots = calloc(nslots, sizeof *pc->slots)))
         return -1;
     pc->nslots = nslots;
     pc->cap = bound;
-    for (size_t i = 0; i < nslots; i++) {
-        pc->slots[i].out = malloc(bound);
-        pc->slots[i].planes = pc->level ? malloc(raw < bound ? bound : raw) : NULL;
-        if (!pc->slots[i].out || (pc->level && !pc->slots[i].planes))
+    for (size_t i = 0; i < nslots; i++)
+        if (!(pc->slots[i].out = malloc(bound)))
             return -1;
-    }
+    if (!pc->level)
+        return 0;
+    if (!(pc->workers = calloc(nt, sizeof *pc->workers)))
+        return -1;
+    pc->nworkers = nt;
+    pc->raw_cap = raw;
+    for (size_t i = 0; i < nt; i++)
+        if (!(pc->workers[i].planes = malloc(raw)))
+            return -1;
     return 0;
 }
 
@@ -283,19 +298,21 @@ int nb_snapshot_chunks_write(nb_snapshot_chunks *pc, hid_t d, const unsigned cha
      * it too) encodes the next, so the write overlaps the encoding; HDF5 is only ever
      * called from this thread. A batch is at least four chunks per thread, and up to
      * 16 MB: each join of the team can cost a time slice on a busy machine, so the fewer
-     * the better (docs/performance.md, "Snapshots"). */
+     * the better (docs/performance.md, "Snapshots"). Each thread compresses in its own
+     * scratch (a chunk's raw bytes and a deflate state). */
     size_t batch = ((size_t)16 << 20) / jb.bound;
     batch = batch > (size_t)nt * 4 ? batch : (size_t)nt * 4;
     if (nt == 1) /* nothing to overlap: one chunk at a time, in the cache from packing to
                   * writing */
         batch = 1;
     batch = batch < chunks ? batch : chunks;
-    if (reserve(pc, 2 * batch, jb.bound, jb.raw)) {
+    if (reserve(pc, 2 * batch, jb.bound, (size_t)nt, jb.raw)) {
         nb_snapshot_chunks_free(pc);
         snprintf(why, size, "out of memory");
         return -1;
     }
     slot *slots = pc->slots;
+    worker *wk = pc->workers;
     int rc = 0;
     size_t nbatch = (chunks + batch - 1) / batch;
     for (size_t b = 0; b <= nbatch && !rc; b++) {
@@ -304,14 +321,14 @@ int nb_snapshot_chunks_write(nb_snapshot_chunks *pc, hid_t d, const unsigned cha
         size_t p0 = c0 - batch, pm = b ? (chunks - p0 < batch ? chunks - p0 : batch) : 0;
         int prc = 0;
 #pragma omp parallel num_threads(nt) default(none) \
-    shared(jb, cur, prev, c0, m, pm, p0, d, why, size, prc)
+    shared(jb, cur, prev, wk, c0, m, pm, p0, d, why, size, prc)
         {
 #pragma omp master
             prc = pm ? put(d, &jb, prev, p0, pm, why, size) : 0;
 #pragma omp for schedule(dynamic, 1)
             for (size_t i = 0; i < m; i++) {
                 cur[i].failed = 0;
-                encode(&jb, c0 + i, &cur[i]);
+                encode(&jb, c0 + i, &cur[i], wk ? &wk[nb_thread_id()] : NULL);
             }
         }
         rc = prc;

@@ -19,8 +19,10 @@ uint32_t nb_snapshot_fletcher32(const void *data, size_t len);
  * nb_snapshot_chunks_free. */
 typedef struct nb_snapshot_chunks {
     int threads, level;
-    struct nb_snapshot_chunk_slot *slots;
+    struct nb_snapshot_chunk_slot *slots;     /* encoded chunks: nslots of cap bytes */
     size_t nslots, cap;
+    struct nb_snapshot_chunk_worker *workers; /* compressing: per thread, raw_cap bytes */
+    size_t nworkers, raw_cap;
 } nb_snapshot_chunks;
 
 /* Writes every chunk of dataset d (created by the writer: n > 0 rows of cols columns of
