@@ -36,13 +36,6 @@
 #include "gravity/tree_state.h"
 #include "core/threads.h"
 
-/* The kernel's own parameters (gravity.NAME keys, tree_keys). */
-typedef struct tree_params {
-    double opening_angle; /* theta of the Barnes-Hut opening test */
-    int leaf_size;        /* points per leaf, which is also the group sharing one walk */
-} tree_params;
-_Static_assert(sizeof(tree_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
-
 static void tree_destroy(void *state)
 {
     nb_tree_state_free(state);
@@ -552,30 +545,6 @@ void nb_tree_interactions(const void *state, double *cells, double *parts)
     *parts = s ? s->npart : 0.0;
 }
 
-/* energy.csv's potential. "auto" takes the tree from N = TREE_ENERGY_AUTO_N (below, the
- * exact sum costs no more: 1.9 s against 2.4 s at 1e5 on one AVX-512 thread) at
- * TREE_ENERGY_THETA (or the run's theta if smaller): W is then off by TREE_ENERGY_W_ERROR
- * (median, Plummer N = 1e4 .. 1e5; docs/energy-potential.md), far below an integration's
- * energy error, where theta 0.5 gives 2e-6 .. 1e-5. The error goes as ~theta^3.3. */
-#define TREE_ENERGY_AUTO_N 100000
-#define TREE_ENERGY_THETA 0.1 /* the law below is written about it */
-#define TREE_ENERGY_W_ERROR 3e-8
-
-static void tree_energy_potential(void *own, int auto_pick, char *desc, size_t size)
-{
-    tree_params *tp = own;
-    if (auto_pick && tp->opening_angle > TREE_ENERGY_THETA)
-        tp->opening_angle = TREE_ENERGY_THETA;
-    double theta = tp->opening_angle, werr = TREE_ENERGY_W_ERROR * pow(theta / 0.1, 3.3);
-    char how[96] = "median measured on Plummer spheres of N = 1e4 .. 1e5";
-    if (theta != TREE_ENERGY_THETA)
-        snprintf(how, sizeof how, "estimated as %.0e (theta / 0.1)^3.3", TREE_ENERGY_W_ERROR);
-    if (desc && size)
-        snprintf(desc, size, "Barnes-Hut tree at opening angle %g%s (relative error of W "
-                 "~%.0e, %s)", theta, auto_pick ? "" : ", the tree kernel's gravity.* settings",
-                 werr, how);
-}
-
 static const nb_kernel_key tree_keys[] = {
     {"opening_angle", 0, offsetof(tree_params, opening_angle), 0.5, 0.0, 1.5, 1,
      "a number with 0 < theta <= 1.5"},
@@ -592,8 +561,8 @@ const nb_kernel nb_kernel_tree = {
     .check = NULL,
     .interactions = NULL,
     .threaded = 1,
-    .energy_potential = tree_energy_potential,
-    .energy_potential_auto_n = TREE_ENERGY_AUTO_N,
+    .energy_potential = nb_tree_energy_potential,
+    .energy_potential_auto_n = NB_TREE_ENERGY_AUTO_N,
     .create = tree_create,
     .destroy = tree_destroy,
     .prepare = tree_prepare,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "gravity/kernels.h"
 #include "gravity/kdtree.h"
 #include "gravity/tree.h"
 
@@ -109,6 +110,18 @@ typedef struct tree_state {
     int threads;        /* resolved: >= 1 */
     nb_kdtree_marks marks; /* a list's targets (evaluate) */
 } tree_state;
+
+/* The kernel's own parameters (gravity.NAME keys, tree.c's tree_keys). */
+typedef struct tree_params {
+    double opening_angle; /* theta of the Barnes-Hut opening test */
+    int leaf_size;        /* points per leaf, which is also the group sharing one walk */
+} tree_params;
+_Static_assert(sizeof(tree_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
+
+/* output.potential = "auto" takes the tree from this N (tree_energy.c says why). */
+#define NB_TREE_ENERGY_AUTO_N 100000
+/* The kernel's energy_potential hook (kernels.h), in tree_energy.c. */
+void nb_tree_energy_potential(void *own, int auto_pick, char *desc, size_t size);
 
 /* Frees everything of s, s too (NULL: nothing). */
 void nb_tree_state_free(tree_state *s);
