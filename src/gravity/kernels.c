@@ -106,6 +106,11 @@ int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
     return k->check ? k->check(nb_kernel_own_const(kp, k), n, key, err) : NB_OK;
 }
 
+int nb_kernel_reads_accel(const nb_kernel *k, const nb_kernel_params *kp)
+{
+    return k && k->reads_accel ? k->reads_accel(nb_kernel_own_const(kp, k)) : 0;
+}
+
 double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, size_t n)
 {
     if (k->interactions)

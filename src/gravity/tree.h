@@ -48,6 +48,9 @@ typedef struct nb_tree_lists {
 /* The smallest theta whose cells are summed in float (quadrupole truncation error about
  * theta^3 / 10 there, 1e-4, still 1e3 times float's rounding). */
 #define NB_TREE_FLOAT_THETA 0.1
+/* The same for the relative opening test's alpha (gravity.force_accuracy): below it the
+ * lists are double. */
+#define NB_TREE_FLOAT_ALPHA 1e-6
 
 /* The group: its targets' positions (cnt of them, in tree order) and their sums, without
  * G: accelerations sx, sy, sz and potentials sp. The cell loop sees the targets as fx, fy,

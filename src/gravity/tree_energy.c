@@ -16,6 +16,9 @@
 void nb_tree_energy_potential(void *own, int auto_pick, char *desc, size_t size)
 {
     tree_params *tp = own;
+    /* geometric always: the energy rows' error must not depend on a previous force (the
+     * energy potential's state is evaluated once, on scratch accelerations) */
+    tp->opening = TREE_OPENING_GEOMETRIC;
     if (auto_pick && tp->opening_angle > TREE_ENERGY_THETA)
         tp->opening_angle = TREE_ENERGY_THETA;
     double theta = tp->opening_angle, werr = TREE_ENERGY_W_ERROR * pow(theta / 0.1, 3.3);
