@@ -172,6 +172,10 @@ tests_unit_check_tree_relative_SOURCES = tests/unit/check_tree_relative.c \
 tests_unit_check_tree_relative_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_tree_relative_LDADD = $(TEST_LIBS)
 
+# tools/tree_accuracy.sh (the relative opening test's error table) at small N
+dist_check_SCRIPTS += tests/e2e/e2e_tree_accuracy.sh
+TESTS += tests/e2e/e2e_tree_accuracy.sh
+
 # tree kernel: key errors, thread-count independence and restart bit for bit, end to end
 dist_check_SCRIPTS += tests/e2e/e2e_tree.sh
 TESTS += tests/e2e/e2e_tree.sh

@@ -24,7 +24,9 @@
  * eps, bmax being the largest distance from c to a corner of the node's tight box: every
  * node that could hold a point within eps of a target (its extent overlapping the softening
  * length) is opened. Leaves that are opened are summed particle by particle, and the group's
- * own points pair by pair. */
+ * own points pair by pair. With gravity.opening = "relative" the theta condition is
+ * GADGET's relative one instead, against the group's previous accelerations (tree_walk.h's
+ * accept_rel, tree_block.c's nb_tree_group_bounds; docs/tree.md). */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -112,7 +114,7 @@ typedef struct walk_ctx {
     size_t cnt;
     double lo[3], hi[3], o[3];
     double theta2, eps, eps2, dmin2, S, MS;
-    double rel; /* the relative test's bound (group_bound), or 0: the geometric test */
+    double rel; /* the relative test's bound (nb_tree_group_bounds), or 0: geometric */
     double hoff; /* the relative test's r = d + hoff (TREE_REL_OFFSET) */
     /* the group's listed targets (group-local indices), when not all of them are */
     uint8_t sel[NB_TREE_GROUP_MAX];
@@ -450,7 +452,8 @@ static int tree_reads_accel(const void *own)
 const nb_kernel nb_kernel_tree = {
     .name = "tree",
     .summary = "Barnes-Hut kd-tree, monopole + quadrupole, grouped walk "
-               "(gravity.opening_angle = theta, gravity.leaf_size)",
+               "(gravity.opening_angle = theta, gravity.leaf_size, gravity.opening = "
+               "geometric | relative, gravity.force_accuracy = alpha)",
     .keys = tree_keys,
     .nkeys = sizeof tree_keys / sizeof tree_keys[0],
     .check = NULL,

@@ -109,7 +109,7 @@ typedef struct tree_state {
     double G, eps, theta; /* as created: G, softening, opening angle */
     int relative;       /* gravity.opening = "relative" */
     double alpha;       /* its force_accuracy */
-    /* relative: each group's bound of the test (tree.c's group_bound), by group number,
+    /* relative: each group's bound of the test (nb_tree_group_bounds), by group number,
      * filled block by block at each evaluation; 0 = the geometric test for that group */
     double *grel;
       /* P of the relative test (TREE_REL_POWER) */
