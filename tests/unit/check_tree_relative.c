@@ -1,6 +1,7 @@
 /* The tree's relative opening test (gravity.opening = "relative") against a long-double
  * direct sum on a Plummer sphere of 1e4 particles, the accelerations it reads from a first
- * geometric pass: median error below a bound tied to alpha and shrinking with it; with no
+ * geometric pass: median error below a bound tied to alpha and shrinking with it, double
+ * lists for a tiny alpha; with no
  * previous force the geometric bits; a list of targets, the thread count and groups mixing
  * both tests give the all-targets bits. Prints the error table. */
 #include <check.h>
@@ -155,6 +156,28 @@ START_TEST(test_accuracy_vs_alpha)
 }
 END_TEST
 
+/* Below NB_TREE_FLOAT_ALPHA the lists are double: at alpha 1e-7 nodes are still accepted
+ * and the median error is 4e-10 (3.5e-8 with float lists); at 1e-9 everything is
+ * opened, the direct sum to double rounding. */
+START_TEST(test_tiny_alpha_is_double)
+{
+    nb_particles *p = &plummer;
+    first_pass();
+    static const double alphas[] = {1e-7, 1e-9}, bound[] = {1e-8, 1e-12};
+    for (int k = 0; k < 2; k++) {
+        put_accel(p, &first);
+        nb_kernel_params kp = params(1, alphas[k], 2);
+        tree_eval(&kp, p, NULL, 0);
+        double med, p99;
+        errors(p, &med, &p99);
+        printf("tree relative accuracy: plummer n=%d alpha=%g median=%.3e p99=%.3e\n", NREF,
+               alphas[k], med, p99);
+        ck_assert_msg((k ? p99 : med) < bound[k], "alpha %g: %s error %.3e, expected below "
+                      "%.0e", alphas[k], k ? "p99" : "median", k ? p99 : med, bound[k]);
+    }
+}
+END_TEST
+
 /* No previous force (all accelerations 0): every group takes the geometric test at the
  * run's opening angle, GADGET's first pass; the same bits as gravity.opening = geometric. */
 START_TEST(test_first_pass_is_geometric)
@@ -262,6 +285,7 @@ static Suite *relative_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_accuracy_vs_alpha);
+    tcase_add_test(tc, test_tiny_alpha_is_double);
     tcase_add_test(tc, test_first_pass_is_geometric);
     tcase_add_loop_test(tc, test_lists_and_threads, 0, 2);
     tcase_add_test(tc, test_keys);
