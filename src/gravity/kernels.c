@@ -94,8 +94,9 @@ int nb_kernel_set(nb_kernel_params *kp, const char *name, double v, nb_error *er
         return nb_fail(err, NB_ERR_INPUT, "no kernel has a parameter '%s'", name);
     int below = key->lo_open ? !(v > key->lo) : !(v >= key->lo);
     if (below || !(v <= key->hi) || (key->is_int && v != (double)(long)v))
-        return nb_fail(err, NB_ERR_INPUT, "gravity.%s = %g: expected %s", name, v,
-                       key->expect);
+        return nb_fail(err, NB_ERR_INPUT, "gravity.%s = %g: expected %s%s", name, v,
+                       key->expect, key->is_int == NB_PARAM_CHOICE
+                       ? " (as a number: the name's index, from 0)" : "");
     nb_param_set(nb_kernel_own(kp, owner), key, v);
     return NB_OK;
 }
