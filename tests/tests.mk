@@ -170,6 +170,18 @@ tests_unit_check_tree_SOURCES = tests/unit/check_tree.c tests/unit/kernel_refere
 tests_unit_check_tree_CFLAGS = $(TEST_CFLAGS)
 tests_unit_check_tree_LDADD = $(TEST_LIBS)
 
+# the tree's relative opening test against a direct sum, lists, threads, first pass
+check_PROGRAMS += tests/unit/check_tree_relative
+TESTS += tests/unit/check_tree_relative
+tests_unit_check_tree_relative_SOURCES = tests/unit/check_tree_relative.c \
+	tests/unit/kernel_reference.h
+tests_unit_check_tree_relative_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_tree_relative_LDADD = $(TEST_LIBS)
+
+# tools/tree_accuracy.sh (the relative opening test's error table) at small N
+dist_check_SCRIPTS += tests/e2e/e2e_tree_accuracy.sh
+TESTS += tests/e2e/e2e_tree_accuracy.sh
+
 # tree kernel: key errors, thread-count independence and restart bit for bit, end to end
 dist_check_SCRIPTS += tests/e2e/e2e_tree.sh
 TESTS += tests/e2e/e2e_tree.sh

@@ -1,7 +1,8 @@
 /* `nbody bench`: times registered force kernels on the seed's gaussian set-up (or a Plummer
  * sphere), best of several repeats after a warm-up, one output line per (kernel, N, threads)
  * case, per opening angle for the kernels that own gravity.opening_angle with their force
- * error, with --active a sub-step's evaluation of a fraction of the targets, and with
+ * error (per force accuracy under --opening relative), with --active a sub-step's
+ * evaluation of a fraction of the targets, and with
  * --potential the exact potential energy the diagnostics log. */
 #if !defined(_POSIX_C_SOURCE) && !defined(_GNU_SOURCE)
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
@@ -22,6 +23,7 @@
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
 #include "gravity/potential.h"
+#include "gravity/tree.h"
 #include "core/threads.h"
 #include "core/particles.h"
 
@@ -39,6 +41,10 @@ typedef struct bench_opts {
     int neighbours;
     double theta[MAX_CASES]; /* gravity.opening_angle, one case each (its owners) */
     size_t ntheta;
+    int relative[2];         /* --opening: geometric (0) and/or relative (1) cases */
+    size_t nopening;
+    double alpha[MAX_CASES]; /* gravity.force_accuracy, one relative case each */
+    size_t nalpha;
     const char *ics;         /* "gaussian" or "plummer" */
     int help;
     int potential; /* --potential: also time nb_potential_energy */
@@ -47,6 +53,9 @@ typedef struct bench_opts {
 
 /* The kernel key --opening-angle sets, and whose owners report their force error. */
 #define THETA_KEY "opening_angle"
+/* Its owners' opening test and the relative test's alpha (--opening, --force-accuracy). */
+#define OPENING_KEY "opening"
+#define ALPHA_KEY "force_accuracy"
 
 static double now_seconds(void)
 {
@@ -57,7 +66,8 @@ static double now_seconds(void)
 
 #define USAGE                                                                              \
     "nbody bench [--kernel NAME]... [--n N]... [--threads T]... [--repeats R] [--neighbours K]" \
-    " [--ics gaussian|plummer] [--opening-angle THETA]... [--active FRACTION] [--potential]"
+    " [--ics gaussian|plummer] [--opening-angle THETA]... [--opening geometric|relative]..." \
+    " [--force-accuracy ALPHA]... [--active FRACTION] [--potential]"
 
 static int usage(const char *fmt, const char *arg)
 {
@@ -99,7 +109,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         int known = !strcmp(opt, "--kernel") || !strcmp(opt, "--n") ||
                     !strcmp(opt, "--threads") || !strcmp(opt, "--repeats") ||
                     !strcmp(opt, "--neighbours") || !strcmp(opt, "--ics") ||
-                    !strcmp(opt, "--opening-angle") || !strcmp(opt, "--active");
+                    !strcmp(opt, "--opening-angle") || !strcmp(opt, "--active") ||
+                    !strcmp(opt, "--opening") || !strcmp(opt, "--force-accuracy");
         if (!known)
             return usage("unknown argument '%s'", opt);
         if (a + 1 >= argc)
@@ -142,6 +153,22 @@ static int parse_args(int argc, char **argv, bench_opts *o)
             if (*end || end == val || !(f > 0.0 && f <= 1.0))
                 return usage("--active wants a fraction with 0 < f <= 1, not '%s'", val);
             o->active = f;
+        } else if (!strcmp(opt, "--opening")) {
+            int rel = !strcmp(val, "relative");
+            if (!rel && strcmp(val, "geometric"))
+                return usage("--opening wants geometric or relative, not '%s'", val);
+            if (o->nopening == 2)
+                return usage("too many values for %s", opt);
+            o->relative[o->nopening++] = rel;
+        } else if (!strcmp(opt, "--force-accuracy")) {
+            char *end;
+            double al = strtod(val, &end);
+            if (*end || end == val || !(al > 0.0 && al <= 1.0))
+                return usage("--force-accuracy wants a number with 0 < alpha <= 1, not '%s'",
+                             val);
+            if (o->nalpha == MAX_CASES)
+                return usage("too many values for %s", opt);
+            o->alpha[o->nalpha++] = al;
         } else if (!strcmp(opt, "--opening-angle")) {
             char *end;
             double th = strtod(val, &end);
@@ -171,6 +198,12 @@ static int parse_args(int argc, char **argv, bench_opts *o)
         const nb_kernel *owner;
         const nb_kernel_key *key = nb_kernel_key_find(THETA_KEY, &owner);
         o->theta[o->ntheta++] = key ? key->def : 0.5;
+    }
+    if (!o->nopening)
+        o->relative[o->nopening++] = 0;
+    if (!o->nalpha) {
+        const nb_kernel_key *key = nb_kernel_key_find(ALPHA_KEY, NULL);
+        o->alpha[o->nalpha++] = key ? key->def : 0.005;
     }
     if (!o->nthreads) {
         o->threads[o->nthreads++] = 1;
@@ -231,7 +264,19 @@ typedef struct timed_op {
     size_t nt;
     const nb_particles *p;     /* the exact potential energy of p, on */
     int threads;               /* threads */
+    double *a0[3];             /* not NULL: p's accelerations before each force (untimed) */
 } timed_op;
+
+/* The accelerations each of op's forces starts from, put back (a relative opening test
+ * reads them: every repeat then does the same work). */
+static void restore(const timed_op *op, nb_particles *p)
+{
+    if (!op->a0[0])
+        return;
+    memcpy(p->ax, op->a0[0], p->n * sizeof *p->ax);
+    memcpy(p->ay, op->a0[1], p->n * sizeof *p->ay);
+    memcpy(p->az, op->a0[2], p->n * sizeof *p->az);
+}
 
 static int run_op(const timed_op *op, nb_particles *p, nb_error *err)
 {
@@ -258,6 +303,7 @@ static int time_op(const timed_op *op, nb_particles *p, int repeats, double *bes
         nb_comm_bcast(&more, sizeof more);
         if (!more)
             break;
+        restore(op, p);
         double t0 = now_seconds();
         rc = run_op(op, p, err);
         double t = now_seconds() - t0;
@@ -274,16 +320,41 @@ static int time_op(const timed_op *op, nb_particles *p, int repeats, double *bes
  * With active > 0, *sub is the best time of evaluating every (1/active)-th particle
  * (prepared once before), a sub-step's cost; its results are put back by a last full
  * evaluation, so p holds the all-targets accelerations. */
+/* With a kernel that reads the previous accelerations (the tree's relative test), one
+ * untimed evaluation with its geometric test at the same opening angle fills them, and
+ * every timed one starts from them. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
                      int repeats, double active, double *best, double *bytes, double *sub,
-                     nb_error *err)
+                     double *per_target, nb_error *err)
 {
     nb_force f;
-    int rc = nb_force_init(&f, kernel->name, kp, p->n, err);
-    if (rc)
-        return rc;
     timed_op op = {.force = &f};
+    int rc = NB_OK;
+    if (nb_kernel_reads_accel(kernel, kp)) {
+        nb_kernel_params gk = *kp;
+        if (!(rc = nb_kernel_set(&gk, OPENING_KEY, 0, err)) &&
+            !(rc = nb_force_init(&f, kernel->name, &gk, p->n, err))) {
+            rc = nb_force_compute(&f, p, NULL, err);
+            nb_force_free(&f);
+        }
+        for (int c = 0; c < 3 && !rc; c++)
+            if (!(op.a0[c] = nb_alloc_doubles(p->n)))
+                rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for %zu accelerations", p->n);
+        if (!rc) {
+            memcpy(op.a0[0], p->ax, p->n * sizeof *p->ax);
+            memcpy(op.a0[1], p->ay, p->n * sizeof *p->ay);
+            memcpy(op.a0[2], p->az, p->n * sizeof *p->az);
+        }
+    }
+    if (!rc)
+        rc = nb_force_init(&f, kernel->name, kp, p->n, err);
+    if (rc) {
+        for (int c = 0; c < 3; c++)
+            free(op.a0[c]);
+        return rc;
+    }
     double b0 = nb_comm_bytes();
+    restore(&op, p);
     rc = run_op(&op, p, err); /* warm-up */
     *bytes = nb_comm_bytes() - b0;
     if (!rc)
@@ -295,14 +366,26 @@ static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_p
             rc = nb_fail(err, NB_ERR_RUNTIME, "out of memory for %zu targets", nt);
         for (size_t k = 0; t && k < nt; k++)
             t[k] = (uint32_t)(k * stride);
-        timed_op sop = {.force = &f, .targets = t, .nt = nt};
+        timed_op sop = {.force = &f, .targets = t, .nt = nt,
+                        .a0 = {op.a0[0], op.a0[1], op.a0[2]}};
+        restore(&sop, p);
         if (!rc && !(rc = run_op(&sop, p, err))) /* warm-up */
             rc = time_op(&sop, p, repeats, sub, err);
         free(t);
+        restore(&op, p);
         if (!rc)
             rc = run_op(&op, p, err);
     }
+    *per_target = -1.0;
+    if (!strcmp(kernel->name, "tree")) { /* the last evaluation's work, all targets */
+        double cells, parts;
+        nb_tree_interactions(f.state, &cells, &parts);
+        if (!nb_comm_active())
+            *per_target = (cells + parts) / (double)p->n;
+    }
     nb_force_free(&f);
+    for (int c = 0; c < 3; c++)
+        free(op.a0[c]);
     return rc;
 }
 
@@ -338,7 +421,12 @@ int nb_bench_main(int argc, char **argv)
                "A kernel with gravity.opening_angle runs once per --opening-angle\n"
                "(default 0.5) and adds theta=THETA median_rel_error=E: the median over 1000\n"
                "strided targets of |a - a_exact| / |a_exact|, a_exact summed directly over\n"
-               "all N sources.\n"
+               "all N sources. --opening relative (its owners' gravity.opening) runs once per\n"
+               "--force-accuracy ALPHA (default 0.005) instead and adds opening=relative\n"
+               "alpha=ALPHA median_rel_error=E, each evaluation starting from the\n"
+               "accelerations of one untimed geometric one at the first --opening-angle\n"
+               "(--opening geometric --opening relative: both). The tree adds\n"
+               "interactions_per_target=I (accepted nodes + particles per target).\n"
                "--active F adds active=F active_seconds=S active_ratio=S/seconds: the best\n"
                "time of evaluating every (1/F)-th particle alone (a sub-step with a fraction\n"
                "F of the particles active), the sources prepared once before.\n"
@@ -368,23 +456,45 @@ int nb_bench_main(int argc, char **argv)
             const nb_kernel *owner = NULL;
             nb_kernel_key_find(THETA_KEY, &owner);
             int serial = !kernel->threaded, angled = owner == kernel;
-            size_t cases = (serial ? 1 : o.nthreads) * (angled ? o.ntheta : 1);
+            int opens = angled && nb_kernel_key_find(OPENING_KEY, NULL);
+            /* the opening tests: each theta (geometric), each alpha (relative) */
+            size_t nvar = 0;
+            for (size_t io = 0; io < (opens ? o.nopening : 1); io++) {
+                int rel = opens && o.relative[io];
+                nvar += !angled ? 1 : rel ? o.nalpha : o.ntheta;
+            }
+            size_t nthr = serial ? 1 : o.nthreads, cases = nthr * nvar;
             for (size_t ic = 0; ic < cases; ic++) {
-                int threads = serial ? 1 : o.threads[ic % o.nthreads];
+                int threads = serial ? 1 : o.threads[ic % nthr];
+                /* case v of the variants: the thetas of a geometric --opening, then the
+                 * alphas of a relative one, in --opening's order */
+                size_t v = ic / nthr;
+                int rel = 0;
+                for (size_t io = 0; opens && io < o.nopening; io++) {
+                    size_t len = o.relative[io] ? o.nalpha : o.ntheta;
+                    if (v < len) {
+                        rel = o.relative[io];
+                        break;
+                    }
+                    v -= len;
+                }
                 nb_kernel_params kp;
                 nb_kernel_params_defaults(&kp);
                 kp.G = 1.0;
                 kp.eps = 0.0;
                 kp.threads = threads;
-                double theta = angled ? o.theta[ic / o.nthreads] : 0.0;
+                double theta = !angled ? 0.0 : rel ? o.theta[0] : o.theta[v];
+                double alpha = rel ? o.alpha[v] : 0.0;
                 /* the options set the keys of the kernels that own them */
                 if (nb_kernel_key_find("neighbours", NULL))
                     rc = nb_kernel_set(&kp, "neighbours", o.neighbours, &err);
                 if (!rc && angled)
                     rc = nb_kernel_set(&kp, THETA_KEY, theta, &err);
-                double best, bytes, sub = 0.0;
+                if (!rc && rel && !(rc = nb_kernel_set(&kp, OPENING_KEY, 1, &err)))
+                    rc = nb_kernel_set(&kp, ALPHA_KEY, alpha, &err);
+                double best, bytes, sub = 0.0, per_target;
                 if (rc || (rc = time_case(kernel, &p, &kp, o.repeats, o.active, &best, &bytes,
-                                          &sub, &err))) {
+                                          &sub, &per_target, &err))) {
                     fprintf(stderr, "nbody bench: kernel %s, n = %zu: %s\n", kernel->name, n,
                             err.msg);
                     nb_particles_free(&p);
@@ -396,8 +506,13 @@ int nb_bench_main(int argc, char **argv)
                 if (kernel->interactions) /* what the kernel really computes */
                     printf(" computed_interactions_per_second=%.4e",
                            nb_kernel_interactions(kernel, &kp, n) / best);
-                if (angled) /* p holds this case's accelerations */
+                if (angled && rel) /* p holds this case's accelerations */
+                    printf(" opening=relative alpha=%g median_rel_error=%.3e", alpha,
+                           median_force_error(&p));
+                else if (angled)
                     printf(" theta=%g median_rel_error=%.3e", theta, median_force_error(&p));
+                if (per_target >= 0.0)
+                    printf(" interactions_per_target=%.0f", per_target);
                 if (o.active > 0.0)
                     printf(" active=%g active_seconds=%.6g active_ratio=%.4f", o.active, sub,
                            sub / best);

@@ -27,6 +27,7 @@ int nb_stepper_init(nb_stepper *st, const nb_config *c, nb_force *f, size_t n, n
     st->adaptive = !strcmp(c->timestep, "adaptive");
     st->dt = c->dt;
     st->force = f;
+    st->reads_accel = nb_kernel_reads_accel(f->kernel, &c->kp);
     if (!st->adaptive)
         return NB_OK;
     nb_timestep_params tp;
@@ -52,12 +53,23 @@ static void copy_bins(const nb_stepper *st, nb_particles *p)
         p->bin[i] = st->adaptive ? st->ts.bin[i] : 0;
 }
 
+/* The first force of a restart that keeps the snapshot's accelerations: nothing to do. */
+static int kept(void *ctx, nb_particles *p, const uint32_t *active, size_t nactive,
+                double *pot, nb_error *err)
+{
+    (void)ctx, (void)p, (void)active, (void)nactive, (void)pot, (void)err;
+    return NB_OK;
+}
+
 int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t *bins,
                      uint64_t evaluations, const char *what, nb_error *err)
 {
     int rc;
+    /* the snapshot's accelerations are the force at its positions (bins from the
+     * snapshot: with bins from the criterion the potential it may need is not there) */
+    int keep = restart && st->reads_accel && (!st->adaptive || bins);
     if (!st->adaptive) {
-        rc = nb_force_compute(st->force, p, NULL, err);
+        rc = keep ? NB_OK : nb_force_compute(st->force, p, NULL, err);
         st->evaluations = restart ? evaluations : p->n;
     } else {
         uint8_t *b = NULL;
@@ -78,7 +90,7 @@ int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t
             for (size_t i = 0; i < p->n; i++)
                 b[i] = (uint8_t)bins[i];
         }
-        rc = nb_timestep_begin(&st->ts, p, accel, st->force, b, err);
+        rc = nb_timestep_begin(&st->ts, p, keep ? kept : accel, st->force, b, err);
         free(b);
         if (restart)
             st->ts.evaluations = evaluations;

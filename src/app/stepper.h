@@ -21,6 +21,7 @@ typedef struct nb_stepper {
     nb_force *force;       /* the run's force driver (not owned) */
     nb_timestep ts;        /* adaptive mode's hierarchy */
     uint64_t evaluations;  /* fixed mode: particle force evaluations, cumulative */
+    int reads_accel;       /* the kernel's forces depend on the previous ones (kernels.h) */
 } nb_stepper;
 
 /* Binds the run's force driver f for c's integrator and n particles. */
@@ -29,7 +30,10 @@ void nb_stepper_free(nb_stepper *st);
 
 /* The first force, at a synchronised time. A new run (restart 0): bins from the criterion
  * (adaptive), the n evaluations counted. A restart: evaluations continues the snapshot's
- * count, and bins (adaptive; NULL when the snapshot was written in fixed mode: from the
+ * count; with a kernel that reads the previous accelerations (a tree's relative opening
+ * test), the snapshot's accelerations in p are kept as the first force (the same bits as
+ * the run that wrote them, which evaluated them from its previous step's), unless bins must
+ * come from the criterion; and bins (adaptive; NULL when the snapshot was written in fixed mode: from the
  * criterion) are the snapshot's /PartType1/TimeBin, each 0 .. max_bins, else
  * NB_ERR_INPUT naming what (the snapshot). Leaves p->bin holding the bins. */
 int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t *bins,

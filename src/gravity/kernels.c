@@ -94,8 +94,9 @@ int nb_kernel_set(nb_kernel_params *kp, const char *name, double v, nb_error *er
         return nb_fail(err, NB_ERR_INPUT, "no kernel has a parameter '%s'", name);
     int below = key->lo_open ? !(v > key->lo) : !(v >= key->lo);
     if (below || !(v <= key->hi) || (key->is_int && v != (double)(long)v))
-        return nb_fail(err, NB_ERR_INPUT, "gravity.%s = %g: expected %s", name, v,
-                       key->expect);
+        return nb_fail(err, NB_ERR_INPUT, "gravity.%s = %g: expected %s%s", name, v,
+                       key->expect, key->is_int == NB_PARAM_CHOICE
+                       ? " (as a number: the name's index, from 0)" : "");
     nb_param_set(nb_kernel_own(kp, owner), key, v);
     return NB_OK;
 }
@@ -104,6 +105,11 @@ int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
                     const char **key, nb_error *err)
 {
     return k->check ? k->check(nb_kernel_own_const(kp, k), n, key, err) : NB_OK;
+}
+
+int nb_kernel_reads_accel(const nb_kernel *k, const nb_kernel_params *kp)
+{
+    return k && k->reads_accel ? k->reads_accel(nb_kernel_own_const(kp, k)) : 0;
 }
 
 double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, size_t n)

@@ -47,6 +47,11 @@ typedef struct nb_kernel {
     double (*interactions)(const void *own, size_t n);
     /* 1 when the kernel uses OpenMP threads (the benchmark times it per thread count). */
     int threaded;
+    /* Not NULL: 1 when, with own parameters `own`, evaluate reads the accelerations it
+     * finds in p (the previous force: a tree's relative opening test), so a target's result
+     * depends on them too. A restart then keeps the snapshot's accelerations as its first
+     * force rather than evaluating it again (which would see other previous ones). */
+    int (*reads_accel)(const void *own);
     /* Not NULL: the kernel's potentials can serve as energy.csv's potential (when
      * output.potential names the kernel, or "auto" picks it). Sets `own`, a copy of the
      * run's own parameters, to those the energy rows use: for auto_pick (output.potential
@@ -106,6 +111,8 @@ int nb_kernel_set(nb_kernel_params *kp, const char *name, double v, nb_error *er
 /* The kernel's check hook for n particles, or NB_OK when it has none. */
 int nb_kernel_check(const nb_kernel *k, const nb_kernel_params *kp, size_t n,
                     const char **key, nb_error *err);
+/* Kernel k's reads_accel hook for kp's own parameters, or 0 when it has none. */
+int nb_kernel_reads_accel(const nb_kernel *k, const nb_kernel_params *kp);
 /* Interactions per evaluation of kernel k for n particles (its hook, else n (n - 1)). */
 double nb_kernel_interactions(const nb_kernel *k, const nb_kernel_params *kp, size_t n);
 

@@ -24,7 +24,9 @@
  * eps, bmax being the largest distance from c to a corner of the node's tight box: every
  * node that could hold a point within eps of a target (its extent overlapping the softening
  * length) is opened. Leaves that are opened are summed particle by particle, and the group's
- * own points pair by pair. */
+ * own points pair by pair. With gravity.opening = "relative" the theta condition is
+ * GADGET's relative one instead, against the group's previous accelerations (tree_walk.h's
+ * accept_rel, tree_block.c's nb_tree_group_bounds; docs/tree.md). */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,15 +35,8 @@
 #include <string.h>
 
 #include "gravity/kernels.h"
-#include "gravity/tree_state.h"
+#include "gravity/tree_walk.h"
 #include "core/threads.h"
-
-/* The kernel's own parameters (gravity.NAME keys, tree_keys). */
-typedef struct tree_params {
-    double opening_angle; /* theta of the Barnes-Hut opening test */
-    int leaf_size;        /* points per leaf, which is also the group sharing one walk */
-} tree_params;
-_Static_assert(sizeof(tree_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
 
 static void tree_destroy(void *state)
 {
@@ -57,6 +52,12 @@ static int tree_create(void **state, const nb_kernel_params *kp, const void *own
         return nb_fail(err, NB_ERR_INPUT,
                        "tree kernel: gravity.opening_angle = %g, expected 0 < theta <= 1.5",
                        tp->opening_angle);
+    if (tp->opening != TREE_OPENING_GEOMETRIC && tp->opening != TREE_OPENING_RELATIVE)
+        return nb_fail(err, NB_ERR_INPUT, "tree kernel: gravity.opening = %d, expected "
+                       "geometric (0) or relative (1)", tp->opening);
+    if (!(tp->force_accuracy > 0.0 && tp->force_accuracy <= 1.0))
+        return nb_fail(err, NB_ERR_INPUT, "tree kernel: gravity.force_accuracy = %g, expected "
+                       "0 < alpha <= 1", tp->force_accuracy);
     if (tp->leaf_size < 1 || tp->leaf_size > NB_KDTREE_LEAF_MAX)
         return nb_fail(err, NB_ERR_INPUT,
                        "tree kernel: gravity.leaf_size = %d, expected 1 to %d", tp->leaf_size,
@@ -68,6 +69,8 @@ static int tree_create(void **state, const nb_kernel_params *kp, const void *own
     s->G = kp->G;
     s->eps = kp->eps;
     s->theta = tp->opening_angle;
+    s->relative = tp->opening == TREE_OPENING_RELATIVE;
+    s->alpha = tp->force_accuracy;
     s->threads = nb_threads(kp->threads);
     int rc = nb_tree_reserve(s, n, (size_t)tp->leaf_size, err);
     if (!rc)
@@ -78,21 +81,6 @@ static int tree_create(void **state, const nb_kernel_params *kp, const void *own
     }
     *state = s;
     return NB_OK;
-}
-
-/* Squared distance from point c to the box [lo, hi] (0 inside), written as maxima so that
- * it compiles to max instructions, not to branches the walk would mispredict (lo <= hi:
- * at most one of lo - c and c - hi is positive). */
-static inline double box_dist2(const double *c, const double *lo, const double *hi)
-{
-    double d2 = 0.0;
-    for (int d = 0; d < 3; d++) {
-        double u = lo[d] - c[d], v = c[d] - hi[d];
-        double e = u > v ? u : v;
-        e = e > 0.0 ? e : 0.0;
-        d2 += e * e;
-    }
-    return d2;
 }
 
 /* Appends tree points q0 .. q0 + n - 1 to the particle list: double, and unless dbl also
@@ -126,6 +114,8 @@ typedef struct walk_ctx {
     size_t cnt;
     double lo[3], hi[3], o[3];
     double theta2, eps, eps2, dmin2, S, MS;
+    double rel; /* the relative test's bound (nb_tree_group_bounds), or 0: geometric */
+    double hoff; /* the relative test's r = d + hoff (TREE_REL_OFFSET) */
     /* the group's listed targets (group-local indices), when not all of them are */
     uint8_t sel[NB_TREE_GROUP_MAX];
     size_t nsel;
@@ -181,50 +171,6 @@ static void eval_listed(walk_ctx *w, nb_tree_lists *l, eval_fn fn)
         l->self0 = self0;
 }
 
-/* The opening test: node k (centre c, bmax bm) at squared distance d2 from the box is
- * accepted as a cell. Written with & so that it is one branch, not four (the outcome is
- * hard to predict). bm = 0 (one point, or coincident ones) is no approximation: summed
- * exactly, as particles, rather than as a float cell. */
-static inline int accept(double d2, double bm, double theta2, double eps, double dmin2)
-{
-    return (d2 * theta2 > bm * bm) & (d2 > (bm + eps) * (bm + eps)) & (d2 > dmin2) & (bm > 0.0);
-}
-
-/* Writes node k as entry c of cell list l: in double, or in float in the frame of origin o
- * and length scale S. */
-static void put_cell(const tree_state *s, nb_tree_lists *l, size_t c, uint32_t k,
-                     const double *o, double S)
-{
-    const tree_wnode *mo = &s->walk[k];
-    if (l->dbl) {
-        const double *q = s->quad[k].q;
-        l->dcx[c] = mo->c[0];
-        l->dcy[c] = mo->c[1];
-        l->dcz[c] = mo->c[2];
-        l->dcm[c] = s->mt[k].m;
-        l->dqxx[c] = q[0];
-        l->dqyy[c] = q[1];
-        l->dqzz[c] = q[2];
-        l->dqxy[c] = q[3];
-        l->dqxz[c] = q[4];
-        l->dqyz[c] = q[5];
-        l->dctr[c] = s->mt[k].tr;
-        return;
-    }
-    l->cx[c] = (float)((mo->c[0] - o[0]) * S);
-    l->cy[c] = (float)((mo->c[1] - o[1]) * S);
-    l->cz[c] = (float)((mo->c[2] - o[2]) * S);
-    const tree_fmom *f = &s->fmom[k];
-    l->cm[c] = f->m;
-    l->qxx[c] = f->q[0];
-    l->qyy[c] = f->q[1];
-    l->qzz[c] = f->q[2];
-    l->qxy[c] = f->q[3];
-    l->qxz[c] = f->q[4];
-    l->qyz[c] = f->q[5];
-    l->ctr[c] = f->tr;
-}
-
 /* Appends node k to the group's cell list (evaluating the list first when full). */
 static void add_cell(walk_ctx *w, uint32_t k)
 {
@@ -264,7 +210,10 @@ static void walk_from(walk_ctx *w, uint32_t start)
             continue; /* the group's own pairs, its whole subtree: added at the end */
         const tree_wnode *mo = &s->walk[k];
         double d2 = box_dist2(mo->c, w->lo, w->hi), bm = mo->bmax;
-        if (accept(d2, bm, w->theta2, w->eps, w->dmin2)) {
+        int ok = w->rel > 0.0 ? accept_rel(d2, sqrt(d2) + w->hoff, bm, s->fmom[k].m, w->rel,
+                                           w->eps, w->dmin2)
+                              : accept(d2, bm, w->theta2, w->eps, w->dmin2);
+        if (ok) {
             add_cell(w, k);
         } else if (mo->link & LEAF_BIT) {
             add_leaf(w, k);
@@ -280,101 +229,27 @@ static void walk_from(walk_ctx *w, uint32_t start)
     }
 }
 
-/* Squared distance from point c to the farthest point of the box [lo, hi]. */
-static inline double box_far2(const double *c, const double *lo, const double *hi)
-{
-    double d2 = 0.0;
-    for (int d = 0; d < 3; d++) {
-        double u = c[d] - lo[d], v = hi[d] - c[d];
-        double e = u > v ? u : v;
-        d2 += e * e;
-    }
-    return d2;
-}
-
-/* The walk shared by the groups of block node `block` (a largest node of at most
- * BLOCK_SIZE points): nodes every group would accept (the opening test passed at the
- * block's box, nearer than any group's) go to the cell list b->sh, in the block's float
- * frame (as good as a group's: the block's own dmin2), summed once per group, leaves every group would open
- * (the test failed even at the far corner of the block's box) to b->sleaf, and nodes some
- * groups may accept and others open, and the block itself, to b->cand, not descended: each
- * group walks those from there. So a group's lists hold exactly the nodes of a walk from the
- * root (in another order), without the shared upper part of the walk. Falls back to the
- * root as the only candidate when a list would overflow. */
-static void walk_block(const tree_state *s, walk_buf *b, uint32_t block, double theta2, double eps)
-{
-    const nb_kdtree_node *bn = &s->tree.nodes[block];
-    double bd2 = 0.0;
-    for (int d = 0; d < 3; d++)
-        bd2 += (bn->hi[d] - bn->lo[d]) * (bn->hi[d] - bn->lo[d]);
-    const double S = s->lscale;
-    double dmin2 = ldexp(bd2, -20), dabs2 = ldexp(1.0, -60) / (S * S);
-    dmin2 = dmin2 > dabs2 ? dmin2 : dabs2; /* the largest of its groups' (walk_group) */
-    for (int d = 0; d < 3; d++)
-        b->sho[d] = 0.5 * (bn->lo[d] + bn->hi[d]);
-    b->sh.dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
-    b->sh.nc = b->nsleaf = b->ncand = 0;
-    size_t sp = 0;
-    b->stack[sp++] = 0;
-    while (sp > 0) {
-        uint32_t k = b->stack[--sp];
-        const tree_wnode *mo = &s->walk[k];
-        double bm = mo->bmax;
-        int shared = 1;
-        if (k == block) {
-            shared = 0;
-        } else if (accept(box_dist2(mo->c, bn->lo, bn->hi), bm, theta2, eps, dmin2)) {
-            if (b->sh.nc == SHARE_CAP)
-                goto overflow;
-            put_cell(s, &b->sh, b->sh.nc++, k, b->sho, S);
-            continue;
-        } else {
-            double f2 = box_far2(mo->c, bn->lo, bn->hi);
-            /* accepted by some group only if the test passes at the farthest distance
-             * any group's box can be from c (dmin2 and bm > 0 only ever open more) */
-            shared = !((f2 * theta2 > bm * bm) & (f2 > (bm + eps) * (bm + eps)));
-        }
-        if (!shared) {
-            if (b->ncand == SHARE_CAP)
-                goto overflow;
-            b->cand[b->ncand++] = k;
-        } else if (mo->link & LEAF_BIT) {
-            if (b->nsleaf == SHARE_CAP)
-                goto overflow;
-            b->sleaf[b->nsleaf++] = k;
-        } else {
-            __builtin_prefetch(&s->walk[mo->link]);
-            b->stack[sp++] = mo->link;
-            b->stack[sp++] = k + 1;
-        }
-    }
-    b->shn = b->sh.nc;
-    nb_tree_pad_cells(&b->sh);
-    return;
-overflow:
-    b->sh.nc = b->shn = b->nsleaf = 0;
-    b->ncand = 1;
-    b->cand[0] = 0;
-}
-
 /* Walks the tree for the group `group` of the block last given to walk_block, evaluating
  * the lists whenever one fills, and writes the group's results. The walk order (the
  * block's shared cells and leaves, then its candidates' subtrees depth first, left before
  * right) and the flush points depend only on the tree, so each target's sum has one fixed
  * order. */
-static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t group,
+static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, size_t j,
                        double theta2, double eps, double G, nb_particles *p, double *pot,
                        const unsigned char *want)
 {
+    const uint32_t group = s->groups[j];
     const double S = s->lscale, MS = s->mscale;
     const nb_kdtree *t = &s->tree;
     const nb_kdtree_node *gn = &t->nodes[group];
     const size_t p0 = gn->start, cnt = gn->count;
     const double eps2 = eps * eps;
     walk_ctx w = {.s = s, .b = b, .simd = simd, .group = group, .cnt = cnt, .theta2 = theta2,
-                  .eps = eps, .eps2 = eps2, .S = S, .MS = MS};
+                  .eps = eps, .eps2 = eps2, .S = S, .MS = MS,
+                  .rel = s->relative ? s->grel[j] : 0.0};
     memcpy(w.lo, gn->lo, sizeof w.lo);
     memcpy(w.hi, gn->hi, sizeof w.hi);
+
     for (size_t r = 0; r < cnt; r++)
         if (!want || want[p0 + r])
             w.sel[w.nsel++] = (uint8_t)r;
@@ -393,6 +268,7 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
         gd2 += (w.hi[d] - w.lo[d]) * (w.hi[d] - w.lo[d]);
     }
     const double *o = w.o;
+    w.hoff = TREE_REL_OFFSET * sqrt(gd2);
     for (size_t r = 0; r < cnt; r++) {
         g->sx[r] = g->sy[r] = g->sz[r] = g->sp[r] = 0.0;
         g->fx[r] = (float)((g->x[r] - o[0]) * S);
@@ -415,7 +291,8 @@ static void walk_group(const tree_state *s, walk_buf *b, nb_simd simd, uint32_t 
     l->nc = l->np = 0;
     l->self0 = SIZE_MAX;
     l->pfloat = 0;
-    l->dbl = theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
+    l->dbl = w.rel > 0.0 ? s->alpha < NB_TREE_FLOAT_ALPHA
+                         : theta2 < NB_TREE_FLOAT_THETA * NB_TREE_FLOAT_THETA;
     if (b->shn > 0) {
         /* the block's cells: the targets in the block's frame for them, then back */
         for (size_t r = 0; r < cnt; r++) {
@@ -525,10 +402,13 @@ static int tree_evaluate(void *state, nb_particles *p, const uint32_t *targets, 
         if (!holds_target(&cs->tree.nodes[cs->blocks[k]], want))
             continue;
         walk_buf *b = &bufs[nb_thread_id()];
-        walk_block(cs, b, cs->blocks[k], theta2, eps);
-        for (size_t j = cs->bfirst[k]; j < cs->bfirst[k + 1]; j++)
+        const size_t j0 = cs->bfirst[k], j1 = cs->bfirst[k + 1];
+        if (cs->relative) /* before any of the block's targets is written */
+            nb_tree_group_bounds(cs, j0, j1, p);
+        nb_tree_walk_block(cs, b, cs->blocks[k], j0, j1, theta2, eps);
+        for (size_t j = j0; j < j1; j++)
             if (holds_target(&cs->tree.nodes[cs->groups[j]], want))
-                walk_group(cs, b, simd, cs->groups[j], theta2, eps, G, p, pot, want);
+                walk_group(cs, b, simd, j, theta2, eps, G, p, pot, want);
     }
     for (int k = 0; k < nt_threads; k++) {
         s->ncell += bufs[k].ncell;
@@ -552,48 +432,36 @@ void nb_tree_interactions(const void *state, double *cells, double *parts)
     *parts = s ? s->npart : 0.0;
 }
 
-/* energy.csv's potential. "auto" takes the tree from N = TREE_ENERGY_AUTO_N (below, the
- * exact sum costs no more: 1.9 s against 2.4 s at 1e5 on one AVX-512 thread) at
- * TREE_ENERGY_THETA (or the run's theta if smaller): W is then off by TREE_ENERGY_W_ERROR
- * (median, Plummer N = 1e4 .. 1e5; docs/energy-potential.md), far below an integration's
- * energy error, where theta 0.5 gives 2e-6 .. 1e-5. The error goes as ~theta^3.3. */
-#define TREE_ENERGY_AUTO_N 100000
-#define TREE_ENERGY_THETA 0.1 /* the law below is written about it */
-#define TREE_ENERGY_W_ERROR 3e-8
-
-static void tree_energy_potential(void *own, int auto_pick, char *desc, size_t size)
-{
-    tree_params *tp = own;
-    if (auto_pick && tp->opening_angle > TREE_ENERGY_THETA)
-        tp->opening_angle = TREE_ENERGY_THETA;
-    double theta = tp->opening_angle, werr = TREE_ENERGY_W_ERROR * pow(theta / 0.1, 3.3);
-    char how[96] = "median measured on Plummer spheres of N = 1e4 .. 1e5";
-    if (theta != TREE_ENERGY_THETA)
-        snprintf(how, sizeof how, "estimated as %.0e (theta / 0.1)^3.3", TREE_ENERGY_W_ERROR);
-    if (desc && size)
-        snprintf(desc, size, "Barnes-Hut tree at opening angle %g%s (relative error of W "
-                 "~%.0e, %s)", theta, auto_pick ? "" : ", the tree kernel's gravity.* settings",
-                 werr, how);
-}
-
 static const nb_kernel_key tree_keys[] = {
     {"opening_angle", 0, offsetof(tree_params, opening_angle), 0.5, 0.0, 1.5, 1,
      "a number with 0 < theta <= 1.5"},
     {"leaf_size", 1, offsetof(tree_params, leaf_size), TREE_LEAF_DEFAULT, 1,
      NB_KDTREE_LEAF_MAX, 0, "an integer from 1 to 64"},
+    {"opening", NB_PARAM_CHOICE, offsetof(tree_params, opening), TREE_OPENING_GEOMETRIC, 0, 1,
+     0, "geometric or relative"},
+    {"force_accuracy", 0, offsetof(tree_params, force_accuracy), TREE_ALPHA_DEFAULT, 0.0, 1.0,
+     1, "a number with 0 < alpha <= 1"},
 };
+
+/* Whether evaluate reads the accelerations it finds (the relative test's |a_old|). */
+static int tree_reads_accel(const void *own)
+{
+    return ((const tree_params *)own)->opening == TREE_OPENING_RELATIVE;
+}
 
 const nb_kernel nb_kernel_tree = {
     .name = "tree",
     .summary = "Barnes-Hut kd-tree, monopole + quadrupole, grouped walk "
-               "(gravity.opening_angle = theta, gravity.leaf_size)",
+               "(gravity.opening_angle = theta, gravity.leaf_size, gravity.opening = "
+               "geometric | relative, gravity.force_accuracy = alpha)",
     .keys = tree_keys,
     .nkeys = sizeof tree_keys / sizeof tree_keys[0],
     .check = NULL,
     .interactions = NULL,
     .threaded = 1,
-    .energy_potential = tree_energy_potential,
-    .energy_potential_auto_n = TREE_ENERGY_AUTO_N,
+    .reads_accel = tree_reads_accel,
+    .energy_potential = nb_tree_energy_potential,
+    .energy_potential_auto_n = NB_TREE_ENERGY_AUTO_N,
     .create = tree_create,
     .destroy = tree_destroy,
     .prepare = tree_prepare,

@@ -19,6 +19,8 @@ static void free_tree(tree_state *s)
     free(s->groups);
     free(s->blocks);
     free(s->bfirst);
+    free(s->grel);
+    s->grel = NULL;
     s->mt = NULL;
     s->walk = NULL;
     s->lcount = NULL;
@@ -57,8 +59,9 @@ int nb_tree_reserve(tree_state *s, size_t cap, size_t leaf, nb_error *err)
     s->groups = malloc(s->tree.node_cap * sizeof *s->groups);
     s->blocks = malloc(s->tree.node_cap * sizeof *s->blocks);
     s->bfirst = malloc((s->tree.node_cap + 1) * sizeof *s->bfirst);
+    s->grel = malloc(s->tree.node_cap * sizeof *s->grel);
     if (!s->mt || !s->walk || !s->lcount || !s->quad_own || !s->fmom_own || !s->groups || !s->blocks ||
-        !s->bfirst)
+        !s->bfirst || !s->grel)
         return nb_fail(err, NB_ERR_RUNTIME, "tree kernel: out of memory for %zu points", cap);
     return NB_OK;
 }

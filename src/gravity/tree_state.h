@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "gravity/kernels.h"
 #include "gravity/kdtree.h"
 #include "gravity/tree.h"
 
@@ -106,9 +107,43 @@ typedef struct tree_state {
     double lscale, mscale; /* powers of two bringing the system to about unit size, mass */
     double ncell, npart; /* interactions of the last evaluation, all threads */
     double G, eps, theta; /* as created: G, softening, opening angle */
+    int relative;       /* gravity.opening = "relative" */
+    double alpha;       /* its force_accuracy */
+    /* relative: each group's bound of the test (nb_tree_group_bounds), by group number,
+     * filled block by block at each evaluation; 0 = the geometric test for that group */
+    double *grel;
+      /* P of the relative test (TREE_REL_POWER) */
     int threads;        /* resolved: >= 1 */
     nb_kdtree_marks marks; /* a list's targets (evaluate) */
 } tree_state;
+
+/* The kernel's own parameters (gravity.NAME keys, tree.c's tree_keys). */
+typedef struct tree_params {
+    double opening_angle; /* theta of the Barnes-Hut opening test */
+    int leaf_size;        /* points per leaf, which is also the group sharing one walk */
+    int opening;          /* gravity.opening: TREE_OPENING_GEOMETRIC or _RELATIVE */
+    double force_accuracy; /* alpha of the relative opening test */
+} tree_params;
+/* The relative test's distance r = d + TREE_REL_OFFSET times the diagonal of the group's
+ * box, d the distance to the box (tree_walk.h's accept_rel says why). */
+#define TREE_REL_OFFSET 0.125
+/* gravity.force_accuracy's default. */
+#define TREE_ALPHA_DEFAULT 0.005
+/* gravity.opening's values, in the order of its key's names. */
+enum { TREE_OPENING_GEOMETRIC = 0, TREE_OPENING_RELATIVE = 1 };
+_Static_assert(sizeof(tree_params) <= NB_KERNEL_OWN_BYTES, "fits its slot");
+
+/* output.potential = "auto" takes the tree from this N (tree_energy.c says why). */
+#define NB_TREE_ENERGY_AUTO_N 100000
+/* The kernel's energy_potential hook (kernels.h), in tree_energy.c. */
+void nb_tree_energy_potential(void *own, int auto_pick, char *desc, size_t size);
+
+/* tree_block.c: the block walk's shared lists for block node `block`, whose groups are
+ * groups[j0 .. j1) (tree.c's walk_group then walks each group from them); and the
+ * relative test's bounds of those groups from p's accelerations (the previous force). */
+void nb_tree_walk_block(const tree_state *s, walk_buf *b, uint32_t block, size_t j0, size_t j1,
+                        double theta2, double eps);
+void nb_tree_group_bounds(const tree_state *s, size_t j0, size_t j1, const nb_particles *p);
 
 /* Frees everything of s, s too (NULL: nothing). */
 void nb_tree_state_free(tree_state *s);

@@ -105,7 +105,9 @@ static void add_owned(schema_t *sch, const char *section, size_t base, const nb_
     for (size_t j = 0; j < nkeys && sch->n < NB_CONFIG_MAX_KEYS; j++)
         if (nb_config_schema_find(sch, section, keys[j].name) < 0)
             sch->k[sch->n++] = (key_spec){
-                section, keys[j].name, keys[j].is_int ? KEY_INT : KEY_FLOAT,
+                section, keys[j].name,
+                keys[j].is_int == NB_PARAM_CHOICE ? KEY_CHOICE
+                : keys[j].is_int ? KEY_INT : KEY_FLOAT,
                 base + keys[j].offset, keys[j].is_int ? sizeof(int) : sizeof(double),
                 keys[j].lo, keys[j].hi, keys[j].lo_open, keys[j].expect, keys[j].def, NULL,
                 owner};

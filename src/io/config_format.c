@@ -8,6 +8,7 @@
 #include "core/format.h"
 #include "io/config.h"
 #include "io/config_schema.h"
+#include "core/params.h"
 
 char *nb_config_format_double(char *buf, size_t size, double v)
 {
@@ -75,6 +76,10 @@ static void key_line(char **buf, size_t *len, size_t *cap, const key_spec *ks,
                    strpbrk(num, ".eEn") ? "" : ".0");
         }
         append(buf, len, cap, "];\n");
+    } else if (ks->type == KEY_CHOICE) {
+        char name[64];
+        const char *v = nb_param_choice_name(ks->expect, *(const int *)field, name, sizeof name);
+        append(buf, len, cap, "%s%s = \"%s\";\n", indent, ks->name, v ? v : "?");
     } else if (ks->type == KEY_STRING) {
         append(buf, len, cap, "%s%s = \"", indent, ks->name);
         for (const char *s = field; *s; s++)

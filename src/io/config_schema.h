@@ -10,7 +10,9 @@
 #include "io/config.h"
 
 /* KEY_VEC3: an array or list of three numbers (initial_conditions.centre, ...). */
-typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES, KEY_VEC3 } key_type;
+/* KEY_CHOICE: one of the names its expect lists ("a, b or c"), given as a string and
+ * stored as the name's index in an int (a module's NB_PARAM_CHOICE key). */
+typedef enum { KEY_STRING, KEY_INT, KEY_FLOAT, KEY_TIMES, KEY_VEC3, KEY_CHOICE } key_type;
 
 typedef struct key_spec {
     const char *section, *name;

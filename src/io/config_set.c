@@ -50,7 +50,7 @@ static int parse_value(config_t *tmp, const key_spec *ks, const char *value, con
     snprintf(text, len + 16, "v = %s;", value);
     int ok = config_read_string(tmp, text);
     /* a bare word is a string, but "name=foo; c = 5" is two settings, not a name */
-    if (!ok && ks->type == KEY_STRING && !strpbrk(value, "\"\\;=")) {
+    if (!ok && (ks->type == KEY_STRING || ks->type == KEY_CHOICE) && !strpbrk(value, "\"\\;=")) {
         snprintf(text, len + 16, "v = \"%s\";", value);
         config_destroy(tmp);
         config_init(tmp);

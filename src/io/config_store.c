@@ -7,6 +7,7 @@
 
 #include "io/config.h"
 #include "io/config_schema.h"
+#include "core/params.h"
 
 /* Stores number v (iv for an integer key) into key ks's field, an int, long or double as
  * the field is; -1 for a field of another size. */
@@ -79,6 +80,19 @@ int nb_config_store(nb_config *c, const key_spec *ks0, const config_setting_t *s
             return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: too long (at most %zu characters)",
                            loc, ks->section, ks->name, ks->size - 1);
         strcpy(field, v);
+        return NB_OK;
+    }
+    if (ks->type == KEY_CHOICE) {
+        int idx = t == CONFIG_TYPE_STRING
+                      ? nb_param_choice_index(ks->expect, config_setting_get_string(s)) : -1;
+        if (t != CONFIG_TYPE_STRING)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: expected %s in quotes, got %s", loc,
+                           ks->section, ks->name, ks->expect, nb_config_type_name(t));
+        if (idx < 0)
+            return nb_fail(err, NB_ERR_INPUT, "%s: %s.%s: unknown value '%s' (expected %s)",
+                           loc, ks->section, ks->name, config_setting_get_string(s),
+                           ks->expect);
+        *(int *)field = idx;
         return NB_OK;
     }
     if (ks->type == KEY_VEC3) {

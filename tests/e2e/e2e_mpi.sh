@@ -1,7 +1,8 @@
 #!/bin/sh
 # End to end, MPI build only (skipped otherwise): one run across 1, 2 and 3 ranks gives the
 # same bits, the plain build's too, for every kernel (n = 1030: 4 tile blocks and 17+ tree
-# groups, which 3 ranks cut through); restarts change the rank count bit for bit; a bad
+# groups, which 3 ranks cut through; the tree with its relative opening test too, which
+# reads every group member's previous acceleration); restarts change the rank count bit for bit; a bad
 # config is refused once by every rank; a failure on one rank (a full disk under rank 0)
 # stops all with exit 1; a killed rank leaves none hanging; SIGTERM checkpoints.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
@@ -24,11 +25,14 @@ mp() {
     timeout 300 "$MPIRUN" -np "$np" "$NBODY" "$@" >"$TMP/out" 2>"$TMP/err"; RC=$?
 }
 
-for kernel in direct parallel knn tree; do
+for kernel in direct parallel knn tree tree_relative; do
+    opening=geometric
+    [ "$kernel" != tree_relative ] || opening=relative
     cat >"$TMP/$kernel.cfg" <<CFG
 run: { name = "m"; output_dir = "$TMP/$kernel-1"; seed = 3; };
 initial_conditions: { type = "plummer"; n = 1030; };
-gravity: { kernel = "$kernel"; softening = 0.02; neighbours = 8; };
+gravity: { kernel = "${kernel%_relative}"; softening = 0.02; neighbours = 8; opening = "$opening";
+           force_accuracy = 0.002; };
 integrator: { dt = 2.0e-3; t_end = 0.1; };
 output: { snapshot_every = 25; diagnostics_every = 5; compression = 1; };
 CFG
