@@ -191,16 +191,31 @@ static void check_all_knn(const pts *p, size_t k, size_t leaf)
         size_t nf = nb_kdtree_knn(&t, p->x[i], p->y[i], p->z[i], i, k, got);
         expect_same(&t, p, got, nf, want + i * kk, nwant[i], i);
     }
-    /* blocks of every size from 1 to LANES, at every offset, cover all positions */
-    size_t width = 1;
-    for (size_t p0 = 0; p0 < n; p0 += width, width = width % NB_KDTREE_LANES + 1) {
-        size_t c = width < n - p0 ? width : n - p0;
-        ck_assert_uint_eq(nb_kdtree_knn_block(&t, p0, c, k, got, found), c);
-        for (size_t r = 0; r < c; r++) {
-            size_t i = t.index[p0 + r];
-            expect_same(&t, p, got + r * k, found[r], want + i * kk, nwant[i], i);
+    /* groups of every size from 1 to LANES, at every offset, cover all positions, on
+     * every SIMD path this CPU has; every third group leaves out some of its points */
+    nb_kdtree_knn_scratch sc = {0};
+    nb_error err;
+    ck_assert_int_eq(nb_kdtree_knn_scratch_reserve(&sc, kk, NB_KDTREE_LANES, &err), NB_OK);
+    const nb_simd paths[] = {NB_SIMD_GENERIC, NB_SIMD_AVX2, NB_SIMD_AVX512};
+    for (size_t s = 0; s < sizeof paths / sizeof paths[0]; s++) {
+        if (!nb_simd_available(paths[s]))
+            continue;
+        size_t width = 1, ng = 0;
+        for (size_t p0 = 0; p0 < n; p0 += width, width = width % NB_KDTREE_LANES + 1, ng++) {
+            size_t c = width < n - p0 ? width : n - p0;
+            unsigned mask = ng % 3 == 2 ? 0x5a5au : ~0u;
+            ck_assert_uint_eq(nb_kdtree_knn_group(&t, p0, c, mask, k, paths[s], &sc, got,
+                                                  found), c);
+            for (size_t r = 0; r < c; r++) {
+                size_t i = t.index[p0 + r];
+                if ((mask >> r) & 1u)
+                    expect_same(&t, p, got + r * k, found[r], want + i * kk, nwant[i], i);
+                else
+                    ck_assert_uint_eq(found[r], 0);
+            }
         }
     }
+    nb_kdtree_knn_scratch_free(&sc);
     free(want);
     free(nwant);
     free(got);
