@@ -118,6 +118,9 @@ static int knn_create(void **state, const nb_kernel_params *kp, const void *own,
     return NB_OK;
 }
 
+/* Neighbour terms computed in one vector pass before they are summed. */
+#define TERMS 16
+
 /* Forces on the targets among the particles of one leaf (all of them when want is NULL,
  * else those whose tree position is marked), groups of up to `width` of them sharing one
  * search. Each particle's neighbours are its k nearest by (distance, index) whatever group
@@ -145,17 +148,30 @@ static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k
             const nb_kdtree_neighbour *nr = nb + r * k;
             double xi = t->x[q], yi = t->y[q], zi = t->z[q];
             double sx = 0.0, sy = 0.0, sz = 0.0, phi = 0.0;
-            for (size_t a = 0; a < found[r]; a++) {
-                size_t j = nr[a].pos;
-                double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
-                double r2 = nr[a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
-                double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
-                double mr = t->m[j] * rinv;
-                double w = mr * rinv * rinv;
-                sx += w * dx;
-                sy += w * dy;
-                sz += w * dz;
-                phi -= mr;
+            /* each neighbour's terms in vectors (products, square roots and divisions are
+             * correctly rounded, so lane by lane the same bits), then summed in order */
+            for (size_t a0 = 0; a0 < found[r]; a0 += TERMS) {
+                size_t na = found[r] - a0 < TERMS ? found[r] - a0 : TERMS;
+                double tx[TERMS], ty[TERMS], tz[TERMS], tp[TERMS];
+#pragma omp simd
+                for (size_t a = 0; a < na; a++) {
+                    size_t j = nr[a0 + a].pos;
+                    double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
+                    double r2 = nr[a0 + a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
+                    double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                    double mr = t->m[j] * rinv;
+                    double w = mr * rinv * rinv;
+                    tx[a] = w * dx;
+                    ty[a] = w * dy;
+                    tz[a] = w * dz;
+                    tp[a] = mr;
+                }
+                for (size_t a = 0; a < na; a++) {
+                    sx += tx[a];
+                    sy += ty[a];
+                    sz += tz[a];
+                    phi -= tp[a];
+                }
             }
             ax[i] = G * sx;
             ay[i] = G * sy;
