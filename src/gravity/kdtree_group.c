@@ -1,7 +1,8 @@
 /* Exact k nearest neighbours for a group of tree-consecutive points sharing one walk: the
  * nodes are pruned lane by lane against each point's bound, the leaf points are tested
- * SIMD (kdtree_scan.h) and appended to a candidate buffer per point, which is cut back to
- * its k best (a selection, not an insertion per candidate) whenever it fills. */
+ * SIMD (kdtree_scan.h). With k <= 16 on AVX-512 each point keeps a sorted list in vector
+ * registers; otherwise its candidates go to a buffer that is cut back to its k best (by
+ * counting, not an insertion per candidate) whenever it fills. */
 #include "gravity/kdtree.h"
 #include "gravity/kdtree_scan.h"
 
