@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "gravity/pairwise.h"
 
 /* Points per leaf bucket when nb_kdtree_init is given 0, and the most it accepts. */
 #define NB_KDTREE_LEAF_SIZE 16
@@ -106,13 +107,32 @@ int nb_kdtree_build(nb_kdtree *t, const double *x, const double *y, const double
 size_t nb_kdtree_knn(const nb_kdtree *t, double qx, double qy, double qz, size_t exclude,
                      size_t k, nb_kdtree_neighbour *out);
 
-/* nb_kdtree_knn for the `count` (at most NB_KDTREE_LANES) points at tree positions p0 ..
- * p0 + count - 1, each leaving out itself: the neighbours of position p0 + r go to
- * out[r * k ...] (same order, same set as nb_kdtree_knn) and their number to found[r].
- * out holds count * k entries. One tree walk serves the whole block, which is much faster
- * than one walk per point when the points are close together, as a leaf's are.
- * Returns count (0 when the block is not inside the tree). */
-size_t nb_kdtree_knn_block(const nb_kdtree *t, size_t p0, size_t count, size_t k,
+/* Candidate buffers for nb_kdtree_knn_group: `lanes` points' worth, for k up to `k`. */
+typedef struct nb_kdtree_knn_scratch {
+    size_t k, lanes; /* what the buffers serve */
+    size_t cap;      /* entries per lane */
+    double *d2;      /* lanes * cap candidate distances */
+    uint32_t *pos;   /* and their tree positions */
+} nb_kdtree_knn_scratch;
+
+/* Grows s (zeroed before its first use) to serve groups of up to `lanes` points (at most
+ * NB_KDTREE_LANES) with k neighbours: about lanes * (2k + 80) * 12 bytes. NB_OK, or
+ * NB_ERR_RUNTIME (out of memory) with s as it was. */
+int nb_kdtree_knn_scratch_reserve(nb_kdtree_knn_scratch *s, size_t k, size_t lanes,
+                                  nb_error *err);
+void nb_kdtree_knn_scratch_free(nb_kdtree_knn_scratch *s);
+
+/* nb_kdtree_knn for the points at tree positions p0 + r, r < count (at most s->lanes and
+ * NB_KDTREE_LANES), whose bit r is set in `want`, each leaving out itself: the neighbours
+ * of position p0 + r go to out[r * k ...] (same order, same set as nb_kdtree_knn: the
+ * distances computed the same way, never fused) and their number to found[r] (0 for the
+ * points not wanted). out holds count * k entries; k <= s->k. One walk serves the group,
+ * which is much faster than one walk per point when the points are close together, as a
+ * leaf's are; its leaf scans run on the SIMD path `simd` (NB_SIMD_AUTO: the best this CPU
+ * has; every path gives the same bits). Returns count (0 when the group is not inside the
+ * tree or does not fit s). */
+size_t nb_kdtree_knn_group(const nb_kdtree *t, size_t p0, size_t count, unsigned want,
+                           size_t k, nb_simd simd, nb_kdtree_knn_scratch *s,
                            nb_kdtree_neighbour *out, size_t *found);
 
 /* A list of targets marked by tree position, for a walk that visits only the leaves and

@@ -8,6 +8,7 @@
 
 #include "gravity/kdtree.h"
 #include "gravity/kernels.h"
+#include "gravity/pairwise.h"
 #include "core/threads.h"
 
 /* The kernel's own parameters (gravity.NAME keys, knn_keys). */
@@ -25,27 +26,41 @@ typedef struct knn_state {
     int slots;                      /* threads the scratch serves */
     size_t stride;                  /* neighbours each thread's buffer holds */
     nb_kdtree_neighbour *scratch;   /* slots * stride query buffers, one per thread */
+    nb_kdtree_knn_scratch *cands;   /* slots candidate buffers, one per thread */
 } knn_state;
 
-/* One query buffer of `stride` neighbours for each of `slots` threads. */
-static int reserve_scratch(knn_state *s, int slots, size_t stride, nb_error *err)
+/* One query buffer of `stride` neighbours and one candidate buffer for groups of `width`
+ * points with k neighbours for each of `slots` threads. */
+static int reserve_scratch(knn_state *s, int slots, size_t k, size_t width, nb_error *err)
 {
+    size_t stride = width * k;
     if (stride == 0)
         stride = 1;
-    if (slots <= s->slots && stride <= s->stride)
-        return NB_OK;
-    if (slots < s->slots)
-        slots = s->slots;
-    if (stride < s->stride)
-        stride = s->stride;
-    nb_kdtree_neighbour *buf = malloc((size_t)slots * stride * sizeof *buf);
-    if (!buf)
-        return nb_fail(err, NB_ERR_RUNTIME, "knn kernel: out of memory for %d x %zu neighbours",
-                       slots, stride);
-    free(s->scratch);
-    s->scratch = buf;
-    s->slots = slots;
-    s->stride = stride;
+    if (slots > s->slots || stride > s->stride) {
+        int ns = slots > s->slots ? slots : s->slots;
+        size_t nst = stride > s->stride ? stride : s->stride;
+        nb_kdtree_neighbour *buf = malloc((size_t)ns * nst * sizeof *buf);
+        nb_kdtree_knn_scratch *c = realloc(s->cands, (size_t)ns * sizeof *c);
+        if (c) {
+            for (int i = s->slots; i < ns; i++)
+                c[i] = (nb_kdtree_knn_scratch){0};
+            s->cands = c;
+        }
+        if (!buf || !c) {
+            free(buf);
+            return nb_fail(err, NB_ERR_RUNTIME,
+                           "knn kernel: out of memory for %d x %zu neighbours", ns, nst);
+        }
+        free(s->scratch);
+        s->scratch = buf;
+        s->slots = ns;
+        s->stride = nst;
+    }
+    for (int i = 0; i < s->slots; i++) {
+        int rc = nb_kdtree_knn_scratch_reserve(&s->cands[i], k, width, err);
+        if (rc)
+            return rc;
+    }
     return NB_OK;
 }
 
@@ -56,6 +71,9 @@ static void knn_destroy(void *state)
         return;
     nb_kdtree_free(&s->tree);
     free(s->scratch);
+    for (int i = 0; i < s->slots; i++)
+        nb_kdtree_knn_scratch_free(&s->cands[i]);
+    free(s->cands);
     nb_kdtree_marks_free(&s->marks);
     free(s);
 }
@@ -91,7 +109,7 @@ static int knn_create(void **state, const nb_kernel_params *kp, const void *own,
     size_t k = clamp_k(s->k, n);
     int rc = nb_kdtree_init(&s->tree, n, 0, err);
     if (!rc)
-        rc = reserve_scratch(s, s->threads, block_width(k) * k, err);
+        rc = reserve_scratch(s, s->threads, k, block_width(k), err);
     if (rc) {
         knn_destroy(s);
         return rc;
@@ -100,42 +118,60 @@ static int knn_create(void **state, const nb_kernel_params *kp, const void *own,
     return NB_OK;
 }
 
+/* Neighbour terms computed in one vector pass before they are summed. */
+#define TERMS 16
+
 /* Forces on the targets among the particles of one leaf (all of them when want is NULL,
- * else those whose tree position is marked), runs of up to `width` neighbouring targets
- * at a time. Each particle's sum is one thread's, over its neighbours in ascending
- * (distance, index) order: the same bits in whatever run it is found. */
+ * else those whose tree position is marked), groups of up to `width` of them sharing one
+ * search. Each particle's neighbours are its k nearest by (distance, index) whatever group
+ * it is found in, and its sum is one thread's, over them in that order: the same bits
+ * whichever other targets are listed. */
 static void leaf_forces(const nb_kdtree *t, const nb_kdtree_node *leaf, size_t k,
-                        size_t width, double G, double eps2, nb_kdtree_neighbour *nb,
-                        double *ax, double *ay, double *az, double *pot,
-                        const unsigned char *want)
+                        size_t width, nb_simd simd, double G, double eps2,
+                        nb_kdtree_knn_scratch *cands, nb_kdtree_neighbour *nb, double *ax,
+                        double *ay, double *az, double *pot, const unsigned char *want)
 {
     size_t found[NB_KDTREE_LANES];
     size_t p0 = leaf->start, p1 = (size_t)leaf->start + leaf->count;
-    for (size_t b = p0, e; b < p1; b = e) {
-        if (want && !want[b]) {
-            e = b + 1;
+    for (size_t b = p0; b < p1; b += width) {
+        size_t c = p1 - b < width ? p1 - b : width;
+        unsigned mask = 0;
+        for (size_t r = 0; r < c; r++)
+            mask |= (!want || want[b + r]) ? 1u << r : 0u;
+        if (!mask)
             continue;
-        }
-        e = b + 1;
-        while (e < p1 && e < b + width && (!want || want[e]))
-            e++;
-        size_t c = nb_kdtree_knn_block(t, b, e - b, k, nb, found);
+        c = nb_kdtree_knn_group(t, b, c, mask, k, simd, cands, nb, found);
         for (size_t r = 0; r < c; r++) {
+            if (!((mask >> r) & 1u))
+                continue;
             size_t q = b + r, i = t->index[q];
             const nb_kdtree_neighbour *nr = nb + r * k;
             double xi = t->x[q], yi = t->y[q], zi = t->z[q];
             double sx = 0.0, sy = 0.0, sz = 0.0, phi = 0.0;
-            for (size_t a = 0; a < found[r]; a++) {
-                size_t j = nr[a].pos;
-                double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
-                double r2 = nr[a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
-                double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
-                double mr = t->m[j] * rinv;
-                double w = mr * rinv * rinv;
-                sx += w * dx;
-                sy += w * dy;
-                sz += w * dz;
-                phi -= mr;
+            /* each neighbour's terms in vectors (products, square roots and divisions are
+             * correctly rounded, so lane by lane the same bits), then summed in order */
+            for (size_t a0 = 0; a0 < found[r]; a0 += TERMS) {
+                size_t na = found[r] - a0 < TERMS ? found[r] - a0 : TERMS;
+                double tx[TERMS], ty[TERMS], tz[TERMS], tp[TERMS];
+#pragma omp simd
+                for (size_t a = 0; a < na; a++) {
+                    size_t j = nr[a0 + a].pos;
+                    double dx = t->x[j] - xi, dy = t->y[j] - yi, dz = t->z[j] - zi;
+                    double r2 = nr[a0 + a].d2 + eps2; /* d2 is dx*dx + dy*dy + dz*dz */
+                    double rinv = r2 > 0.0 ? 1.0 / sqrt(r2) : 0.0;
+                    double mr = t->m[j] * rinv;
+                    double w = mr * rinv * rinv;
+                    tx[a] = w * dx;
+                    ty[a] = w * dy;
+                    tz[a] = w * dz;
+                    tp[a] = mr;
+                }
+                for (size_t a = 0; a < na; a++) {
+                    sx += tx[a];
+                    sy += ty[a];
+                    sz += tz[a];
+                    phi -= tp[a];
+                }
             }
             ax[i] = G * sx;
             ay[i] = G * sy;
@@ -160,7 +196,7 @@ static int knn_prepare(void *state, const nb_particles *p, nb_error *err)
             return rc;
     }
     size_t k = clamp_k(s->k, n);
-    if ((rc = reserve_scratch(s, s->threads, block_width(k) * k, err)))
+    if ((rc = reserve_scratch(s, s->threads, k, block_width(k), err)))
         return rc;
     return nb_kdtree_build(&s->tree, p->x, p->y, p->z, p->m, n, s->threads, err);
 }
@@ -183,15 +219,20 @@ static int knn_evaluate(void *state, nb_particles *p, const uint32_t *targets, s
     const size_t stride = s->stride, nnodes = t->nnodes;
     double *ax = p->ax, *ay = p->ay, *az = p->az;
     nb_kdtree_neighbour *scratch = s->scratch;
+    nb_kdtree_knn_scratch *cands = s->cands;
+    const nb_simd simd = nb_simd_best();
     /* Leaves in any order, on any thread: every particle's result is computed alone, so
      * the bits depend neither on the thread count, nor on the schedule, nor on which
      * other targets are listed. */
 #pragma omp parallel for schedule(dynamic, 16) num_threads(s->threads) default(none) \
-    shared(t, scratch, ax, ay, az, pot, want) firstprivate(nnodes, k, width, G, eps2, stride)
+    shared(t, scratch, cands, ax, ay, az, pot, want)                                        \
+    firstprivate(nnodes, k, width, simd, G, eps2, stride)
     for (size_t node = 0; node < nnodes; node++)
-        if (t->nodes[node].left == 0)
-            leaf_forces(t, &t->nodes[node], k, width, G, eps2,
-                        scratch + (size_t)nb_thread_id() * stride, ax, ay, az, pot, want);
+        if (t->nodes[node].left == 0) {
+            int id = nb_thread_id();
+            leaf_forces(t, &t->nodes[node], k, width, simd, G, eps2, &cands[id],
+                        scratch + (size_t)id * stride, ax, ay, az, pot, want);
+        }
     if (want)
         nb_kdtree_unmark(&s->marks, targets, nt);
     return NB_OK;

@@ -163,6 +163,13 @@ static void build(nb_kdtree *t, const pts *p, size_t leaf, int threads)
 static void expect_same(const nb_kdtree *t, const pts *p, const nb_kdtree_neighbour *got,
                         size_t nfound, const cand *want, size_t nwant, size_t i)
 {
+    /* Check writes a mark per assertion: test quietly first, assert in detail on failure */
+    int same = nfound == nwant;
+    for (size_t a = 0; same && a < nwant; a++)
+        same = got[a].index == want[a].j && got[a].d2 == want[a].d2 &&
+               t->index[got[a].pos] == got[a].index && t->x[got[a].pos] == p->x[want[a].j];
+    if (same)
+        return;
     ck_assert_msg(nfound == nwant, "query %zu: %zu neighbours, expected %zu", i, nfound, nwant);
     for (size_t a = 0; a < nwant; a++) {
         ck_assert_msg(got[a].index == want[a].j,
@@ -191,16 +198,31 @@ static void check_all_knn(const pts *p, size_t k, size_t leaf)
         size_t nf = nb_kdtree_knn(&t, p->x[i], p->y[i], p->z[i], i, k, got);
         expect_same(&t, p, got, nf, want + i * kk, nwant[i], i);
     }
-    /* blocks of every size from 1 to LANES, at every offset, cover all positions */
-    size_t width = 1;
-    for (size_t p0 = 0; p0 < n; p0 += width, width = width % NB_KDTREE_LANES + 1) {
-        size_t c = width < n - p0 ? width : n - p0;
-        ck_assert_uint_eq(nb_kdtree_knn_block(&t, p0, c, k, got, found), c);
-        for (size_t r = 0; r < c; r++) {
-            size_t i = t.index[p0 + r];
-            expect_same(&t, p, got + r * k, found[r], want + i * kk, nwant[i], i);
+    /* groups of every size from 1 to LANES, at every offset, cover all positions, on
+     * every SIMD path this CPU has; every third group leaves out some of its points */
+    nb_kdtree_knn_scratch sc = {0};
+    nb_error err;
+    ck_assert_int_eq(nb_kdtree_knn_scratch_reserve(&sc, kk, NB_KDTREE_LANES, &err), NB_OK);
+    const nb_simd paths[] = {NB_SIMD_GENERIC, NB_SIMD_AVX2, NB_SIMD_AVX512};
+    for (size_t s = 0; s < sizeof paths / sizeof paths[0]; s++) {
+        if (!nb_simd_available(paths[s]))
+            continue;
+        size_t width = 1, ng = 0;
+        for (size_t p0 = 0; p0 < n; p0 += width, width = width % NB_KDTREE_LANES + 1, ng++) {
+            size_t c = width < n - p0 ? width : n - p0;
+            unsigned mask = ng % 3 == 2 ? 0x5a5au : ~0u;
+            ck_assert_uint_eq(nb_kdtree_knn_group(&t, p0, c, mask, k, paths[s], &sc, got,
+                                                  found), c);
+            for (size_t r = 0; r < c; r++) {
+                size_t i = t.index[p0 + r];
+                if ((mask >> r) & 1u)
+                    expect_same(&t, p, got + r * k, found[r], want + i * kk, nwant[i], i);
+                else
+                    ck_assert_uint_eq(found[r], 0);
+            }
         }
     }
+    nb_kdtree_knn_scratch_free(&sc);
     free(want);
     free(nwant);
     free(got);
@@ -338,6 +360,26 @@ START_TEST(test_line_and_lattice)
     check_all_knn(&g, 16, 0);
     check_all_knn(&g, 26, 8);
     check_structure(&g, 0);
+    pts_free(&g);
+}
+END_TEST
+
+/* The grouped search (every SIMD path, groups of every width and offset, some points left
+ * out) against brute force for k = 1, 16 and 64: random points and a lattice, where most
+ * distances tie and the index decides, neither a multiple of the leaf size. */
+START_TEST(test_group_search)
+{
+    pts p = uniform_cube(1001, 7);
+    check_all_knn(&p, 1, 0);
+    check_all_knn(&p, 16, 0);
+    check_all_knn(&p, 64, 0);
+    check_all_knn(&p, 64, 13);
+    pts_free(&p);
+    pts g = lattice(9); /* 729 points */
+    check_all_knn(&g, 1, 0);
+    check_all_knn(&g, 16, 0);
+    check_all_knn(&g, 64, 0);
+    check_all_knn(&g, 18, 0); /* the 6 + 12 nearest exactly: a tie at the bound */
     pts_free(&g);
 }
 END_TEST
@@ -505,6 +547,7 @@ static Suite *kdtree_suite(void)
     tcase_add_test(tc, test_clustered);
     tcase_add_test(tc, test_duplicates);
     tcase_add_test(tc, test_line_and_lattice);
+    tcase_add_test(tc, test_group_search);
     tcase_add_test(tc, test_few_points);
     tcase_add_test(tc, test_free_queries);
     tcase_add_test(tc, test_threads_same_tree);
