@@ -265,3 +265,9 @@ dist_check_SCRIPTS += tests/e2e/e2e_docs.sh
 EXTRA_DIST += tests/e2e/doc_blocks.awk tests/e2e/doc_links.sh
 TESTS += tests/e2e/e2e_docs.sh
 AM_TESTS_ENVIRONMENT += DOCS_INSTALLED='$(nobase_dist_doc_DATA)'; export DOCS_INSTALLED;
+
+check_PROGRAMS += tests/unit/check_restart_forces
+TESTS += tests/unit/check_restart_forces
+tests_unit_check_restart_forces_SOURCES = tests/unit/check_restart_forces.c
+tests_unit_check_restart_forces_CFLAGS = $(TEST_CFLAGS)
+tests_unit_check_restart_forces_LDADD = $(TEST_IO_LIBS)

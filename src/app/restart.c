@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/params.h"
 #include "io/rundir.h"
 
 int nb_restart_overridden(const char *key, const char *const *ov, size_t n)
@@ -100,6 +101,19 @@ static int check_same_base(const nb_config *c, const nb_config *was, nb_error *e
                    "directory (--set 'run.output_dir=\"NEW\"') to name them otherwise",
                    c->source, c->snapshot_base, was->snapshot_base, c->output_dir,
                    was->snapshot_base);
+}
+
+int nb_restart_same_forces(const nb_config *c, const nb_config *was)
+{
+    const nb_kernel *k = nb_kernel_find(c->kernel);
+    if (!k || strcmp(c->kernel, was->kernel) || c->G != was->G ||
+        c->softening != was->softening)
+        return 0;
+    const void *a = nb_kernel_own_const(&c->kp, k), *b = nb_kernel_own_const(&was->kp, k);
+    for (size_t i = 0; i < k->nkeys; i++)
+        if (nb_param_get(a, &k->keys[i]) != nb_param_get(b, &k->keys[i]))
+            return 0;
+    return 1;
 }
 
 int nb_restart_check(const nb_config *c, const nb_snapshot_meta *m, const char *snap,

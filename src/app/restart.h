@@ -27,6 +27,13 @@ char *nb_restart_parameters(const char *text, int new_units);
 int nb_restart_written_under(const nb_snapshot_meta *m, const char *snap, nb_config *was,
                              nb_error *err);
 
+/* 1 when c computes the forces as was does (the snapshot's parameters: nb_restart_written_
+ * under): the same kernel, G, softening and kernel-owned keys. Only then may a restart keep
+ * the snapshot's accelerations as its first force (a kernel whose forces read the previous
+ * ones, kernels.h reads_accel); otherwise it evaluates them, the snapshot's as the previous
+ * force. */
+int nb_restart_same_forces(const nb_config *c, const nb_config *was);
+
 /* Refuses a restart that would not continue the same run without being asked to: dt, G,
  * softening or the units differ from the snapshot's and are not in the overrides (a change
  * of units, given with --set units.*, brings its own G); and, into the snapshot's own

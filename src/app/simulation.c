@@ -47,6 +47,7 @@ typedef struct sim {
     int lock_fd;
     nb_progress progress;
     int restart;            /* continuing from meta rather than starting at step 0 */
+    int same_forces;        /* a restart under the snapshot's forces (restart.h) */
     nb_snapshot_meta meta;  /* the restart snapshot's */
     nb_force pot_force;     /* the kernel energy.csv takes its potential from, if not exact */
     double *scratch[4];     /* its accelerations (x, y, z) and potentials */
@@ -396,7 +397,8 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         /* the directory is changed only once the set-up has nothing left that may fail or
          * be stopped */
         int adaptive_snap = !strcmp(s->meta.timestep, "adaptive");
-        if ((rc = nb_comm_agree(nb_stepper_begin(&s->st, &s->p, 1,
+        int how = s->same_forces ? NB_STEPPER_RESTART_SAME_FORCES : NB_STEPPER_RESTART;
+        if ((rc = nb_comm_agree(nb_stepper_begin(&s->st, &s->p, how,
                                                  adaptive_snap ? s->p.bin : NULL,
                                                  (uint64_t)s->meta.force_evaluations, s->snap,
                                                  err), err)))
@@ -411,7 +413,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         if ((rc = ROOT_ONLY(nb_restart_open_dir(&rd, &s->log, s->st.adaptive ? &s->bins : NULL,
                                                 err))))
             return rc;
-    } else if ((rc = nb_stepper_begin(&s->st, &s->p, 0, NULL, 0, c->source, err)) ||
+    } else if ((rc = nb_stepper_begin(&s->st, &s->p, NB_STEPPER_NEW, NULL, 0, c->source, err)) ||
                (rc = ROOT_ONLY(nb_energylog_create(&s->log, path, c, s->p.n, s->run_id, err) ||
                                nb_stepper_create_bins(&s->st, &s->bins, c, s->p.n, s->run_id,
                                                       err) ? err->code : NB_OK)) ||
@@ -575,7 +577,9 @@ int nb_simulation_restart(const char *target, const char *config_path,
      * Judged under the parameters and time line that wrote it; unknown: regular. */
     nb_config was;
     nb_error ignored;
-    int regular = nb_restart_written_under(meta, snap, &was, &ignored) ||
+    int unknown = nb_restart_written_under(meta, snap, &was, &ignored);
+    s.same_forces = !unknown && nb_restart_same_forces(&s.c, &was);
+    int regular = unknown ||
                   on_schedule(&was, s.step, meta->step_origin, meta->time_origin, meta->dt) ||
                   llround((was.t_end - meta->time) / meta->dt) <= 0;
     s.next_output = meta->output_index + (regular ? 1 : 0);

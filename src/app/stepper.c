@@ -67,7 +67,8 @@ int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t
     int rc;
     /* the snapshot's accelerations are the force at its positions (bins from the
      * snapshot: with bins from the criterion the potential it may need is not there) */
-    int keep = restart && st->reads_accel && (!st->adaptive || bins);
+    int keep = restart == NB_STEPPER_RESTART_SAME_FORCES && st->reads_accel &&
+               (!st->adaptive || bins);
     if (!st->adaptive) {
         rc = keep ? NB_OK : nb_force_compute(st->force, p, NULL, err);
         st->evaluations = restart ? evaluations : p->n;

@@ -28,14 +28,16 @@ typedef struct nb_stepper {
 int nb_stepper_init(nb_stepper *st, const nb_config *c, nb_force *f, size_t n, nb_error *err);
 void nb_stepper_free(nb_stepper *st);
 
-/* The first force, at a synchronised time. A new run (restart 0): bins from the criterion
+/* The first force, at a synchronised time. A new run (restart NB_STEPPER_NEW): bins from the criterion
  * (adaptive), the n evaluations counted. A restart: evaluations continues the snapshot's
  * count; with a kernel that reads the previous accelerations (a tree's relative opening
- * test), the snapshot's accelerations in p are kept as the first force (the same bits as
+ * test) and the forces the snapshot was written with (NB_STEPPER_RESTART_SAME_FORCES,
+ * app/restart.h nb_restart_same_forces), the snapshot's accelerations in p are kept as the first force (the same bits as
  * the run that wrote them, which evaluated them from its previous step's), unless bins must
  * come from the criterion; and bins (adaptive; NULL when the snapshot was written in fixed mode: from the
  * criterion) are the snapshot's /PartType1/TimeBin, each 0 .. max_bins, else
  * NB_ERR_INPUT naming what (the snapshot). Leaves p->bin holding the bins. */
+enum { NB_STEPPER_NEW, NB_STEPPER_RESTART, NB_STEPPER_RESTART_SAME_FORCES };
 int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t *bins,
                      uint64_t evaluations, const char *what, nb_error *err);
 
