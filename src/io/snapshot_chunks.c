@@ -290,10 +290,11 @@ int nb_snapshot_chunks_write(nb_snapshot_chunks *pc, hid_t d, const unsigned cha
     /* zlib's bound, and a margin for the blocks each plane's parameters start */
     jb.bound = (jb.level ? (size_t)compressBound((uLong)jb.raw) + 64 * es : jb.raw) + 4;
     size_t chunks = (n + chunk_rows - 1) / chunk_rows;
-    /* Uncompressed chunks are only copied and summed, at memory speed on one thread (3 GB/s
-     * for Fletcher32): a team would add nothing but its joins, which cost milliseconds
-     * each on a busy machine (docs/performance.md, "Snapshots"). */
-    int nt = jb.level ? nb_threads(pc->threads) : 1;
+    /* Uncompressed chunks too: copying and summing them on the team while this thread
+     * writes the previous batch took tree_1m's snapshots from ~490 to ~565 MB/s on an idle
+     * 2-core machine (docs/performance.md, "Snapshots"); on a busy one each join of the
+     * team can cost a time slice. */
+    int nt = nb_threads(pc->threads);
     /* Two batches of slots: the calling thread writes one batch while the team (and then
      * it too) encodes the next, so the write overlaps the encoding; HDF5 is only ever
      * called from this thread. A batch is at least four chunks per thread, and up to
