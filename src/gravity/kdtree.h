@@ -152,4 +152,19 @@ int nb_kdtree_mark(nb_kdtree_marks *mk, const nb_kdtree *t, const uint32_t *targ
 void nb_kdtree_unmark(nb_kdtree_marks *mk, const uint32_t *targets, size_t nt);
 void nb_kdtree_marks_free(nb_kdtree_marks *mk);
 
+/* The index of v's lowest set bit (v != 0): the next lane of a mask of SIMD lanes. */
+static inline int nb_kdtree_lowest_bit(unsigned v)
+{
+#if defined(__GNUC__)
+    return __builtin_ctz(v);
+#else
+    int b = 0;
+    while (!(v & 1u)) {
+        v >>= 1;
+        b++;
+    }
+    return b;
+#endif
+}
+
 #endif

@@ -279,20 +279,6 @@ static inline double lanes_min(const double *restrict bd, unsigned mask)
     return v;
 }
 
-static inline int lowest_bit(unsigned v)
-{
-#if defined(__GNUC__)
-    return __builtin_ctz(v);
-#else
-    int b = 0;
-    while (!(v & 1u)) {
-        v >>= 1;
-        b++;
-    }
-    return b;
-#endif
-}
-
 /* Appends a leaf's points to the buffers of the lanes in mask (each leaving out itself),
  * cutting a buffer back first when the leaf might not fit, and after when it has grown
  * past the threshold or holds k for the first time. */
@@ -300,7 +286,7 @@ static void scan_leaf(const nb_kdtree *t, const nb_kdtree_node *nd, unsigned mas
 {
     size_t p0 = nd->start, p1 = (size_t)nd->start + nd->count;
     while (mask) {
-        int r = lowest_bit(mask);
+        int r = nb_kdtree_lowest_bit(mask);
         mask &= mask - 1;
 #if NB_KDTREE_SCAN_X86
         if (g->list16) {

@@ -118,20 +118,6 @@ static inline void query_finish(query *q, size_t k)
         heap_sort(q->heap, q->len);
 }
 
-static inline int lowest_bit(unsigned v)
-{
-#if defined(__GNUC__)
-    return __builtin_ctz(v);
-#else
-    int b = 0;
-    while (!(v & 1u)) {
-        v >>= 1;
-        b++;
-    }
-    return b;
-#endif
-}
-
 /* Offers the points at tree positions [p0, p1) to q. Distances are computed LANES at a
  * time without branches (the arrays are padded for this), and only the few points that
  * can enter the heap are looked at one by one. */
@@ -154,7 +140,7 @@ static inline void scan(const nb_kdtree *t, size_t p0, size_t p1, size_t k, quer
         if (p1 - b < NB_KDTREE_LANES)
             mask &= (1u << (p1 - b)) - 1;
         while (mask) {
-            int l = lowest_bit(mask);
+            int l = nb_kdtree_lowest_bit(mask);
             mask &= mask - 1;
             offer(q, k, (nb_kdtree_neighbour){d2[l], t->index[b + l], (uint32_t)(b + l)});
         }
