@@ -89,6 +89,8 @@ class Particles:
 class Gravity:
     """A force kernel with its parameters: Gravity("tree", softening=0.01, theta=0.5).
     Keyword parameters: G, softening, threads, theta (opening_angle), leaf_size,
+    opening (0 geometric, 1 relative: GADGET's test, the particle set's accelerations
+    from its last compute as the previous force), force_accuracy (its alpha),
     k (neighbours)."""
 
     def __init__(self, kernel="tree", **params):

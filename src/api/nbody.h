@@ -61,7 +61,8 @@ int nbody_gravity_create(nbody_gravity **out, const char *kernel, nbody_error *e
 void nbody_gravity_free(nbody_gravity *g);
 /* Sets a parameter: "G" (> 0), "softening" (Plummer length >= 0), "threads" (>= 0), or a
  * kernel-owned key of the parameter file's gravity section ("opening_angle", alias
- * "theta"; "leaf_size"; "neighbours", alias "k"). */
+ * "theta"; "leaf_size"; "opening": 0 geometric, 1 relative, whose previous force is the
+ * set's accelerations from its last compute; "force_accuracy"; "neighbours", alias "k"). */
 int nbody_gravity_set(nbody_gravity *g, const char *name, double value, nbody_error *err);
 int nbody_gravity_get(const nbody_gravity *g, const char *name, double *value,
                       nbody_error *err);

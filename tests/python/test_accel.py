@@ -117,3 +117,22 @@ def test_gravity_handle_reused():
     a2, _ = d.compute(p)
     assert rel_err(a2, REF_ACC).max() < 1e-12
     assert np.array_equal(p1, nbody.potential(POS, M, EPS, kernel="direct", G=G))
+
+
+def test_relative_opening_reads_the_last_compute():
+    # docs/api.md: "opening" = 1 takes the set's accelerations from its last compute as the
+    # previous force: a new set's first compute is the geometric test's, bit for bit; the
+    # second is the relative test's, of the accuracy alpha asks (check_tree_relative: median
+    # below 2e-2 sqrt(alpha)), and differs
+    geo = nbody.Gravity("tree", softening=EPS, theta=0.7, G=G)
+    rel = nbody.Gravity("tree", softening=EPS, theta=0.7, G=G, opening=1,
+                        force_accuracy=1e-4)
+    assert rel.get("opening") == 1 and rel.get("force_accuracy") == 1e-4
+    a_geo, _ = geo.compute(nbody.Particles(POS, M))
+    p = nbody.Particles(POS, M)
+    a_first, _ = rel.compute(p)
+    assert np.array_equal(a_first, a_geo)
+    a_second, _ = rel.compute(p)
+    assert not np.array_equal(a_second, a_first)
+    assert np.median(rel_err(a_second, REF_ACC)) < 2e-2 * 1e-4 ** 0.5
+    assert np.median(rel_err(a_second, REF_ACC)) < np.median(rel_err(a_geo, REF_ACC))
