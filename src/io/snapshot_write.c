@@ -167,8 +167,6 @@ static int write_column(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field 
     return rc;
 }
 
-/* The store's rows [off, off + n) of field f through the chunk pipeline: every chunk
- * encoded on the writer's threads, then written as it is (snapshot_chunks.c). */
 /* Sets the disk writing what the file holds so far (Linux), so that the fsync before the
  * rename waits for little more than the last dataset: the writeback overlaps the encoding
  * of the next ones (docs/performance.md, "Snapshots"). Elsewhere, or without a descriptor
@@ -176,10 +174,14 @@ static int write_column(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field 
 static void start_writeback(hid_t d)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
-    hid_t f = H5Iget_file_id(d);
+    hid_t f = H5Iget_file_id(d), fapl = f >= 0 ? H5Fget_access_plist(f) : -1;
     void *h = NULL;
-    if (f >= 0 && H5Fget_vfd_handle(f, H5P_DEFAULT, &h) >= 0 && h)
+    /* only the POSIX driver's handle is a descriptor (MPI-IO's is an MPI_File) */
+    if (fapl >= 0 && H5Pget_driver(fapl) == H5FD_SEC2 &&
+        H5Fget_vfd_handle(f, H5P_DEFAULT, &h) >= 0 && h)
         (void)sync_file_range(*(int *)h, 0, 0, SYNC_FILE_RANGE_WRITE);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (f >= 0)
         H5Fclose(f);
 #else
@@ -187,6 +189,8 @@ static void start_writeback(hid_t d)
 #endif
 }
 
+/* The store's rows [off, off + n) of field f through the chunk pipeline: every chunk
+ * encoded on the writer's threads, then written as it is (snapshot_chunks.c). */
 static int write_direct(nb_snapshot_writer *w, hid_t g, const nb_snapshot_field *f,
                         const nb_particles *p, size_t off, size_t n, int compression)
 {

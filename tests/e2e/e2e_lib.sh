@@ -8,7 +8,12 @@ FAILS=0
 PASSES=0
 
 pass() { PASSES=$((PASSES + 1)); echo "ok - $1"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL - $1"; }
+# a failure also shows the end of the last command's stderr (CI keeps only the log)
+fail() {
+    FAILS=$((FAILS + 1))
+    echo "FAIL - $1"
+    [ ! -s "$TMP/err" ] || tail -n 5 "$TMP/err" | sed 's/^/#   stderr: /'
+}
 check() { # check NAME CONDITION-COMMAND...
     name=$1; shift
     if "$@"; then pass "$name"; else fail "$name"; fi

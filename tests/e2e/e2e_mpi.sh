@@ -205,6 +205,9 @@ victim=$(pgrep -P $mpid | tail -1)
 [ -n "$victim" ] && kill -KILL "$victim"
 bg_wait
 check "a killed rank: mpirun exits non-zero without hanging ($RC)" [ "$RC" -ne 0 ] && [ "$RC" -ne 137 ]
+# (ranks that mpirun has signalled may take a moment to be gone)
+i=0
+while [ -n "$(pgrep -f "$TMP/long.cfg")" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check "... no rank left" [ -z "$(pgrep -f "$TMP/long.cfg")" ]
 check "... the earlier snapshots read back" "$SNAPDIFF" "$TMP/kill/snapshot_0001.h5" "$TMP/kill/snapshot_0001.h5"
 
