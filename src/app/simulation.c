@@ -1,5 +1,6 @@
 /* The run loop and the set-up that new runs and restarts share: the output directory
- * (io/rundir), the output schedule, checkpoints on signals and the wall-clock limit. */
+ * (io/rundir), the output schedule, checkpoints on signals and the wall-clock limit; and a
+ * new run (a restart's own set-up: restart_run.c). */
 #include "app/simulation.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include "app/agree.h"
 #include "app/restart.h"
 #include "app/setup.h"
+#include "app/simulation_run.h"
 #include "app/stepper.h"
 #include "app/stop.h"
 #include "core/comm.h"
@@ -27,38 +29,6 @@
 #include "io/rundir.h"
 #include "io/snapshot.h"
 
-/* In a distributed run (core/comm.h) every rank holds all particles and runs this same
- * loop; rank 0 alone owns the run directory (lock, energy log, snapshots) and its status
- * goes to every rank, so all ranks stop together. */
-#define ROOT_ONLY(expr) nb_comm_agree(nb_comm_root() ? (expr) : NB_OK, err)
-
-typedef struct sim {
-    nb_config c;
-    nb_particles p;
-    nb_force force;
-    nb_stepper st;          /* the integrator, fixed or adaptive, over force */
-    nb_energylog log;
-    nb_energylog bins;      /* timebins.csv (adaptive time steps) */
-    long step, end_step, next_output;
-    long step_origin;   /* time = time_origin + (step - step_origin) * dt: no accumulated */
-    double time_origin; /* rounding, and the same bits after a restart */
-    double time, e0, last_rel_error, wall0;
-    double last_save;       /* wall clock of the last snapshot (run.checkpoint_every_seconds) */
-    int lock_fd;
-    nb_progress progress;
-    int restart;            /* continuing from meta rather than starting at step 0 */
-    int same_forces;        /* a restart under the snapshot's forces (restart.h) */
-    nb_snapshot_meta meta;  /* the restart snapshot's */
-    nb_force pot_force;     /* the kernel energy.csv takes its potential from, if not exact */
-    double *scratch[4];     /* its accelerations (x, y, z) and potentials */
-    char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
-    char snap[NB_PATH_MAX + 64];     /* and the snapshot */
-    char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
-    int own;                /* a restart into its run's own directory (check_dir_contents) */
-    int snaps;              /* snapshots this process wrote, their bytes and wall seconds */
-    double snap_bytes, snap_seconds; /* (rank 0: the end-of-run line) */
-} sim;
-
 /* t has reached the requested time T: t >= T, to within a millionth of a step, so that
  * T = 0.3 is reached at step 30 of dt = 0.01 although 30 * 0.01 < 0.3 in doubles. */
 static int reached(double t, double T, double dt)
@@ -70,7 +40,7 @@ static int reached(double t, double T, double dt)
  * each of snapshot_times and each multiple of snapshot_interval. A function of the step
  * and the time line (time = time_origin + (step - step_origin) * dt) alone, nothing
  * counted in memory, so a restart continues the same schedule. */
-static int on_schedule(const nb_config *c, long step, long step_origin, double time_origin,
+int nb_sim_on_schedule(const nb_config *c, long step, long step_origin, double time_origin,
                        double dt)
 {
     if (step == 0)
@@ -90,13 +60,13 @@ static int on_schedule(const nb_config *c, long step, long step_origin, double t
     return iv > 0 && floor((now + eps) / iv) > floor((before + eps) / iv);
 }
 
-static int snapshot_due(const sim *s)
+static int snapshot_due(const nb_sim *s)
 {
     return s->step == s->end_step ||
-           on_schedule(&s->c, s->step, s->step_origin, s->time_origin, s->c.dt);
+           nb_sim_on_schedule(&s->c, s->step, s->step_origin, s->time_origin, s->c.dt);
 }
 
-static int write_snapshot(sim *s, nb_error *err)
+static int write_snapshot(nb_sim *s, nb_error *err)
 {
     nb_snapshot_meta meta;
     memset(&meta, 0, sizeof meta);
@@ -147,7 +117,7 @@ static int write_snapshot(sim *s, nb_error *err)
  * the last snapshot. Rank 0's clock decides for all ranks (they write one file together).
  * A checkpoint takes the number of the next regular snapshot, which replaces it in place
  * (docs/DESIGN.md, "Run directories"), as a stop's does; it changes no particle's bits. */
-static int checkpoint_due(sim *s)
+static int checkpoint_due(nb_sim *s)
 {
     if (!(s->c.checkpoint_every_seconds > 0))
         return 0;
@@ -157,7 +127,7 @@ static int checkpoint_due(sim *s)
     return due;
 }
 
-static int write_checkpoint(sim *s, nb_error *err)
+static int write_checkpoint(nb_sim *s, nb_error *err)
 {
     int rc = write_snapshot(s, err);
     if (rc == NB_OK)
@@ -168,7 +138,7 @@ static int write_checkpoint(sim *s, nb_error *err)
 /* energy.csv's potential kernel, if not the exact sum (output.potential), with the own
  * parameters its energy_potential hook chooses (for "auto", a tree's small opening angle),
  * and its scratch: a force of its own, never the run's. */
-static int potential_init(sim *s, nb_error *err)
+static int potential_init(nb_sim *s, nb_error *err)
 {
     const nb_kernel *pk = nb_config_potential_kernel(&s->c, s->p.n);
     if (!pk)
@@ -187,7 +157,7 @@ static int potential_init(sim *s, nb_error *err)
  * per-particle potentials, W = 1/2 sum m_i phi_i, added in index order. That kernel runs
  * on a view of the particles whose accelerations go to scratch, so the run's own
  * accelerations (and with them its bits) never depend on the energy log. */
-static int potential_energy(sim *s, double *W, nb_error *err)
+static int potential_energy(nb_sim *s, double *W, nb_error *err)
 {
     if (!s->pot_force.kernel) {
         return nb_potential_energy_ranks(&s->p, s->c.G, s->c.softening, s->c.threads, W,
@@ -207,7 +177,7 @@ static int potential_energy(sim *s, double *W, nb_error *err)
     return NB_OK;
 }
 
-static int log_energy(sim *s, nb_error *err)
+static int log_energy(nb_sim *s, nb_error *err)
 {
     nb_diag d;
     double W;
@@ -225,7 +195,7 @@ static int log_energy(sim *s, nb_error *err)
                      ? err->code : NB_OK);
 }
 
-static int loop(sim *s, nb_error *err)
+static int loop(nb_sim *s, nb_error *err)
 {
     const nb_config *c = &s->c;
     int rc = NB_OK;
@@ -288,7 +258,7 @@ static int loop(sim *s, nb_error *err)
     return rc;
 }
 
-static void sim_free(sim *s)
+void nb_sim_free(nb_sim *s)
 {
     nb_energylog_close(&s->log, NULL);
     nb_energylog_close(&s->bins, NULL);
@@ -307,7 +277,7 @@ static void sim_free(sim *s)
  * --overwrite); a restart writes only into its own run's directory (the run id of its
  * energy.csv, io/rundir.h: s->own), one free of run files, or with --overwrite another's.
  * Checked before anything is written, and again under the lock. */
-static int check_dir_contents(sim *s, const nb_run_options *o, nb_error *err)
+static int check_dir_contents(nb_sim *s, const nb_run_options *o, nb_error *err)
 {
     const nb_config *c = &s->c;
     char found[64] = "";
@@ -346,7 +316,7 @@ static int check_dir_contents(sim *s, const nb_run_options *o, nb_error *err)
 /* A stop during a restart's set-up, before it has written anything: the directory is left
  * as it was (one the restart created is removed again, with its lock file), so the same
  * restart can simply be run again. */
-static int stopped_in_setup(sim *s, int missing, nb_error *err)
+static int stopped_in_setup(nb_sim *s, int missing, nb_error *err)
 {
     if (nb_comm_root() && missing)
         nb_rundir_uncreate(s->c.output_dir, missing);
@@ -359,7 +329,7 @@ static int stopped_in_setup(sim *s, int missing, nb_error *err)
 /* The set-up a new run and a restart share, once the configuration and the particles are
  * known: kernel, output directory (checked, locked, checked again), first force, energy
  * log, and for a new run its step-0 row and snapshot; then the loop. */
-static int start(sim *s, const nb_run_options *o, nb_error *err)
+int nb_sim_start(nb_sim *s, const nb_run_options *o, nb_error *err)
 {
     const nb_config *c = &s->c;
     char key[NB_PATH_MAX + 32], path[NB_PATH_MAX + 32];
@@ -380,7 +350,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
         return rc;
     /* another run may have written there between the check and the lock: check again
      * (a restart into the snapshot's own directory holds its lock already, taken before it
-     * chose its snapshot: nb_simulation_restart) */
+     * chose its snapshot: nb_simulation_restart, restart_run.c) */
     if ((rc = ROOT_ONLY((s->lock_fd < 0 &&
                          (nb_rundir_lock(c->output_dir, key, &s->lock_fd, err) ||
                           nb_rundir_recover(c->output_dir, err))) ||
@@ -438,7 +408,7 @@ static int start(sim *s, const nb_run_options *o, nb_error *err)
 
 int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err)
 {
-    sim s;
+    nb_sim s;
     memset(&s, 0, sizeof s);
     s.c = *c;
     s.lock_fd = -1;
@@ -453,148 +423,8 @@ int nb_simulation_run(const nb_config *c, const nb_run_options *o, nb_error *err
     if (!rc)
         rc = nb_setup_particles(c, &s.p, err);
     if (!(rc = nb_comm_agree(rc, err)) && !(rc = nb_agree_particles(&s.p, NULL, err)))
-        rc = start(&s, o, err);
+        rc = nb_sim_start(&s, o, err);
     nb_stop_restore(&saved);
-    sim_free(&s);
-    return rc;
-}
-
-int nb_simulation_restart(const char *target, const char *config_path,
-                          const char *const *overrides, size_t n_overrides,
-                          const nb_run_options *o, char *out_dir, size_t out_size,
-                          nb_error *err)
-{
-    sim s;
-    memset(&s, 0, sizeof s);
-    s.lock_fd = -1;
-    s.wall0 = nb_wall_seconds();
-    s.restart = 1;
-    char *snap = s.snap;
-    struct stat st;
-    nb_stop_signals saved;
-    nb_stop_catch(&saved);
-    int rc;
-    char lock[sizeof s.snap + 16] = ""; /* a lock file this restart created */
-
-    if (stat(target, &st) != 0) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: no such snapshot or run directory", target);
-        goto out;
-    }
-    /* lock first: a restart into the snapshot's own directory holds its lock before it
-     * chooses and reads the snapshot, so no other run changes them in between (and an
-     * interrupted restart's set-aside is finished first, io/rundir.h) */
-    if (!nb_restart_overridden("run.output_dir", overrides, n_overrides)) {
-        char dir[sizeof s.snap];
-        snprintf(dir, sizeof dir, "%s", target);
-        const char *d = S_ISDIR(st.st_mode) ? target : dirname(dir);
-        snprintf(lock, sizeof lock, "%s/.nbody.lock", d);
-        struct stat ls;
-        if (lstat(lock, &ls) == 0)
-            lock[0] = '\0';
-        if ((rc = ROOT_ONLY(nb_rundir_lock(d, d, &s.lock_fd, err) ||
-                            nb_rundir_recover(d, err) ? err->code : NB_OK)))
-            goto out;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        if ((rc = nb_snapshot_find_latest(target, snap, sizeof s.snap, err)))
-            goto out;
-    } else {
-        snprintf(snap, sizeof s.snap, "%s", target);
-    }
-    if ((rc = nb_snapshot_read(snap, &s.p, &s.meta, err)))
-        goto out;
-    const nb_snapshot_meta *meta = &s.meta;
-
-    if (config_path) {
-        rc = nb_config_load(&s.c, config_path, overrides, n_overrides, err);
-    } else {
-        char name[NB_PATH_MAX + 128], *text = nb_restart_parameters(
-            meta->parameters ? meta->parameters : "",
-            nb_restart_new_units(overrides, n_overrides));
-        snprintf(name, sizeof name, "%s:/Parameters", snap);
-        rc = text ? nb_config_load_string(&s.c, text, name, overrides, n_overrides, err)
-                  : nb_fail(err, NB_ERR_RUNTIME, "out of memory reading %s", name);
-        free(text);
-    }
-    if (rc)
-        goto out;
-    char snap_copy[sizeof s.snap];
-    snprintf(snap_copy, sizeof snap_copy, "%s", snap);
-    snprintf(s.snap_dir, sizeof s.snap_dir, "%s", dirname(snap_copy));
-    if (!nb_restart_overridden("run.output_dir", overrides, n_overrides)) {
-        size_t len = strlen(s.snap_dir);
-        if (len >= sizeof s.c.output_dir) {
-            rc = nb_fail(err, NB_ERR_INPUT, "%s: directory name too long", snap);
-            goto out;
-        }
-        memcpy(s.c.output_dir, s.snap_dir, len + 1);
-    }
-    if ((rc = nb_restart_check(&s.c, meta, snap, nb_rundir_same(s.c.output_dir, s.snap_dir),
-                               !config_path, overrides, n_overrides, err)))
-        goto out;
-    /* the run goes on under its own identity (one derived from E0 for snapshots older
-     * than run ids: the same for every snapshot and the energy log of one history) */
-    if (meta->run_id[0])
-        snprintf(s.run_id, sizeof s.run_id, "%s", meta->run_id);
-    else
-        nb_energylog_legacy_id(meta->e0, s.run_id, sizeof s.run_id);
-
-    s.step = meta->step;
-    s.time = meta->time;
-    s.e0 = meta->e0;
-    /* a new dt starts a new time origin at the snapshot */
-    s.step_origin = s.c.dt == meta->dt ? meta->step_origin : meta->step;
-    s.time_origin = s.c.dt == meta->dt ? meta->time_origin : meta->time;
-    /* t_end may have changed; the end step is counted from the snapshot's own time, which
-     * must lie on its own time line (a damaged one could ask for any number of steps),
-     * and it may not go past step 1e15, the steps a parameter file may ask for (config.c's
-     * t_end / dt) and the last a snapshot may hold (snapshot_read.c) */
-    double line = meta->time_origin + (double)(meta->step - meta->step_origin) * meta->dt;
-    double steps = (s.c.t_end - s.time) / s.c.dt;
-    if (!(fabs(s.time - line) <= 1e-6 * meta->dt + 1e-12 * fabs(line))) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: /Integrator time = %.17g is off the snapshot's "
-                     "time line, time_origin + (step - step_origin) * dt = %.17g: the snapshot "
-                     "is damaged", snap, s.time, line);
-        goto out;
-    }
-    if (steps > 1e15 - (double)s.step) {
-        rc = nb_fail(err, NB_ERR_INPUT, "%s: integrator.t_end = %.17g is %.3g steps of dt = %g "
-                     "after the snapshot's t = %.17g (step %ld), past the 1e15 steps a run may "
-                     "take", s.c.source, s.c.t_end, steps, s.c.dt, s.time, s.step);
-        goto out;
-    }
-    s.end_step = s.step + (steps < 0 ? 0 : (long)llround(steps));
-    if (s.end_step <= s.step) {
-        rc = nb_fail(err, NB_ERR_INPUT,
-                     "%s: integrator.t_end = %.17g: the snapshot is already at t = %.17g; raise "
-                     "t_end to continue", s.c.source, s.c.t_end, s.time);
-        goto out;
-    }
-    /* A regular snapshot of the run that wrote it (on its schedule, or its last, at its
-     * t_end) stays, whatever the restart's schedule: the next one gets the next number. A
-     * checkpoint (a stop's, off that schedule and before that end) is superseded by the
-     * next regular snapshot, so the directory ends up as the uninterrupted run's would.
-     * Judged under the parameters and time line that wrote it; unknown: regular. */
-    nb_config was;
-    nb_error ignored;
-    int unknown = nb_restart_written_under(meta, snap, &was, &ignored);
-    s.same_forces = !unknown && nb_restart_same_forces(&s.c, &was);
-    int regular = unknown ||
-                  on_schedule(&was, s.step, meta->step_origin, meta->time_origin, meta->dt) ||
-                  llround((was.t_end - meta->time) / meta->dt) <= 0;
-    s.next_output = meta->output_index + (regular ? 1 : 0);
-    snprintf(out_dir, out_size, "%s", s.c.output_dir);
-    /* every rank refuses or starts together (each read the same files) */
-    if (!(rc = nb_comm_agree(NB_OK, err)) && !(rc = nb_agree_config(&s.c, err)) &&
-        !(rc = nb_agree_particles(&s.p, meta, err)))
-        rc = start(&s, o, err);
-    goto done;
-out:
-    rc = nb_comm_agree(rc, err);
-done:
-    if (rc == NB_ERR_INPUT && lock[0] && s.lock_fd >= 0) /* bad input: nothing written */
-        unlink(lock);
-    nb_stop_restore(&saved);
-    sim_free(&s);
+    nb_sim_free(&s);
     return rc;
 }
