@@ -42,7 +42,7 @@ typedef struct nb_sim {
     char snap_dir[NB_PATH_MAX + 64]; /* the restart snapshot's directory */
     char snap[NB_PATH_MAX + 64];     /* and the snapshot */
     char run_id[40];        /* the run's identity (io/rundir.h), in every snapshot */
-    int own;                /* a restart into its run's own directory (simulation.c's check_dir_contents) */
+    int own;                /* a restart into its run's own directory (check_dir_contents) */
     int snaps;              /* snapshots this process wrote, their bytes and wall seconds */
     double snap_bytes, snap_seconds; /* (rank 0: the end-of-run line) */
 } nb_sim;
