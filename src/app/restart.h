@@ -1,5 +1,5 @@
 /* What a restart checks against the snapshot it continues, and how it takes over the output
- * directory's history (app/simulation.c runs it; docs/DESIGN.md "Run directories"). */
+ * directory's history (app/restart_run.c runs it; docs/DESIGN.md "Run directories"). */
 #ifndef NB_RESTART_H
 #define NB_RESTART_H
 
