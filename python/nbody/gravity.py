@@ -89,9 +89,9 @@ class Particles:
 class Gravity:
     """A force kernel with its parameters: Gravity("tree", softening=0.01, theta=0.5).
     Keyword parameters: G, softening, threads, theta (opening_angle), leaf_size,
-    opening (0 geometric, 1 relative: GADGET's test, the particle set's accelerations
-    from its last compute as the previous force), force_accuracy (its alpha),
-    k (neighbours)."""
+    opening ("geometric", the default, or "relative": GADGET's test, the particle set's
+    accelerations from its last compute as the previous force; also 0 or 1, the name's
+    index), force_accuracy (its alpha), k (neighbours)."""
 
     def __init__(self, kernel="tree", **params):
         self._h = ctypes.c_void_p()
@@ -106,9 +106,22 @@ class Gravity:
             self._h = None
 
     def set(self, name, value):
-        check(lib.nbody_gravity_set, self._h, name.encode(), float(value))
+        """Sets one parameter: a str is a choice key's name (opening="relative"), anything
+        else a number (opening=1 is the same setting)."""
+        if isinstance(value, str):
+            check(lib.nbody_gravity_set_choice, self._h, name.encode(), value.encode())
+        else:
+            check(lib.nbody_gravity_set, self._h, name.encode(), float(value))
 
     def get(self, name):
+        """A parameter's value: the name for a choice key ("opening" -> "geometric"), a
+        float for the others."""
+        s = ctypes.c_char_p()
+        try:
+            check(lib.nbody_gravity_get_choice, self._h, name.encode(), ctypes.byref(s))
+            return s.value.decode()
+        except NbodyInputError:  # a number key, or no such key: the number's message
+            pass
         v = ctypes.c_double()
         check(lib.nbody_gravity_get, self._h, name.encode(), ctypes.byref(v))
         return v.value

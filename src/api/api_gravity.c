@@ -3,12 +3,70 @@
 #include "api/api.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 const char *nbody_kernel_names(void)
 {
     return nb_kernel_names();
+}
+
+/* Choice keys (NB_PARAM_CHOICE): their names are those of the key's `expect` ("a, b or
+ * c"), the list the parameter file reads them with (core/params.h). */
+
+/* The registry's choice key number c (0, 1, ...), or NULL past the last. */
+static const nb_kernel_key *choice_key(size_t c)
+{
+    size_t count;
+    const nb_kernel *const *list = nb_kernel_list(&count);
+    for (size_t k = 0; k < count; k++)
+        for (size_t j = 0; j < list[k]->nkeys; j++)
+            if (list[k]->keys[j].is_int == NB_PARAM_CHOICE && c-- == 0)
+                return &list[k]->keys[j];
+    return NULL;
+}
+
+/* Every choice key's names in registry order, each ending in '\0' (allocated here; NULL
+ * when out of memory): nbody_gravity_get_choice returns pointers into a handle's copy, so
+ * its names live as long as the handle. */
+static char *choice_names(void)
+{
+    const nb_kernel_key *key;
+    size_t size = 1, used = 0;
+    for (size_t c = 0; (key = choice_key(c)); c++)
+        size += strlen(key->expect) + (size_t)key->hi + 2; /* names, and a '\0' each */
+    char *names = malloc(size);
+    for (size_t c = 0; names && (key = choice_key(c)); c++)
+        for (int i = 0; i <= (int)key->hi; i++) {
+            if (!nb_param_choice_name(key->expect, i, names + used, size - used))
+                names[used] = '\0'; /* an index its list lacks: an empty name */
+            used += strlen(names + used) + 1;
+        }
+    return names;
+}
+
+/* Name idx of choice key want in names (choice_names' list), or NULL. */
+static const char *choice_name_of(const char *names, const nb_kernel_key *want, int idx)
+{
+    const nb_kernel_key *key;
+    for (size_t c = 0; (key = choice_key(c)); c++)
+        for (int i = 0; i <= (int)key->hi; i++, names += strlen(names) + 1)
+            if (key == want && i == idx)
+                return names;
+    return NULL;
+}
+
+/* "opening": the choice keys' names, for messages. */
+static const char *choice_key_list(char *buf, size_t size)
+{
+    const nb_kernel_key *key;
+    buf[0] = '\0';
+    for (size_t c = 0; (key = choice_key(c)); c++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s%s", c ? ", " : "", key->name);
+    }
+    return buf;
 }
 
 int nbody_gravity_create(nbody_gravity **out, const char *kernel, nbody_error *err)
@@ -26,6 +84,11 @@ int nbody_gravity_create(nbody_gravity **out, const char *kernel, nbody_error *e
         return nb_api_fail(err, NBODY_ERR_RUNTIME, "out of memory");
     g->kernel = k;
     nb_kernel_params_defaults(&g->kp);
+    g->choice_names = choice_names();
+    if (!g->choice_names) {
+        free(g);
+        return nb_api_fail(err, NBODY_ERR_RUNTIME, "out of memory");
+    }
     *out = g;
     return NBODY_OK;
 }
@@ -38,6 +101,7 @@ void nbody_gravity_free(nbody_gravity *g)
         nb_force_free(&g->force);
     free(g->pot);
     free(g->seen);
+    free(g->choice_names);
     free(g);
 }
 
@@ -49,6 +113,14 @@ static const char *canonical(const char *name)
     if (!strcmp(name, "k"))
         return "neighbours";
     return name;
+}
+
+/* The kernel's state holds a copy of the parameters: made anew at the next compute. */
+static void unbind(nbody_gravity *g)
+{
+    if (g->bound)
+        nb_force_free(&g->force);
+    g->bound = 0;
 }
 
 int nbody_gravity_set(nbody_gravity *g, const char *name, double value, nbody_error *err)
@@ -77,10 +149,7 @@ int nbody_gravity_set(nbody_gravity *g, const char *name, double value, nbody_er
         if (nb_kernel_set(&g->kp, canonical(name), value, &e))
             return nb_api_error(err, &e);
     }
-    /* the kernel's state holds a copy of the parameters: made anew at the next compute */
-    if (g->bound)
-        nb_force_free(&g->force);
-    g->bound = 0;
+    unbind(g);
     return NBODY_OK;
 }
 
@@ -103,6 +172,68 @@ int nbody_gravity_get(const nbody_gravity *g, const char *name, double *value,
             return nb_api_fail(err, NBODY_ERR_INPUT, "no kernel has a parameter '%s'", name);
         *value = nb_param_get(nb_kernel_own_const(&g->kp, owner), key);
     }
+    return NBODY_OK;
+}
+
+/* The choice key called name and its owner; otherwise NULL and NBODY_ERR_INPUT in err,
+ * naming the key (and value, when not NULL) and the keys that take a name. */
+static const nb_kernel_key *find_choice(const char *name, const char *value,
+                                        const nb_kernel **owner, nbody_error *err)
+{
+    const nb_kernel_key *key = nb_kernel_key_find(canonical(name), owner);
+    if (key && key->is_int == NB_PARAM_CHOICE)
+        return key;
+    char where[160], keys[256];
+    if (value)
+        snprintf(where, sizeof where, "gravity.%s = '%s'", name, value);
+    else
+        snprintf(where, sizeof where, "gravity.%s", name);
+    int numeric = key || !strcmp(name, "G") || !strcmp(name, "softening") ||
+                  !strcmp(name, "threads");
+    nb_api_fail(err, NBODY_ERR_INPUT, "%s: %s (the keys that take a name: %s)", where,
+                numeric ? "it takes a number (nbody_gravity_set), not a name"
+                        : "no kernel has such a parameter",
+                choice_key_list(keys, sizeof keys));
+    return NULL;
+}
+
+int nbody_gravity_set_choice(nbody_gravity *g, const char *name, const char *value,
+                             nbody_error *err)
+{
+    nb_api_ok(err);
+    if (!g || !name || !value)
+        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_gravity_set_choice: no handle, name "
+                           "or value");
+    const nb_kernel *owner;
+    const nb_kernel_key *key = find_choice(name, value, &owner, err);
+    if (!key)
+        return NBODY_ERR_INPUT;
+    /* the parameter file's lookup and message (io/config_store.c) */
+    int idx = nb_param_choice_index(key->expect, value);
+    if (idx < 0)
+        return nb_api_fail(err, NBODY_ERR_INPUT, "gravity.%s: unknown value '%s' (expected "
+                           "%s)", key->name, value, key->expect);
+    nb_param_set(nb_kernel_own(&g->kp, owner), key, idx);
+    unbind(g);
+    return NBODY_OK;
+}
+
+int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, const char **value,
+                             nbody_error *err)
+{
+    nb_api_ok(err);
+    if (!g || !name || !value)
+        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_gravity_get_choice: a NULL argument");
+    *value = NULL;
+    const nb_kernel *owner;
+    const nb_kernel_key *key = find_choice(name, NULL, &owner, err);
+    if (!key)
+        return NBODY_ERR_INPUT;
+    int idx = (int)nb_param_get(nb_kernel_own_const(&g->kp, owner), key);
+    *value = choice_name_of(g->choice_names, key, idx);
+    if (!*value) /* never: every setter keeps the index among the names */
+        return nb_api_fail(err, NBODY_ERR_RUNTIME, "gravity.%s: index %d has no name",
+                           key->name, idx);
     return NBODY_OK;
 }
 

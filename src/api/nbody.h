@@ -23,7 +23,7 @@ typedef struct nbody_error {
 } nbody_error;
 
 /* The version of this header's API (incremented when a function is added or changed). */
-#define NBODY_API_VERSION 1
+#define NBODY_API_VERSION 2
 
 /* "0.1.0": the library's package version. */
 const char *nbody_version(void);
@@ -61,11 +61,21 @@ int nbody_gravity_create(nbody_gravity **out, const char *kernel, nbody_error *e
 void nbody_gravity_free(nbody_gravity *g);
 /* Sets a parameter: "G" (> 0), "softening" (Plummer length >= 0), "threads" (>= 0), or a
  * kernel-owned key of the parameter file's gravity section ("opening_angle", alias
- * "theta"; "leaf_size"; "opening": 0 geometric, 1 relative, whose previous force is the
- * set's accelerations from its last compute; "force_accuracy"; "neighbours", alias "k"). */
+ * "theta"; "leaf_size"; "opening", a choice key: here the index of its name, 0 geometric,
+ * 1 relative, whose previous force is the set's accelerations from its last compute;
+ * "force_accuracy"; "neighbours", alias "k"). */
 int nbody_gravity_set(nbody_gravity *g, const char *name, double value, nbody_error *err);
 int nbody_gravity_get(const nbody_gravity *g, const char *name, double *value,
                       nbody_error *err);
+/* A choice key ("opening") by the name the parameter file takes: "geometric" or
+ * "relative". An unknown key, a number key or an unknown name: NBODY_ERR_INPUT, the
+ * message naming the key, the value and the accepted names. */
+int nbody_gravity_set_choice(nbody_gravity *g, const char *name, const char *value,
+                             nbody_error *err);
+/* The name of a choice key's value in *value (owned by g: valid until nbody_gravity_free;
+ * NULL on failure). */
+int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, const char **value,
+                             nbody_error *err);
 
 /* The accelerations (acc: rows of ax, ay, az) and, when pot is not NULL, the potentials
  * (G sum_j -m_j / sqrt(r_ij^2 + softening^2), j != i) of the targets: particles

@@ -2,7 +2,8 @@
 # End to end: the installed C API. `make install prefix=TMP` from the build tree, then
 # programs built against it through pkg-config only (docs/api_example.c and a check
 # program): accelerations and potentials against a long-double direct sum, target lists
-# against the whole, errors as statuses and messages, a snapshot written and read back.
+# against the whole, errors as statuses and messages, the choice key "opening" set and read
+# by name, a snapshot written and read back.
 . "$SRCDIR/tests/e2e/e2e_lib.sh"
 BUILD=$(dirname "$NBODY")
 PREFIX="$TMP/prefix"
@@ -170,7 +171,58 @@ int main(int argc, char **argv)
     uint32_t twice[2] = {4, 4};
     ok(nbody_gravity_compute(g, p, twice, 2, &acc[0][0], NULL, &err) == NBODY_ERR_INPUT &&
        strstr(err.message, "twice"), "a target listed twice: status 2");
+    /* the choice key "opening" by name: read back, refused names, and the bits of the
+     * number's setting (the second compute: the relative test on the first's forces) */
+    const char *name = NULL;
+    ok(nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && name &&
+       !strcmp(name, "geometric"), "opening reads back as 'geometric' by default");
+    ok(nbody_gravity_set_choice(g, "opening", "relative", &err) == 0 &&
+       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "relative"),
+       "opening = 'relative' reads back as 'relative'");
+    double num = -1;
+    ok(nbody_gravity_get(g, "opening", &num, &err) == 0 && num == 1,
+       "and as the number 1");
+    ok(nbody_gravity_set(g, "opening", 0, &err) == 0 &&
+       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "geometric"),
+       "opening = 0 reads back as 'geometric'");
+    ok(nbody_gravity_set_choice(g, "opening", "fast", &err) == NBODY_ERR_INPUT &&
+       strstr(err.message, "gravity.opening") && strstr(err.message, "'fast'") &&
+       strstr(err.message, "geometric or relative") &&
+       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "geometric"),
+       "opening = 'fast': status 2 naming the key, the value and the names; unchanged");
+    ok(nbody_gravity_set_choice(g, "theta", "relative", &err) == NBODY_ERR_INPUT &&
+       strstr(err.message, "theta") && strstr(err.message, "number") &&
+       strstr(err.message, "opening"), "theta by name: status 2, a number key");
+    ok(nbody_gravity_set_choice(g, "speed", "relative", &err) == NBODY_ERR_INPUT &&
+       strstr(err.message, "speed") && strstr(err.message, "no kernel"),
+       "an unknown key by name: status 2 naming it");
+    ok(nbody_gravity_get_choice(g, "leaf_size", &name, &err) == NBODY_ERR_INPUT && !name,
+       "leaf_size read as a name: status 2");
     nbody_gravity_free(g);
+    {
+        static double second[3][N][3];
+        const char *how[3] = {"geometric", "number", "name"};
+        int set_ok = 1;
+        for (int h = 0; h < 3; h++) {
+            nbody_particles *r;
+            nbody_particles_create(&r, N, &pos[0][0], NULL, mass, NULL, NULL, &err);
+            nbody_gravity_create(&g, "tree", &err);
+            nbody_gravity_set(g, "theta", 0.7, &err);
+            nbody_gravity_set(g, "force_accuracy", 1e-4, &err);
+            if (h == 1)
+                set_ok = set_ok && nbody_gravity_set(g, "opening", 1, &err) == 0;
+            if (h == 2)
+                set_ok = set_ok && nbody_gravity_set_choice(g, "opening", "relative", &err) == 0;
+            set_ok = set_ok && nbody_gravity_compute(g, r, NULL, 0, &acc[0][0], NULL, &err) == 0
+                     && nbody_gravity_compute(g, r, NULL, 0, &second[h][0][0], NULL, &err) == 0;
+            printf("# opening %s: second compute a[0] = %.17g\n", how[h], second[h][0][0]);
+            nbody_gravity_free(g);
+            nbody_particles_free(r);
+        }
+        ok(set_ok && !memcmp(second[1], second[2], sizeof second[1]) &&
+           memcmp(second[0], second[1], sizeof second[0]),
+           "opening = 'relative' gives the bits of opening = 1 (not the geometric test's)");
+    }
     double m0 = mass[9];
     mass[9] = -1;
     nbody_particles *q = NULL;

@@ -127,7 +127,7 @@ def test_relative_opening_reads_the_last_compute():
     geo = nbody.Gravity("tree", softening=EPS, theta=0.7, G=G)
     rel = nbody.Gravity("tree", softening=EPS, theta=0.7, G=G, opening=1,
                         force_accuracy=1e-4)
-    assert rel.get("opening") == 1 and rel.get("force_accuracy") == 1e-4
+    assert rel.get("opening") == "relative" and rel.get("force_accuracy") == 1e-4
     a_geo, _ = geo.compute(nbody.Particles(POS, M))
     p = nbody.Particles(POS, M)
     a_first, _ = rel.compute(p)
@@ -136,3 +136,35 @@ def test_relative_opening_reads_the_last_compute():
     assert not np.array_equal(a_second, a_first)
     assert np.median(rel_err(a_second, REF_ACC)) < 2e-2 * 1e-4 ** 0.5
     assert np.median(rel_err(a_second, REF_ACC)) < np.median(rel_err(a_geo, REF_ACC))
+
+
+def test_opening_by_name():
+    # a str goes through nbody_gravity_set_choice, a number through nbody_gravity_set: the
+    # same setting, the same bits (the second compute: the relative test on the first's
+    # forces, which differs from the geometric test's); get returns the name
+    g = nbody.Gravity("tree")
+    assert g.get("opening") == "geometric" and g.get("theta") == 0.5
+    g.set("opening", "relative")
+    assert g.get("opening") == "relative"
+    g.set("opening", 0)
+    assert g.get("opening") == "geometric"
+    for key, value, texts in [("opening", "fast", ["gravity.opening", "'fast'",
+                                                   "geometric or relative"]),
+                              ("theta", "relative", ["gravity.theta", "number", "opening"]),
+                              ("speed", "relative", ["gravity.speed", "no kernel"])]:
+        try:
+            g.set(key, value)
+        except nbody.NbodyInputError as e:
+            assert e.code == 2 and all(t in str(e) for t in texts), str(e)
+        else:
+            raise AssertionError("%s = %r accepted" % (key, value))
+    assert g.get("opening") == "geometric"
+    second = {}
+    for how, value in [("geometric", 0), ("number", 1), ("name", "relative")]:
+        h = nbody.Gravity("tree", softening=EPS, theta=0.7, G=G, force_accuracy=1e-4,
+                          opening=value)
+        p = nbody.Particles(POS, M)
+        h.compute(p)
+        second[how] = h.compute(p)[0]
+    assert np.array_equal(second["name"], second["number"])
+    assert not np.array_equal(second["name"], second["geometric"])
