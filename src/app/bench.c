@@ -103,7 +103,7 @@ static int parse_positive(const char *s, double hi, double *x)
 
 /* One value of a repeatable numeric option opt: val in (0, hi] appended to list (count
  * values so far, MAX_CASES at most); bad is the usage message when it is not (its %s the
- * value). */
+ * value). NB_OK, or NB_ERR_INPUT with the message printed. */
 static int add_number(const char *opt, const char *val, double hi, const char *bad,
                       double *list, size_t *count)
 {
@@ -184,17 +184,15 @@ static int parse_args(int argc, char **argv, bench_opts *o)
                 return usage("too many values for %s", opt);
             o->relative[o->nopening++] = rel;
         } else if (!strcmp(opt, "--force-accuracy")) {
-            int rc = add_number(opt, val, 1.0,
-                                "--force-accuracy wants a number with 0 < alpha <= 1, not '%s'",
-                                o->alpha, &o->nalpha);
-            if (rc)
-                return rc;
+            if (add_number(opt, val, 1.0,
+                           "--force-accuracy wants a number with 0 < alpha <= 1, not '%s'",
+                           o->alpha, &o->nalpha))
+                return NB_ERR_INPUT;
         } else if (!strcmp(opt, "--opening-angle")) {
-            int rc = add_number(opt, val, 1.5,
-                                "--opening-angle wants a number with 0 < theta <= 1.5, not '%s'",
-                                o->theta, &o->ntheta);
-            if (rc)
-                return rc;
+            if (add_number(opt, val, 1.5,
+                           "--opening-angle wants a number with 0 < theta <= 1.5, not '%s'",
+                           o->theta, &o->ntheta))
+                return NB_ERR_INPUT;
         } else {
             if ((v = parse_count(val, 1, 1000000)) < 0)
                 return usage("--neighbours wants a whole number from 1 to 1000000, not '%s'",
