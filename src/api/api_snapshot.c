@@ -47,17 +47,39 @@ static int new_snapshot(nbody_snapshot **out, nbody_error *err)
     return NBODY_OK;
 }
 
-int nbody_snapshot_read(nbody_snapshot **out, const char *path, nbody_error *err)
+/* The opening of the constructors: err cleared, out and arg checked (what names the
+ * function), *s a new snapshot with the defaults, e cleared for the layers' errors. */
+static int begin(nbody_snapshot **out, const void *arg, const char *what, nbody_snapshot **s,
+                 nb_error *e, nbody_error *err)
 {
     nb_api_ok(err);
-    if (!out || !path)
-        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_snapshot_read: a NULL argument");
+    if (!out || !arg)
+        return nb_api_fail(err, NBODY_ERR_INPUT, "%s: a NULL argument", what);
+    nb_error_clear(e);
+    return new_snapshot(s, err);
+}
+
+/* Their end: s into *out, or after the layers' failure rc, s freed, *out NULL and e
+ * reported. */
+static int finish(nbody_snapshot **out, nbody_snapshot *s, int rc, const nb_error *e,
+                  nbody_error *err)
+{
+    if (rc) {
+        nbody_snapshot_free(s);
+        *out = NULL;
+        return nb_api_error(err, e);
+    }
+    *out = s;
+    return NBODY_OK;
+}
+
+int nbody_snapshot_read(nbody_snapshot **out, const char *path, nbody_error *err)
+{
     nbody_snapshot *s;
-    int rc = new_snapshot(&s, err);
+    nb_error e;
+    int rc = begin(out, path, "nbody_snapshot_read", &s, &e, err);
     if (rc)
         return rc;
-    nb_error e;
-    nb_error_clear(&e);
     if (nb_snapshot_is_nbody(path)) {
         rc = nb_snapshot_read(path, &s->parts.p, &s->meta, &e);
     } else {
@@ -73,33 +95,18 @@ int nbody_snapshot_read(nbody_snapshot **out, const char *path, nbody_error *err
             s->meta.unit_velocity_in_cm_per_s = info.unit_velocity_in_cm_per_s;
         }
     }
-    if (rc) {
-        nbody_snapshot_free(s);
-        *out = NULL;
-        return nb_api_error(err, &e);
-    }
-    *out = s;
-    return NBODY_OK;
+    return finish(out, s, rc, &e, err);
 }
 
 int nbody_snapshot_create(nbody_snapshot **out, const nbody_particles *p, nbody_error *err)
 {
-    nb_api_ok(err);
-    if (!out || !p)
-        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_snapshot_create: a NULL argument");
     nbody_snapshot *s;
-    int rc = new_snapshot(&s, err);
+    nb_error e;
+    int rc = begin(out, p, "nbody_snapshot_create", &s, &e, err);
     if (rc)
         return rc;
-    nb_error e;
-    nb_error_clear(&e);
-    if (nb_api_particles_copy(&s->parts.p, &p->p, &e)) {
-        free(s);
-        *out = NULL;
-        return nb_api_error(err, &e);
-    }
-    *out = s;
-    return NBODY_OK;
+    /* a failed copy leaves the particles freed: finish's nbody_snapshot_free is safe */
+    return finish(out, s, nb_api_particles_copy(&s->parts.p, &p->p, &e), &e, err);
 }
 
 void nbody_snapshot_free(nbody_snapshot *s)

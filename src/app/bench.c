@@ -90,6 +90,32 @@ static long long parse_count(const char *s, long long lo, long long hi)
     return v;
 }
 
+/* A number x with 0 < x <= hi, the whole of s, into *x; -1 otherwise. */
+static int parse_positive(const char *s, double hi, double *x)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (*end || end == s || !(v > 0.0 && v <= hi))
+        return -1;
+    *x = v;
+    return 0;
+}
+
+/* One value of a repeatable numeric option opt: val in (0, hi] appended to list (count
+ * values so far, MAX_CASES at most); bad is the usage message when it is not (its %s the
+ * value). NB_OK, or NB_ERR_INPUT with the message printed. */
+static int add_number(const char *opt, const char *val, double hi, const char *bad,
+                      double *list, size_t *count)
+{
+    double x;
+    if (parse_positive(val, hi, &x))
+        return usage(bad, val);
+    if (*count == MAX_CASES)
+        return usage("too many values for %s", opt);
+    list[(*count)++] = x;
+    return NB_OK;
+}
+
 static int parse_args(int argc, char **argv, bench_opts *o)
 {
     memset(o, 0, sizeof *o);
@@ -148,11 +174,8 @@ static int parse_args(int argc, char **argv, bench_opts *o)
                 return usage("--ics wants gaussian or plummer, not '%s'", val);
             o->ics = val;
         } else if (!strcmp(opt, "--active")) {
-            char *end;
-            double f = strtod(val, &end);
-            if (*end || end == val || !(f > 0.0 && f <= 1.0))
+            if (parse_positive(val, 1.0, &o->active))
                 return usage("--active wants a fraction with 0 < f <= 1, not '%s'", val);
-            o->active = f;
         } else if (!strcmp(opt, "--opening")) {
             int rel = !strcmp(val, "relative");
             if (!rel && strcmp(val, "geometric"))
@@ -161,23 +184,15 @@ static int parse_args(int argc, char **argv, bench_opts *o)
                 return usage("too many values for %s", opt);
             o->relative[o->nopening++] = rel;
         } else if (!strcmp(opt, "--force-accuracy")) {
-            char *end;
-            double al = strtod(val, &end);
-            if (*end || end == val || !(al > 0.0 && al <= 1.0))
-                return usage("--force-accuracy wants a number with 0 < alpha <= 1, not '%s'",
-                             val);
-            if (o->nalpha == MAX_CASES)
-                return usage("too many values for %s", opt);
-            o->alpha[o->nalpha++] = al;
+            if (add_number(opt, val, 1.0,
+                           "--force-accuracy wants a number with 0 < alpha <= 1, not '%s'",
+                           o->alpha, &o->nalpha))
+                return NB_ERR_INPUT;
         } else if (!strcmp(opt, "--opening-angle")) {
-            char *end;
-            double th = strtod(val, &end);
-            if (*end || end == val || !(th > 0.0 && th <= 1.5))
-                return usage("--opening-angle wants a number with 0 < theta <= 1.5, not '%s'",
-                             val);
-            if (o->ntheta == MAX_CASES)
-                return usage("too many values for %s", opt);
-            o->theta[o->ntheta++] = th;
+            if (add_number(opt, val, 1.5,
+                           "--opening-angle wants a number with 0 < theta <= 1.5, not '%s'",
+                           o->theta, &o->ntheta))
+                return NB_ERR_INPUT;
         } else {
             if ((v = parse_count(val, 1, 1000000)) < 0)
                 return usage("--neighbours wants a whole number from 1 to 1000000, not '%s'",

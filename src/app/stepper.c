@@ -53,14 +53,6 @@ static void copy_bins(const nb_stepper *st, nb_particles *p)
         p->bin[i] = st->adaptive ? st->ts.bin[i] : 0;
 }
 
-/* The first force of a restart that keeps the snapshot's accelerations: nothing to do. */
-static int kept(void *ctx, nb_particles *p, const uint32_t *active, size_t nactive,
-                double *pot, nb_error *err)
-{
-    (void)ctx, (void)p, (void)active, (void)nactive, (void)pot, (void)err;
-    return NB_OK;
-}
-
 int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t *bins,
                      uint64_t evaluations, const char *what, nb_error *err)
 {
@@ -91,7 +83,8 @@ int nb_stepper_begin(nb_stepper *st, nb_particles *p, int restart, const int32_t
             for (size_t i = 0; i < p->n; i++)
                 b[i] = (uint8_t)bins[i];
         }
-        rc = nb_timestep_begin(&st->ts, p, keep ? kept : accel, st->force, b, err);
+        /* NULL: the first force is the snapshot's accelerations, kept */
+        rc = nb_timestep_begin(&st->ts, p, keep ? NULL : accel, st->force, b, err);
         free(b);
         if (restart)
             st->ts.evaluations = evaluations;

@@ -126,11 +126,16 @@ int nb_timestep_begin(nb_timestep *ts, nb_particles *p, nb_accel_fn accel, void 
                                "time steps: particle %zu is in bin %d, deeper than max_bins "
                                "= %d (expected the run's max_bins or more)",
                                i, bins[i], ts->par.max_bins);
-    for (size_t i = 0; i < ts->n; i++)
-        ts->active[i] = (uint32_t)i;
-    int rc = accel(ctx, p, ts->active, ts->n, ts->pot, err);
-    if (rc)
-        return rc;
+    if (!accel && !bins)
+        return nb_fail(err, NB_ERR_INPUT, "time steps: no force callback and no bins (the "
+                       "criterion needs a force evaluation)");
+    if (accel) {
+        for (size_t i = 0; i < ts->n; i++)
+            ts->active[i] = (uint32_t)i;
+        int rc = accel(ctx, p, ts->active, ts->n, ts->pot, err);
+        if (rc)
+            return rc;
+    }
     ts->tick = 0;
     double mass = 0.0;
     for (size_t i = 0; i < ts->n; i++)

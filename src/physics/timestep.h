@@ -68,7 +68,10 @@ void nb_timestep_free(nb_timestep *ts);
 /* At a synchronised time, before the first nb_timestep_advance: computes every
  * particle's force through accel. bins NULL (a new run): bins from the criterion, and the
  * n evaluations are counted. bins given (a restart): those bins (each <= max_bins, else
- * NB_ERR_INPUT), nothing counted, as the run being continued had counted them. */
+ * NB_ERR_INPUT), nothing counted, as the run being continued had counted them. accel
+ * NULL: p already holds the accelerations of all particles at these positions (a restart
+ * keeping its snapshot's) and nothing is evaluated; bins must then be given (the
+ * criterion's potential is not there), else NB_ERR_INPUT. */
 int nb_timestep_begin(nb_timestep *ts, nb_particles *p, nb_accel_fn accel, void *ctx,
                       const uint8_t *bins, nb_error *err);
 

@@ -350,6 +350,22 @@ START_TEST(test_restart_bits)
     ck_assert_msg(same_bits(&p, &q), "the restart does not continue bit for bit");
     ck_assert_msg(!memcmp(ts.bin, ts2.bin, p.n), "the restart's bins differ");
     ck_assert_uint_eq(ts.evaluations, ts2.evaluations);
+
+    /* a restart keeping the snapshot's accelerations (no callback): they are the all-active
+     * evaluation that ended the dt, so the same bits again */
+    nb_particles r;
+    copy_particles(&r, &saved);
+    nb_timestep ts3;
+    ts_init(&ts3, p.n, dt, 0.025, eps, -1);
+    ts3.evaluations = evals;
+    ts_begin(&ts3, &r, NULL, NULL, bins);
+    for (int s = 0; s < more; s++)
+        ts_advance(&ts3, &r, direct_cb, &c2);
+    ck_assert_msg(same_bits(&p, &r), "the restart keeping the accelerations differs");
+    ck_assert_msg(!memcmp(ts.bin, ts3.bin, p.n), "the kept restart's bins differ");
+    ck_assert_uint_eq(ts.evaluations, ts3.evaluations);
+    nb_timestep_free(&ts3);
+    nb_particles_free(&r);
     printf("restart: %zu particles, bins %d .. %d, %llu evaluations in %d dt (%.1f%% of "
            "every particle on the shortest step)\n",
            p.n, c.lo, c.hi, (unsigned long long)ts.evaluations, first + more,
@@ -477,6 +493,9 @@ START_TEST(test_bad_input)
     uint8_t bins[2] = {1, 5};
     ck_assert_int_eq(nb_timestep_begin(&ts, &p, direct_cb, &c, bins, &err), NB_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(err.msg, "particle 1"));
+    /* no callback needs the bins: the criterion would want a force evaluation */
+    ck_assert_int_eq(nb_timestep_begin(&ts, &p, NULL, NULL, NULL, &err), NB_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no force callback"));
     nb_timestep_free(&ts);
     nb_particles_free(&p);
 }
