@@ -27,45 +27,6 @@ static double eps_of(int soft)
     return soft ? EPS_SOFT : 0.0;
 }
 
-/* Each pair once, both sides, in long double. */
-static void ref_compute_sym(const nb_particles *p, double eps, ref *r)
-{
-    size_t n1 = p->n + 1; /* ref_alloc's arrays, without its ck_assert: main() calls this */
-    r->ax = calloc(n1, sizeof *r->ax);
-    r->ay = calloc(n1, sizeof *r->ay);
-    r->az = calloc(n1, sizeof *r->az);
-    r->pot = calloc(n1, sizeof *r->pot);
-    r->scale = calloc(n1, sizeof *r->scale);
-    r->pscale = calloc(n1, sizeof *r->pscale);
-    if (!r->ax || !r->ay || !r->az || !r->pot || !r->scale || !r->pscale) {
-        fputs("check_tree: out of memory\n", stderr);
-        exit(EXIT_FAILURE);
-    }
-    long double e2 = (long double)eps * eps;
-    for (size_t i = 0; i < p->n; i++) {
-        long double xi = p->x[i], yi = p->y[i], zi = p->z[i];
-        for (size_t j = i + 1; j < p->n; j++) {
-            long double dx = p->x[j] - xi, dy = p->y[j] - yi, dz = p->z[j] - zi;
-            long double r2 = dx * dx + dy * dy + dz * dz + e2;
-            if (r2 == 0.0L)
-                continue;
-            long double rinv = 1.0L / sqrtl(r2), r3 = rinv * rinv * rinv;
-            r->ax[i] += p->m[j] * r3 * dx;
-            r->ay[i] += p->m[j] * r3 * dy;
-            r->az[i] += p->m[j] * r3 * dz;
-            r->ax[j] -= p->m[i] * r3 * dx;
-            r->ay[j] -= p->m[i] * r3 * dy;
-            r->az[j] -= p->m[i] * r3 * dz;
-            r->pot[i] -= p->m[j] * rinv;
-            r->pot[j] -= p->m[i] * rinv;
-            r->scale[i] += (double)(p->m[j] * rinv * rinv);
-            r->scale[j] += (double)(p->m[i] * rinv * rinv);
-            r->pscale[i] += (double)(p->m[j] * rinv);
-            r->pscale[j] += (double)(p->m[i] * rinv);
-        }
-    }
-}
-
 /* The tree kernel's own key called name, or NULL. */
 static const nb_kernel_key *tree_key(const char *name)
 {
@@ -112,23 +73,6 @@ static void tree_ok(double theta, int threads, double eps, nb_particles *p, doub
     ck_assert_msg(run_tree(theta, threads, eps, p, pot, &err) == NB_OK, "%s", err.msg);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Relative acceleration errors against r, sorted ascending into e. */
-static void rel_errors(const nb_particles *p, const ref *r, double *e)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        long double dx = p->ax[i] - r->ax[i], dy = p->ay[i] - r->ay[i], dz = p->az[i] - r->az[i];
-        long double a2 = r->ax[i] * r->ax[i] + r->ay[i] * r->ay[i] + r->az[i] * r->az[i];
-        e[i] = (double)sqrtl((dx * dx + dy * dy + dz * dz) / a2);
-    }
-    qsort(e, p->n, sizeof *e, cmp_double);
-}
-
 /* ---- tests ---- */
 
 static const double thetas[] = {0.3, 0.5, 0.7, 1.0};
@@ -147,7 +91,7 @@ START_TEST(test_accuracy_vs_theta)
         wex += 0.5L * p->m[i] * r->pot[i];
     for (size_t k = 0; k < NTHETA; k++) {
         tree_ok(thetas[k], 1, eps_of(_i), p, pot);
-        rel_errors(p, r, e);
+        ref_rel_errors(p, r, e);
         med[k] = e[p->n / 2];
         p99[k] = e[p->n * 99 / 100];
         long double w = 0.0L;

@@ -24,36 +24,6 @@ static nb_particles plummer;
 static ref exact;
 static result first;
 
-/* Each pair once, both sides, in long double (G = 1, eps = 0). */
-static void ref_compute(const nb_particles *p, ref *r)
-{
-    size_t n1 = p->n + 1;
-    r->ax = calloc(n1, sizeof *r->ax);
-    r->ay = calloc(n1, sizeof *r->ay);
-    r->az = calloc(n1, sizeof *r->az);
-    r->pot = calloc(n1, sizeof *r->pot);
-    r->scale = calloc(n1, sizeof *r->scale);
-    r->pscale = calloc(n1, sizeof *r->pscale);
-    if (!r->ax || !r->ay || !r->az || !r->pot || !r->scale || !r->pscale) {
-        fputs("check_tree_relative: out of memory\n", stderr);
-        exit(EXIT_FAILURE);
-    }
-    for (size_t i = 0; i < p->n; i++) {
-        long double xi = p->x[i], yi = p->y[i], zi = p->z[i];
-        for (size_t j = i + 1; j < p->n; j++) {
-            long double dx = p->x[j] - xi, dy = p->y[j] - yi, dz = p->z[j] - zi;
-            long double r2 = dx * dx + dy * dy + dz * dz;
-            long double rinv = 1.0L / sqrtl(r2), r3 = rinv * rinv * rinv;
-            r->ax[i] += p->m[j] * r3 * dx;
-            r->ay[i] += p->m[j] * r3 * dy;
-            r->az[i] += p->m[j] * r3 * dz;
-            r->ax[j] -= p->m[i] * r3 * dx;
-            r->ay[j] -= p->m[i] * r3 * dy;
-            r->az[j] -= p->m[i] * r3 * dz;
-        }
-    }
-}
-
 /* Tree parameters: theta THETA0, opening rel (0 geometric, 1 relative) at alpha. */
 static nb_kernel_params params(int rel, double alpha, int threads)
 {
@@ -89,25 +59,12 @@ static void tree_eval(const nb_kernel_params *kp, nb_particles *p, const uint32_
     nb_force_free(&f);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median and 99th percentile of |a - a_exact| / |a_exact| over all particles. */
 static void errors(const nb_particles *p, double *median, double *p99)
 {
     double *e = malloc(p->n * sizeof *e);
     ck_assert(e);
-    for (size_t i = 0; i < p->n; i++) {
-        long double dx = p->ax[i] - exact.ax[i], dy = p->ay[i] - exact.ay[i];
-        long double dz = p->az[i] - exact.az[i];
-        long double a2 = exact.ax[i] * exact.ax[i] + exact.ay[i] * exact.ay[i] +
-                         exact.az[i] * exact.az[i];
-        e[i] = (double)sqrtl((dx * dx + dy * dy + dz * dz) / a2);
-    }
-    qsort(e, p->n, sizeof *e, cmp_double);
+    ref_rel_errors(p, &exact, e);
     *median = e[p->n / 2];
     *p99 = e[p->n * 99 / 100];
     free(e);
@@ -127,6 +84,19 @@ static void first_pass(void)
     first = save(p, NULL);
 }
 
+/* The relative test at alpha from the first pass's accelerations: its median and 99th
+ * percentile error over the set (printed: the error table). */
+static void relative_errors(double alpha, double *med, double *p99)
+{
+    nb_particles *p = &plummer;
+    put_accel(p, &first);
+    nb_kernel_params kp = params(1, alpha, 2);
+    tree_eval(&kp, p, NULL, 0);
+    errors(p, med, p99);
+    printf("tree relative accuracy: plummer n=%d alpha=%g median=%.3e p99=%.3e\n", NREF, alpha,
+           *med, *p99);
+}
+
 /* ---- tests ---- */
 
 /* Median error per alpha, from the first pass's accelerations: below BOUND_C sqrt(alpha)
@@ -136,17 +106,11 @@ static void first_pass(void)
 START_TEST(test_accuracy_vs_alpha)
 {
     static const double alphas[] = {0.02, 0.005, 0.001, 0.0002};
-    nb_particles *p = &plummer;
     double prev = HUGE_VAL;
     first_pass();
     for (size_t k = 0; k < sizeof alphas / sizeof alphas[0]; k++) {
-        put_accel(p, &first);
-        nb_kernel_params kp = params(1, alphas[k], 2);
-        tree_eval(&kp, p, NULL, 0);
         double med, p99;
-        errors(p, &med, &p99);
-        printf("tree relative accuracy: plummer n=%d alpha=%g median=%.3e p99=%.3e\n", NREF,
-               alphas[k], med, p99);
+        relative_errors(alphas[k], &med, &p99);
         ck_assert_msg(med < BOUND_C * sqrt(alphas[k]), "alpha %g: median error %.3e, expected "
                       "below %.3e", alphas[k], med, BOUND_C * sqrt(alphas[k]));
         ck_assert_msg(med < 0.8 * prev, "alpha %g: median error %.3e, not below the larger "
@@ -161,17 +125,11 @@ END_TEST
  * opened, the direct sum to double rounding. */
 START_TEST(test_tiny_alpha_is_double)
 {
-    nb_particles *p = &plummer;
     first_pass();
     static const double alphas[] = {1e-7, 1e-9}, bound[] = {1e-8, 1e-12};
     for (int k = 0; k < 2; k++) {
-        put_accel(p, &first);
-        nb_kernel_params kp = params(1, alphas[k], 2);
-        tree_eval(&kp, p, NULL, 0);
         double med, p99;
-        errors(p, &med, &p99);
-        printf("tree relative accuracy: plummer n=%d alpha=%g median=%.3e p99=%.3e\n", NREF,
-               alphas[k], med, p99);
+        relative_errors(alphas[k], &med, &p99);
         ck_assert_msg((k ? p99 : med) < bound[k], "alpha %g: %s error %.3e, expected below "
                       "%.0e", alphas[k], k ? "p99" : "median", k ? p99 : med, bound[k]);
     }
@@ -302,7 +260,7 @@ int main(void)
         fprintf(stderr, "check_tree_relative: %s\n", err.msg);
         return EXIT_FAILURE;
     }
-    ref_compute(&plummer, &exact);
+    ref_compute_sym(&plummer, 0.0, &exact);
     SRunner *sr = srunner_create(relative_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

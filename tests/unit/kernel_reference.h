@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,9 +93,66 @@ static inline void ref_add_pair(ref *r, const nb_particles *p, size_t i, size_t 
     r->pscale[i] += (double)((long double)G * p->m[j] / rr);
 }
 
+/* Each pair once, both sides, in long double (r = 0 pairs skipped); for a program's main(),
+ * before its forked tests: out of memory ends the program (no ck_assert there). */
+static inline void ref_compute_sym(const nb_particles *p, double eps, ref *r)
+{
+    size_t n1 = p->n + 1;
+    r->ax = calloc(n1, sizeof *r->ax);
+    r->ay = calloc(n1, sizeof *r->ay);
+    r->az = calloc(n1, sizeof *r->az);
+    r->pot = calloc(n1, sizeof *r->pot);
+    r->scale = calloc(n1, sizeof *r->scale);
+    r->pscale = calloc(n1, sizeof *r->pscale);
+    if (!r->ax || !r->ay || !r->az || !r->pot || !r->scale || !r->pscale) {
+        fputs("kernel reference: out of memory\n", stderr);
+        exit(EXIT_FAILURE);
+    }
+    long double e2 = (long double)eps * eps;
+    for (size_t i = 0; i < p->n; i++) {
+        long double xi = p->x[i], yi = p->y[i], zi = p->z[i];
+        for (size_t j = i + 1; j < p->n; j++) {
+            long double dx = p->x[j] - xi, dy = p->y[j] - yi, dz = p->z[j] - zi;
+            long double r2 = dx * dx + dy * dy + dz * dz + e2;
+            if (r2 == 0.0L)
+                continue;
+            long double rinv = 1.0L / sqrtl(r2), r3 = rinv * rinv * rinv;
+            r->ax[i] += p->m[j] * r3 * dx;
+            r->ay[i] += p->m[j] * r3 * dy;
+            r->az[i] += p->m[j] * r3 * dz;
+            r->ax[j] -= p->m[i] * r3 * dx;
+            r->ay[j] -= p->m[i] * r3 * dy;
+            r->az[j] -= p->m[i] * r3 * dz;
+            r->pot[i] -= p->m[j] * rinv;
+            r->pot[j] -= p->m[i] * rinv;
+            r->scale[i] += (double)(p->m[j] * rinv * rinv);
+            r->scale[j] += (double)(p->m[i] * rinv * rinv);
+            r->pscale[i] += (double)(p->m[j] * rinv);
+            r->pscale[j] += (double)(p->m[i] * rinv);
+        }
+    }
+}
+
 static inline void ref_free(ref *r)
 {
     free(r->ax); free(r->ay); free(r->az); free(r->pot); free(r->scale); free(r->pscale);
+}
+
+static inline int ref_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* |a - a_ref| / |a_ref| of every particle against r, sorted ascending into e. */
+static inline void ref_rel_errors(const nb_particles *p, const ref *r, double *e)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        long double dx = p->ax[i] - r->ax[i], dy = p->ay[i] - r->ay[i], dz = p->az[i] - r->az[i];
+        long double a2 = r->ax[i] * r->ax[i] + r->ay[i] * r->ay[i] + r->az[i] * r->az[i];
+        e[i] = (double)sqrtl((dx * dx + dy * dy + dz * dz) / a2);
+    }
+    qsort(e, p->n, sizeof *e, ref_cmp_double);
 }
 
 static inline void check_against_ref(const char *what, const nb_particles *p,
