@@ -192,7 +192,7 @@ static void hernquist(nb_particles *p, nb_rng *r, const nb_ics_params *ip)
 
 /* scale_radius is a key every generated type reads (ics.h); its row stays here until the
  * parameter file reads the common keys itself. 0, its default, means "not given" (a = 1
- * here): a value the written-back parameter file (io/config_format.c) must read again. */
+ * here): a value the parameter file that the io layer writes back must read again. */
 static const nb_param hernquist_keys[] = {
     {"scale_radius", 0, offsetof(nb_ics_params, scale_radius), 0.0, 0, HUGE_VAL, 0,
      "a length > 0 (0: each type's own scale)"},
