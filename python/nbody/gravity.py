@@ -116,9 +116,9 @@ class Gravity:
     def get(self, name):
         """A parameter's value: the name for a choice key ("opening" -> "geometric"), a
         float for the others."""
-        s = ctypes.c_char_p()
+        s = ctypes.create_string_buffer(64)
         try:
-            check(lib.nbody_gravity_get_choice, self._h, name.encode(), ctypes.byref(s))
+            check(lib.nbody_gravity_get_choice, self._h, name.encode(), s, len(s))
             return s.value.decode()
         except NbodyInputError:  # a number key, or no such key: the number's message
             pass

@@ -23,7 +23,6 @@ struct nbody_gravity {
     double *pot;         /* n potentials, for a target list (the kernel writes by index) */
     unsigned char *seen; /* n flags: a target listed twice is refused */
     size_t cap;
-    char *choice_names;  /* the choice keys' names (api_gravity.c), get_choice's results */
 };
 
 struct nbody_snapshot {

@@ -27,36 +27,6 @@ static const nb_kernel_key *choice_key(size_t c)
     return NULL;
 }
 
-/* Every choice key's names in registry order, each ending in '\0' (allocated here; NULL
- * when out of memory): nbody_gravity_get_choice returns pointers into a handle's copy, so
- * its names live as long as the handle. */
-static char *choice_names(void)
-{
-    const nb_kernel_key *key;
-    size_t size = 1, used = 0;
-    for (size_t c = 0; (key = choice_key(c)); c++)
-        size += strlen(key->expect) + (size_t)key->hi + 2; /* names, and a '\0' each */
-    char *names = malloc(size);
-    for (size_t c = 0; names && (key = choice_key(c)); c++)
-        for (int i = 0; i <= (int)key->hi; i++) {
-            if (!nb_param_choice_name(key->expect, i, names + used, size - used))
-                names[used] = '\0'; /* an index its list lacks: an empty name */
-            used += strlen(names + used) + 1;
-        }
-    return names;
-}
-
-/* Name idx of choice key want in names (choice_names' list), or NULL. */
-static const char *choice_name_of(const char *names, const nb_kernel_key *want, int idx)
-{
-    const nb_kernel_key *key;
-    for (size_t c = 0; (key = choice_key(c)); c++)
-        for (int i = 0; i <= (int)key->hi; i++, names += strlen(names) + 1)
-            if (key == want && i == idx)
-                return names;
-    return NULL;
-}
-
 /* "opening": the choice keys' names, for messages. */
 static const char *choice_key_list(char *buf, size_t size)
 {
@@ -84,11 +54,6 @@ int nbody_gravity_create(nbody_gravity **out, const char *kernel, nbody_error *e
         return nb_api_fail(err, NBODY_ERR_RUNTIME, "out of memory");
     g->kernel = k;
     nb_kernel_params_defaults(&g->kp);
-    g->choice_names = choice_names();
-    if (!g->choice_names) {
-        free(g);
-        return nb_api_fail(err, NBODY_ERR_RUNTIME, "out of memory");
-    }
     *out = g;
     return NBODY_OK;
 }
@@ -101,7 +66,6 @@ void nbody_gravity_free(nbody_gravity *g)
         nb_force_free(&g->force);
     free(g->pot);
     free(g->seen);
-    free(g->choice_names);
     free(g);
 }
 
@@ -218,22 +182,22 @@ int nbody_gravity_set_choice(nbody_gravity *g, const char *name, const char *val
     return NBODY_OK;
 }
 
-int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, const char **value,
-                             nbody_error *err)
+int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, char *value,
+                             size_t size, nbody_error *err)
 {
     nb_api_ok(err);
-    if (!g || !name || !value)
-        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_gravity_get_choice: a NULL argument");
-    *value = NULL;
+    if (!g || !name || !value || !size)
+        return nb_api_fail(err, NBODY_ERR_INPUT, "nbody_gravity_get_choice: a NULL argument "
+                           "or no room");
+    value[0] = '\0';
     const nb_kernel *owner;
     const nb_kernel_key *key = find_choice(name, NULL, &owner, err);
     if (!key)
         return NBODY_ERR_INPUT;
     int idx = (int)nb_param_get(nb_kernel_own_const(&g->kp, owner), key);
-    *value = choice_name_of(g->choice_names, key, idx);
-    if (!*value) /* never: every setter keeps the index among the names */
-        return nb_api_fail(err, NBODY_ERR_RUNTIME, "gravity.%s: index %d has no name",
-                           key->name, idx);
+    if (!nb_param_choice_name(key->expect, idx, value, size)) /* every setter keeps idx */
+        return nb_api_fail(err, NBODY_ERR_INPUT, "gravity.%s: its name does not fit in %zu "
+                           "bytes", key->name, size);
     return NBODY_OK;
 }
 

@@ -72,10 +72,11 @@ int nbody_gravity_get(const nbody_gravity *g, const char *name, double *value,
  * message naming the key, the value and the accepted names. */
 int nbody_gravity_set_choice(nbody_gravity *g, const char *name, const char *value,
                              nbody_error *err);
-/* The name of a choice key's value in *value (owned by g: valid until nbody_gravity_free;
- * NULL on failure). */
-int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, const char **value,
-                             nbody_error *err);
+/* The name of a choice key's value into value[0 .. size), NUL-terminated (16 bytes hold
+ * every name; "" on failure). A number key, or a name longer than size - 1:
+ * NBODY_ERR_INPUT. */
+int nbody_gravity_get_choice(const nbody_gravity *g, const char *name, char *value,
+                             size_t size, nbody_error *err);
 
 /* The accelerations (acc: rows of ax, ay, az) and, when pot is not NULL, the potentials
  * (G sum_j -m_j / sqrt(r_ij^2 + softening^2), j != i) of the targets: particles

@@ -173,22 +173,22 @@ int main(int argc, char **argv)
        strstr(err.message, "twice"), "a target listed twice: status 2");
     /* the choice key "opening" by name: read back, refused names, and the bits of the
      * number's setting (the second compute: the relative test on the first's forces) */
-    const char *name = NULL;
-    ok(nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && name &&
+    char name[16] = "x";
+    ok(nbody_gravity_get_choice(g, "opening", name, sizeof name, &err) == 0 &&
        !strcmp(name, "geometric"), "opening reads back as 'geometric' by default");
     ok(nbody_gravity_set_choice(g, "opening", "relative", &err) == 0 &&
-       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "relative"),
+       nbody_gravity_get_choice(g, "opening", name, sizeof name, &err) == 0 && !strcmp(name, "relative"),
        "opening = 'relative' reads back as 'relative'");
     double num = -1;
     ok(nbody_gravity_get(g, "opening", &num, &err) == 0 && num == 1,
        "and as the number 1");
     ok(nbody_gravity_set(g, "opening", 0, &err) == 0 &&
-       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "geometric"),
+       nbody_gravity_get_choice(g, "opening", name, sizeof name, &err) == 0 && !strcmp(name, "geometric"),
        "opening = 0 reads back as 'geometric'");
     ok(nbody_gravity_set_choice(g, "opening", "fast", &err) == NBODY_ERR_INPUT &&
        strstr(err.message, "gravity.opening") && strstr(err.message, "'fast'") &&
        strstr(err.message, "geometric or relative") &&
-       nbody_gravity_get_choice(g, "opening", &name, &err) == 0 && !strcmp(name, "geometric"),
+       nbody_gravity_get_choice(g, "opening", name, sizeof name, &err) == 0 && !strcmp(name, "geometric"),
        "opening = 'fast': status 2 naming the key, the value and the names; unchanged");
     ok(nbody_gravity_set_choice(g, "theta", "relative", &err) == NBODY_ERR_INPUT &&
        strstr(err.message, "theta") && strstr(err.message, "number") &&
@@ -196,8 +196,10 @@ int main(int argc, char **argv)
     ok(nbody_gravity_set_choice(g, "speed", "relative", &err) == NBODY_ERR_INPUT &&
        strstr(err.message, "speed") && strstr(err.message, "no kernel"),
        "an unknown key by name: status 2 naming it");
-    ok(nbody_gravity_get_choice(g, "leaf_size", &name, &err) == NBODY_ERR_INPUT && !name,
-       "leaf_size read as a name: status 2");
+    ok(nbody_gravity_get_choice(g, "leaf_size", name, sizeof name, &err) == NBODY_ERR_INPUT &&
+       !name[0], "leaf_size read as a name: status 2, an empty name");
+    ok(nbody_gravity_get_choice(g, "opening", name, 5, &err) == NBODY_ERR_INPUT && !name[0] &&
+       strstr(err.message, "5 bytes"), "'geometric' in 5 bytes: status 2, an empty name");
     nbody_gravity_free(g);
     {
         static double second[3][N][3];
