@@ -23,7 +23,6 @@
 #include "gravity/kernels.h"
 #include "gravity/pairwise.h"
 #include "gravity/potential.h"
-#include "gravity/tree.h"
 #include "core/threads.h"
 #include "core/particles.h"
 
@@ -334,10 +333,10 @@ static int time_op(const timed_op *op, nb_particles *p, int repeats, double *bes
 /* A kernel's force evaluations; *bytes is what rank 0 sent and received per evaluation.
  * With active > 0, *sub is the best time of evaluating every (1/active)-th particle
  * (prepared once before), a sub-step's cost; its results are put back by a last full
- * evaluation, so p holds the all-targets accelerations. */
-/* With a kernel that reads the previous accelerations (the tree's relative test), one
- * untimed evaluation with its geometric test at the same opening angle fills them, and
- * every timed one starts from them. */
+ * evaluation, so p holds the all-targets accelerations. With a kernel that reads the
+ * previous accelerations (the tree's relative test), one untimed evaluation with its
+ * geometric test at the same opening angle fills them, and every timed one starts from
+ * them. */
 static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_params *kp,
                      int repeats, double active, double *best, double *bytes, double *sub,
                      double *per_target, nb_error *err)
@@ -391,13 +390,9 @@ static int time_case(const nb_kernel *kernel, nb_particles *p, const nb_kernel_p
         if (!rc)
             rc = run_op(&op, p, err);
     }
-    *per_target = -1.0;
-    if (!strcmp(kernel->name, "tree")) { /* the last evaluation's work, all targets */
-        double cells, parts;
-        nb_tree_interactions(f.state, &cells, &parts);
-        if (!nb_comm_active())
-            *per_target = (cells + parts) / (double)p->n;
-    }
+    /* the last evaluation's work, all targets (a rank counts only its own) */
+    *per_target = kernel->counted && !nb_comm_active() ? kernel->counted(f.state) / (double)p->n
+                                                       : -1.0;
     nb_force_free(&f);
     for (int c = 0; c < 3; c++)
         free(op.a0[c]);

@@ -45,6 +45,9 @@ typedef struct nb_kernel {
     /* Pair interactions one evaluation computes for n particles (NULL: n (n - 1), the
      * exact sum), for the benchmark's rates. */
     double (*interactions)(const void *own, size_t n);
+    /* Not NULL: the interactions the last evaluate of `state` computed, over all its
+     * targets (a tree's accepted nodes and particles), for the benchmark's work figure. */
+    double (*counted)(const void *state);
     /* 1 when the kernel uses OpenMP threads (the benchmark times it per thread count). */
     int threaded;
     /* Not NULL: 1 when, with own parameters `own`, evaluate reads the accelerations it

@@ -432,6 +432,13 @@ void nb_tree_interactions(const void *state, double *cells, double *parts)
     *parts = s ? s->npart : 0.0;
 }
 
+static double tree_counted(const void *state)
+{
+    double cells, parts;
+    nb_tree_interactions(state, &cells, &parts);
+    return cells + parts;
+}
+
 static const nb_kernel_key tree_keys[] = {
     {"opening_angle", 0, offsetof(tree_params, opening_angle), 0.5, 0.0, 1.5, 1,
      "a number with 0 < theta <= 1.5"},
@@ -458,6 +465,7 @@ const nb_kernel nb_kernel_tree = {
     .nkeys = sizeof tree_keys / sizeof tree_keys[0],
     .check = NULL,
     .interactions = NULL,
+    .counted = tree_counted,
     .threaded = 1,
     .reads_accel = tree_reads_accel,
     .energy_potential = nb_tree_energy_potential,
